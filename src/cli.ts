@@ -1,0 +1,2 @@
+// placeholder: the real entry point lands with the foundation commit
+export {};

@@ -1,0 +1,136 @@
+/**
+ * The small interface every engine implements, and the neutral result types the writers print.
+ * Nothing here imports a driver: src/engines/index.ts loads an engine's module (and so its driver) only when
+ * that engine runs.
+ */
+import type { DbxError, EngineName } from '../errors.js';
+
+export type { EngineName };
+
+/** One statement of a script, as the engine's splitter cut it. */
+export interface Statement {
+  /** the text to send, without its delimiter */
+  text: string;
+  /** 1-based line of the script where the statement starts */
+  line: number;
+  /** sql: ended with \G — print this one vertically */
+  vertical?: boolean;
+}
+
+/**
+ * How an engine's values become text and JSON. Writers never look inside a value themselves.
+ * - text: a table / vertical / csv / tsv cell (NULL → "NULL" for sql; nested documents compact, mongo-shell style)
+ * - json: a JSON-ready value (only null, boolean, number, string, arrays and plain objects)
+ */
+export interface ValueCodec {
+  text(value: unknown): string;
+  json(value: unknown): unknown;
+  /** a whole single-value reply as the engine's own CLI shows it (kv: `"Sam"`, `(integer) 5`); default: text */
+  display?(value: unknown): string;
+  /** --format raw (kv: like `redis-cli --raw`); default: text */
+  raw?(value: unknown): string;
+}
+
+/** A stream of rows: sql result sets, documents, kv collections. */
+export interface RowsResult {
+  kind: 'rows';
+  /** column order; absent = the union of the rows' top-level keys, `_id` first (documents) */
+  columns?: string[];
+  rows: AsyncIterable<Record<string, unknown>>;
+  /**
+   * JSON shape: 'objects' (default) → array of row objects; 'values' → array of the first column's values
+   * (kv lists and sets); 'map' → one object from column 0 to column 1 (kv HGETALL, CONFIG GET).
+   */
+  json?: 'objects' | 'values' | 'map';
+  codec: ValueCodec;
+  /** the status line after the rows ("3 rows in set (0.00 sec)"); absent = none */
+  summary?: (count: number, seconds: number) => string;
+  /** table header off (kv lists print as redis-cli does, one column) */
+  headless?: boolean;
+}
+
+/** A single value: a kv reply, a doc findOne / write result, `db.version()`. Printed on stdout. */
+export interface ValueResult {
+  kind: 'value';
+  value: unknown;
+  codec: ValueCodec;
+}
+
+/** A statement that returns no data: "Query OK, 1 row affected", "switched to db x". */
+export interface StatusResult {
+  kind: 'status';
+  /** printed as JSON on stdout under --json / ndjson: {affectedRows, insertId, warnings} */
+  info: Record<string, unknown>;
+  /** the status line for stderr, given the elapsed seconds */
+  message: (seconds: number) => string;
+  /** server warnings to show on stderr */
+  warnings?: string[];
+}
+
+export type Result = RowsResult | ValueResult | StatusResult;
+
+/** What one statement did, for runners that execute many at once. */
+export interface Outcome {
+  statement: Statement;
+  result?: Result;
+  error?: DbxError;
+}
+
+/** Safety classification of a statement. */
+export interface Classification {
+  /** changes data or schema */
+  write: boolean;
+  /** destructive enough to confirm under `safety: confirm` (DROP, TRUNCATE, DELETE without WHERE, FLUSHALL…) */
+  destructive: boolean;
+}
+
+/** What an engine is given when it is created. */
+export interface EngineContext {
+  profile: string;
+  /** the profile's entry for this engine: a URL string or an object, ${VAR} already filled */
+  endpoint: string | Record<string, unknown>;
+  connectTimeoutMs: number;
+  /** the profile is `safety: readonly`: the engine makes the session read-only on the server where it can */
+  readonly: boolean;
+  /** -v: log a line to stderr (the engine redacts secrets before calling it) */
+  verbose(line: string): void;
+  /** a warning for stderr */
+  warn(line: string): void;
+  /** asks for a password on a TTY (no echo); undefined when stdin is not a TTY */
+  askPassword?: (prompt: string) => Promise<string>;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /** where it connects, for messages: never contains a password */
+  readonly endpoint: string;
+  /** current database for prompts ("test", "0") */
+  readonly database?: string;
+  /** cut a script into statements; throws ParseError (exit 2) before anything is sent */
+  split(script: string): Statement[];
+  /** throws ConnectError (exit 3) */
+  connect(): Promise<void>;
+  /** may be called after connect(); kv asks the server for the command's flags */
+  classify(stmt: Statement): Promise<Classification>;
+  /** runs one statement; server errors are thrown as StatementError (exit 1) */
+  execute(stmt: Statement): Promise<Result>;
+  /**
+   * Optional: run several statements at once (kv pipelines a script). Yields one Outcome per statement, in order.
+   * The runner passes at most batchSize statements per call.
+   */
+  executeBatch?(stmts: Statement[]): AsyncIterable<Outcome>;
+  readonly batchSize?: number;
+  /** --transaction: sql BEGIN/COMMIT/ROLLBACK, kv MULTI/EXEC/DISCARD (commit may return EXEC's reply) */
+  transaction?: {
+    begin(): Promise<void>;
+    commit(): Promise<Result | undefined>;
+    rollback(): Promise<void>;
+  };
+  /** cancel the running statement on the server (for --timeout and Ctrl-C) */
+  cancel(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EngineModule {
+  createEngine(ctx: EngineContext): Engine;
+}

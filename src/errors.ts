@@ -1,0 +1,126 @@
+/**
+ * Every error a user can cause is a DbxError: it carries a stable code and the exit code of CONTRACT.md.
+ * Driver errors are wrapped once, in the engine that owns the driver; src/cli.ts is the one place that
+ * turns a DbxError into a message and an exit code.
+ */
+export type EngineName = 'sql' | 'kv' | 'doc';
+
+export const ExitCode = {
+  ok: 0,
+  statement: 1,
+  usage: 2,
+  connect: 3,
+  safety: 4,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface DbxErrorOptions {
+  /** stable, machine-readable: ER_NO_SUCH_TABLE, WRONGTYPE, PARSE_ERROR, ECONNREFUSED, … */
+  code: string;
+  engine?: EngineName;
+  /** the server's numeric error code where it has one (MySQL errno, MongoDB code) */
+  errno?: number;
+  /** the statement that failed, as typed */
+  statement?: string;
+  hint?: string;
+  /** where we were talking to, never with a password */
+  endpoint?: string;
+  cause?: unknown;
+}
+
+export class DbxError extends Error {
+  override name = 'DbxError';
+  readonly exitCode: ExitCodeValue;
+  readonly code: string;
+  readonly engine?: EngineName;
+  readonly errno?: number;
+  statement?: string;
+  hint?: string;
+  endpoint?: string;
+
+  constructor(message: string, exitCode: ExitCodeValue, opts: DbxErrorOptions) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.exitCode = exitCode;
+    this.code = opts.code;
+    this.engine = opts.engine;
+    this.errno = opts.errno;
+    this.statement = opts.statement;
+    this.hint = opts.hint;
+    this.endpoint = opts.endpoint;
+  }
+
+  /** The `{"error":{…}}` object of CONTRACT.md for --json. */
+  toJSON(): { error: Record<string, unknown> } {
+    const error: Record<string, unknown> = { engine: this.engine, code: this.code };
+    if (this.errno !== undefined) error.errno = this.errno;
+    error.message = this.message;
+    if (this.statement !== undefined) error.statement = this.statement;
+    if (this.endpoint !== undefined) error.endpoint = this.endpoint;
+    if (this.hint !== undefined) error.hint = this.hint;
+    return { error };
+  }
+}
+
+/** exit 1: the server refused or failed a statement, or --timeout cancelled it. */
+export class StatementError extends DbxError {
+  override name = 'StatementError';
+  constructor(message: string, opts: DbxErrorOptions) {
+    super(message, ExitCode.statement, opts);
+  }
+}
+
+/** exit 2: bad usage or input found before anything was sent. */
+export class UsageError extends DbxError {
+  override name = 'UsageError';
+  constructor(message: string, opts: Partial<DbxErrorOptions> = {}) {
+    super(message, ExitCode.usage, { code: 'USAGE', ...opts });
+  }
+}
+
+/** exit 2 with a position: an unparseable statement or an unterminated quote. */
+export class ParseError extends UsageError {
+  override name = 'ParseError';
+  readonly line: number;
+  readonly column: number;
+  constructor(message: string, line: number, column: number, opts: Partial<DbxErrorOptions> = {}) {
+    super(message, { code: 'PARSE_ERROR', ...opts });
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/** exit 3: cannot connect or authenticate. */
+export class ConnectError extends DbxError {
+  override name = 'ConnectError';
+  constructor(message: string, opts: DbxErrorOptions) {
+    super(message, ExitCode.connect, opts);
+  }
+}
+
+/** exit 4: refused by the profile's safety setting. */
+export class SafetyError extends DbxError {
+  override name = 'SafetyError';
+  constructor(message: string, opts: Partial<DbxErrorOptions> = {}) {
+    super(message, ExitCode.safety, { code: 'SAFETY', ...opts });
+  }
+}
+
+/** exit 130: Ctrl-C. */
+export class InterruptedError extends DbxError {
+  override name = 'InterruptedError';
+  constructor(opts: Partial<DbxErrorOptions> = {}) {
+    super('interrupted', ExitCode.interrupted, { code: 'INTERRUPTED', ...opts });
+  }
+}
+
+export function isDbxError(e: unknown): e is DbxError {
+  return e instanceof DbxError;
+}
+
+/** Removes the password from a URL-ish string: scheme://user:secret@host → scheme://user:***@host. */
+export function redactUrl(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi, (_m, scheme: string, user: string) =>
+    `${scheme}${user}:***@`,
+  );
+}
