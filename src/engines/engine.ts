@@ -15,6 +15,8 @@ export interface Statement {
   line: number;
   /** sql: ended with \G — print this one vertically */
   vertical?: boolean;
+  /** kv: the command's words, already split (from the command line, where the shell split them) */
+  args?: string[];
 }
 
 /**
@@ -126,6 +128,8 @@ export interface Engine {
     commit(): Promise<Result | undefined>;
     rollback(): Promise<void>;
   };
+  /** the statement as it may appear in -v and --log-file output: secrets (AUTH args, IDENTIFIED BY '…') masked */
+  redact?(stmt: Statement): string;
   /** cancel the running statement on the server (for --timeout and Ctrl-C) */
   cancel(): Promise<void>;
   close(): Promise<void>;
