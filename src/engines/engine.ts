@@ -17,6 +17,10 @@ export interface Statement {
   vertical?: boolean;
   /** kv: the command's words, already split (from the command line, where the shell split them) */
   args?: string[];
+  /** sql: values for the `?` placeholders (--param / --params with one row) */
+  params?: unknown[];
+  /** sql: run the statement once per row (--params '[[1,"a"],[2,"b"]]', executemany) */
+  paramRows?: unknown[][];
 }
 
 /**
@@ -128,6 +132,8 @@ export interface Engine {
     commit(): Promise<Result | undefined>;
     rollback(): Promise<void>;
   };
+  /** the server's version text, for `dbx ping` / `dbx profile test` (after connect) */
+  serverVersion?(): Promise<string>;
   /** the statement as it may appear in -v and --log-file output: secrets (AUTH args, IDENTIFIED BY '…') masked */
   redact?(stmt: Statement): string;
   /** cancel the running statement on the server (for --timeout and Ctrl-C) */
