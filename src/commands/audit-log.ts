@@ -1,0 +1,46 @@
+/**
+ * --log-file: one JSON line per statement (time, profile, engine, statement, duration, outcome), appended.
+ * The statement text comes already redacted by the engine.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { UsageError } from '../errors.js';
+
+export interface AuditEntry {
+  statement: string;
+  seconds: number;
+  outcome: 'ok' | 'error';
+  rows?: number;
+  error?: string;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+  close(): Promise<void>;
+}
+
+const noLog: AuditLog = { record() {}, close: async () => {} };
+
+export async function openAuditLog(path: string | undefined, profile: string, engine: string): Promise<AuditLog> {
+  if (!path) return noLog;
+  const stream: WriteStream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e) => reject(new UsageError(`cannot open log file ${path}: ${e.message}`, { code: 'LOG_FILE' })));
+  });
+  return {
+    record(entry) {
+      const line: Record<string, unknown> = {
+        time: new Date().toISOString(),
+        profile,
+        engine,
+        statement: entry.statement,
+        durationMs: Math.round(entry.seconds * 1000 * 10) / 10,
+        outcome: entry.outcome,
+      };
+      if (entry.rows !== undefined) line.rows = entry.rows;
+      if (entry.error !== undefined) line.error = entry.error;
+      stream.write(JSON.stringify(line) + '\n');
+    },
+    close: () => new Promise<void>((resolve) => stream.end(resolve)),
+  };
+}

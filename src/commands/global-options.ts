@@ -1,0 +1,98 @@
+/**
+ * The global options of CONTRACT.md. They may stand before or after the subcommand name, so every command
+ * declares them and the values seen before the subcommand are merged with those after it.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { FormatName } from '../output/writers.js';
+
+export interface GlobalOptions {
+  profile?: string;
+  config?: string;
+  url?: string;
+  format: FormatName;
+  color: boolean;
+  yes: boolean;
+  force: boolean;
+  transaction: boolean;
+  timeout?: number;
+  param: string[];
+  params?: string;
+  quiet: boolean;
+  verbose: boolean;
+  logFile?: string;
+  file?: string;
+  pager: boolean;
+}
+
+const formats: FormatName[] = ['table', 'json', 'ndjson', 'csv', 'tsv', 'vertical', 'raw'];
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of milliseconds');
+  return n;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Declares the global options on a command (the program itself and each subcommand). */
+export function addGlobalOptions(cmd: Command): Command {
+  return cmd
+    .option('-p, --profile <name>', 'profile to use (default: $DBX_PROFILE, the config\'s default, or "local")')
+    .option('--config <path>', 'config file')
+    .option('--url <url>', 'connection URL for the engine, overriding the profile')
+    .option('--json', 'same as --format json')
+    .addOption(new Option('--format <format>', 'output format').choices(formats))
+    .option('--no-color', 'no ANSI colour (also when NO_COLOR is set or stdout is not a TTY)')
+    .option('-y, --yes', 'answer yes to confirmations')
+    .option('--force', 'keep going after a failing statement')
+    .option('--transaction', 'run the whole script atomically (sql BEGIN…COMMIT, kv MULTI/EXEC)')
+    .option('--timeout <ms>', 'per-statement time limit; the statement is cancelled on the server', positiveInt)
+    .option('--param <value>', 'bind a value to a ? placeholder (repeatable)', collect)
+    .option('--params <json>', 'JSON array of values, or of rows to run the statement once per row')
+    .option('-q, --quiet', 'no status lines')
+    .option('-v, --verbose', 'log connection steps and statements to stderr (secrets redacted)')
+    .option('--log-file <path>', 'append an audit line per statement')
+    .option('--no-pager', 'interactive shell: never page long results');
+}
+
+/** Merges what was given before the subcommand (program) with what was given after it (the command). */
+export function readGlobalOptions(program: Command, cmd: Command, env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): GlobalOptions {
+  const before = program.opts();
+  const after = cmd.opts();
+  const pick = <T>(key: string): T | undefined => {
+    const srcAfter = cmd.getOptionValueSource(key);
+    if (srcAfter === 'cli' || srcAfter === 'env') return after[key] as T;
+    return (before[key] ?? after[key]) as T | undefined;
+  };
+  const bool = (key: string): boolean => Boolean(pick<boolean>(key));
+  // --no-color / --no-pager: false from either side wins
+  const color = before.color !== false && after.color !== false && !('NO_COLOR' in env) && stdoutIsTTY;
+  const pager = before.pager !== false && after.pager !== false;
+  let format = pick<FormatName>('format') ?? 'table';
+  if (bool('json') && pick<FormatName>('format') === undefined) format = 'json';
+  return {
+    profile: pick('profile'),
+    config: pick('config'),
+    url: pick('url'),
+    format,
+    color,
+    yes: bool('yes'),
+    force: bool('force'),
+    transaction: bool('transaction'),
+    timeout: pick('timeout'),
+    param: [...((before.param as string[] | undefined) ?? []), ...((after.param as string[] | undefined) ?? [])],
+    params: pick('params'),
+    quiet: bool('quiet'),
+    verbose: bool('verbose'),
+    logFile: pick('logFile'),
+    file: pick('file'),
+    pager,
+  };
+}
+
+/** True when errors must be printed as one JSON line. */
+export function wantsJson(opts: Pick<GlobalOptions, 'format'>): boolean {
+  return opts.format === 'json' || opts.format === 'ndjson';
+}

@@ -1,0 +1,29 @@
+/**
+ * `dbx init [PATH]`: write a starter config file (never over an existing one unless --force).
+ */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { userConfigPath } from '../config/config-file.js';
+import { writeStarterConfig } from '../config/init.js';
+import { ExitCode } from '../errors.js';
+import type { ExitSlot } from '../program.js';
+import type { Deps } from './deps.js';
+import { reportError } from './report-error.js';
+
+export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot): void {
+  program
+    .command('init')
+    .description('write a starter config file (default: ~/.config/dbx/config.yaml)')
+    .argument('[path]', 'where to write it (e.g. ./dbx.yaml)')
+    .option('--force', 'overwrite an existing file')
+    .action(async (path: string | undefined, cmdOpts: { force?: boolean }) => {
+      try {
+        const target = path ? resolve(deps.cwd, path) : userConfigPath(deps.env, (await import('node:os')).homedir());
+        await writeStarterConfig(target, { force: Boolean(cmdOpts.force) });
+        deps.stderr.write(`wrote ${target}\nedit it, then try: dbx profile list\n`);
+        exit.code = ExitCode.ok;
+      } catch (e) {
+        exit.code = reportError(e, deps.stderr, { json: false, verbose: false });
+      }
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * `dbx ping [-p NAME]` and `dbx profile test [NAME]`: reach every engine of a profile, report version and latency.
+ * Exit 0 when all answer, 3 when any cannot be reached.
+ */
+import type { Command } from 'commander';
+import type { EngineName } from '../engines/engine.js';
+import { engineNames } from '../engines/index.js';
+import { ExitCode } from '../errors.js';
+import type { ExitSlot } from '../program.js';
+import type { Deps } from './deps.js';
+import { addGlobalOptions, readGlobalOptions, wantsJson, type GlobalOptions } from './global-options.js';
+import { asDbxError, reportError } from './report-error.js';
+import type { ResolvedProfile } from '../config/profile.js';
+import { createSessionEngine, openProfile } from './session.js';
+
+interface PingLine {
+  engine: EngineName;
+  endpoint: string;
+  ok: boolean;
+  version?: string;
+  ms?: number;
+  error?: { code: string; message: string };
+}
+
+async function pingOne(engineName: EngineName, profile: ResolvedProfile, opts: GlobalOptions, deps: Deps): Promise<PingLine | undefined> {
+  if (profile.engines[engineName] === undefined) return undefined;
+  const engine = await createSessionEngine(engineName, profile, opts, deps);
+  const started = performance.now();
+  try {
+    await engine.connect();
+    const version = engine.serverVersion ? await engine.serverVersion() : undefined;
+    return { engine: engineName, endpoint: engine.endpoint, ok: true, version, ms: Math.round(performance.now() - started) };
+  } catch (e) {
+    const err = asDbxError(e);
+    return { engine: engineName, endpoint: engine.endpoint, ok: false, error: { code: err.code, message: err.message } };
+  } finally {
+    await engine.close().catch(() => {});
+  }
+}
+
+export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?: string): Promise<number> {
+  const json = wantsJson(opts);
+  try {
+    const profile = await openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps);
+    const lines = (await Promise.all(engineNames.map((name) => pingOne(name, profile, opts, deps)))).filter(
+      (l): l is PingLine => l !== undefined,
+    );
+    for (const l of lines) {
+      if (json) deps.stdout.write(JSON.stringify(l) + '\n');
+      else if (l.ok) deps.stdout.write(`${l.engine.padEnd(4)} ok    ${l.endpoint}  ${l.version ?? ''}  ${l.ms} ms\n`);
+      else deps.stdout.write(`${l.engine.padEnd(4)} FAIL  ${l.endpoint}  ${l.error!.code}: ${l.error!.message}\n`);
+    }
+    return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
+  } catch (e) {
+    return reportError(e, deps.stderr, { json, verbose: opts.verbose });
+  }
+}
+
+export function registerPingCommand(program: Command, deps: Deps, exit: ExitSlot): void {
+  const cmd = program.command('ping').description("reach every engine of a profile, report versions and latency");
+  addGlobalOptions(cmd).action(async () => {
+    exit.code = await pingProfile(readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY)), deps);
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * `dbx profile list | show [NAME] | test [NAME]`. `show` prints entries as written in the file (so `${VAR}`
+ * references stay visible) with every password masked.
+ */
+import type { Command } from 'commander';
+import { describeEndpoint, redactEntry } from '../config/redact.js';
+import { ENGINE_NAMES } from '../config/config-schema.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { ExitSlot } from '../program.js';
+import type { Deps } from './deps.js';
+import { addGlobalOptions, readGlobalOptions, wantsJson, type GlobalOptions } from './global-options.js';
+import { pingProfile } from './ping.js';
+import { reportError } from './report-error.js';
+import { loadDbxConfig } from './session.js';
+
+function chosenName(opts: GlobalOptions, deps: Deps, fileDefault: string | undefined): string {
+  return opts.profile ?? deps.env.DBX_PROFILE ?? fileDefault ?? 'local';
+}
+
+async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
+  const { config } = await loadDbxConfig(opts, deps);
+  const current = chosenName(opts, deps, config.default);
+  const rows = Object.entries(config.profiles).map(([name, p]) => ({
+    name,
+    current: name === current,
+    safety: p.safety ?? 'off',
+    engines: ENGINE_NAMES.filter((e) => p[e] !== undefined),
+  }));
+  if (wantsJson(opts)) {
+    deps.stdout.write(JSON.stringify(rows) + '\n');
+  } else {
+    for (const r of rows) deps.stdout.write(`${r.current ? '*' : ' '} ${r.name.padEnd(16)} ${r.engines.join(',').padEnd(12)} safety=${r.safety}\n`);
+    if (!opts.quiet) deps.stderr.write(`(from ${config.source.displayPath})\n`);
+  }
+  return ExitCode.ok;
+}
+
+async function show(name: string | undefined, opts: GlobalOptions, deps: Deps): Promise<number> {
+  const { config } = await loadDbxConfig(opts, deps);
+  const chosen = name ?? chosenName(opts, deps, config.default);
+  const profile = config.profiles[chosen];
+  if (!profile) {
+    throw new UsageError(`unknown profile '${chosen}'`, { code: 'UNKNOWN_PROFILE', hint: `known profiles: ${Object.keys(config.profiles).join(', ')}` });
+  }
+  if (wantsJson(opts)) {
+    deps.stdout.write(JSON.stringify({ name: chosen, source: config.source.displayPath, ...(redactEntry(profile) as object) }) + '\n');
+    return ExitCode.ok;
+  }
+  deps.stdout.write(`profile: ${chosen}\nsource:  ${config.source.displayPath}\nsafety:  ${profile.safety ?? 'off'}\n`);
+  for (const e of ENGINE_NAMES) if (profile[e] !== undefined) deps.stdout.write(`${(e + ':').padEnd(8)} ${describeEndpoint(profile[e])}\n`);
+  return ExitCode.ok;
+}
+
+export function registerProfileCommand(program: Command, deps: Deps, exit: ExitSlot): void {
+  const profile = program.command('profile').description('list, show or test the configured profiles');
+  const sub = (name: string, description: string, run: (arg: string | undefined, opts: GlobalOptions) => Promise<number>) => {
+    const cmd = profile.command(name).description(description);
+    if (name !== 'list') cmd.argument('[name]', 'profile name (default: the current profile)');
+    addGlobalOptions(cmd).action(async (arg?: string) => {
+      const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
+      try {
+        exit.code = await run(typeof arg === 'string' ? arg : undefined, opts);
+      } catch (e) {
+        exit.code = reportError(e, deps.stderr, { json: wantsJson(opts), verbose: opts.verbose });
+      }
+    });
+  };
+  sub('list', 'list the profiles of the config file', (_a, opts) => list(opts, deps));
+  sub('show', 'show a profile (passwords masked)', (name, opts) => show(name, opts, deps));
+  sub('test', "connect to each engine of a profile", (name, opts) => pingProfile(opts, deps, name));
+}

@@ -1,0 +1,51 @@
+/**
+ * The one place that turns an error into what the user sees: one readable message (or one JSON line under
+ * --json) on stderr, and the exit code. Stack traces only under -v, and only for errors dbx did not expect.
+ */
+import { DbxError, ExitCode, ParseError, redactUrl, type ExitCodeValue } from '../errors.js';
+
+export interface ReportSettings {
+  json: boolean;
+  verbose: boolean;
+  /** the statement text where the error happened, for a caret under a parse error */
+  source?: string;
+}
+
+/** Wraps anything thrown into a DbxError; an unexpected error keeps its message and exits 1. */
+export function asDbxError(e: unknown): DbxError {
+  if (e instanceof DbxError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new DbxError(redactUrl(message), ExitCode.statement, { code: 'INTERNAL', cause: e });
+}
+
+function caret(source: string, line: number, column: number): string {
+  const lines = source.split(/\r?\n/);
+  const text = lines[line - 1];
+  if (text === undefined) return '';
+  return `  ${text}\n  ${' '.repeat(Math.max(0, column - 1))}^\n`;
+}
+
+export function formatError(err: DbxError, settings: ReportSettings): string {
+  if (settings.json) return JSON.stringify(err.toJSON()) + '\n';
+  const where = [err.engine, err.endpoint].filter(Boolean).join(' ');
+  const code = err.errno !== undefined ? `${err.code} (${err.errno})` : err.code;
+  let out = `ERROR${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}: ${err.message}\n`;
+  if (err instanceof ParseError) {
+    const source = err.statement ?? settings.source;
+    if (source) out += caret(source, err.line, err.column);
+  } else if (err.statement !== undefined && err.exitCode === ExitCode.statement) {
+    const stmt = err.statement.length > 200 ? err.statement.slice(0, 197) + '...' : err.statement;
+    out += `  statement: ${stmt.replace(/\s+/g, ' ')}\n`;
+  }
+  if (err.hint) out += `  hint: ${err.hint}\n`;
+  if (settings.verbose && err.code === 'INTERNAL' && err.cause instanceof Error && err.cause.stack) {
+    out += redactUrl(err.cause.stack) + '\n';
+  }
+  return out;
+}
+
+export function reportError(e: unknown, stderr: NodeJS.WritableStream, settings: ReportSettings): ExitCodeValue {
+  const err = asDbxError(e);
+  stderr.write(formatError(err, settings));
+  return err.exitCode;
+}

@@ -1,0 +1,186 @@
+/**
+ * The one runner behind `dbx sql`, `dbx kv` and `dbx doc`:
+ * input → statements → safety → connect → execute (with --timeout) → writer → audit log, with --force and
+ * --transaction. Engines differ only behind the Engine interface.
+ */
+import type { Engine, EngineName, Outcome, Result, Statement } from '../engines/engine.js';
+import { ExitCode, InterruptedError, StatementError, type ExitCodeValue } from '../errors.js';
+import { createWriter, type ResultWriter } from '../output/writers.js';
+import { openAuditLog, type AuditLog } from './audit-log.js';
+import { askOnTty, type Deps } from './deps.js';
+import { wantsJson, type GlobalOptions } from './global-options.js';
+import { asDbxError, reportError } from './report-error.js';
+import { checkSafety } from './safety.js';
+import { readStatements } from './script-input.js';
+import { openSession, type Session } from './session.js';
+
+interface RunState {
+  engine: Engine;
+  writer: ResultWriter;
+  audit: AuditLog;
+  opts: GlobalOptions;
+  deps: Deps;
+  failed: boolean;
+  interrupted: boolean;
+}
+
+function stmtLabel(engine: Engine, stmt: Statement): string {
+  return engine.redact ? engine.redact(stmt) : stmt.text;
+}
+
+function report(state: RunState, e: unknown, stmt?: Statement): ExitCodeValue {
+  const err = asDbxError(e);
+  if (stmt && err.statement === undefined) err.statement = stmtLabel(state.engine, stmt);
+  return reportError(err, state.deps.stderr, { json: wantsJson(state.opts), verbose: state.opts.verbose, source: stmt?.text });
+}
+
+async function withTimeout<T>(state: RunState, stmt: Statement, work: () => Promise<T>): Promise<T> {
+  const ms = state.opts.timeout;
+  if (!ms) return work();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    state.engine.cancel().catch(() => {});
+  }, ms);
+  try {
+    return await work();
+  } catch (e) {
+    if (timedOut && !(e instanceof InterruptedError)) {
+      throw new StatementError(`statement cancelled after ${ms} ms (--timeout)`, {
+        code: 'TIMEOUT',
+        engine: state.engine.name,
+        endpoint: state.engine.endpoint,
+        statement: stmtLabel(state.engine, stmt),
+        cause: e,
+      });
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function writeResult(state: RunState, stmt: Statement, result: Result, started: number): Promise<number> {
+  return state.writer.write(result, {
+    seconds: () => (performance.now() - started) / 1000,
+    vertical: stmt.vertical,
+  });
+}
+
+/** Runs one statement; returns false when the script must stop. */
+async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
+  const started = performance.now();
+  const label = stmtLabel(state.engine, stmt);
+  if (state.opts.verbose) state.deps.stderr.write(`-- [${state.engine.name} line ${stmt.line}] ${label}\n`);
+  try {
+    const rows = await withTimeout(state, stmt, async () => {
+      const result = await state.engine.execute(stmt);
+      return writeResult(state, stmt, result, started);
+    });
+    state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'ok', rows });
+    return true;
+  } catch (e) {
+    if (state.interrupted) throw new InterruptedError({ engine: state.engine.name, endpoint: state.engine.endpoint });
+    const err = asDbxError(e);
+    state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: err.message });
+    if (err.exitCode !== ExitCode.statement) throw err; // reported once, by runScript
+    report(state, err, stmt);
+    state.failed = true;
+    return state.opts.force && !state.opts.transaction;
+  }
+}
+
+/** kv scripts: pipelined batches through engine.executeBatch. */
+async function runBatches(state: RunState, statements: Statement[]): Promise<void> {
+  const engine = state.engine;
+  const size = engine.batchSize ?? 1000;
+  for (let i = 0; i < statements.length; i += size) {
+    const batch = statements.slice(i, i + size);
+    const started = performance.now();
+    let stop = false;
+    for await (const outcome of engine.executeBatch!(batch) as AsyncIterable<Outcome>) {
+      const label = stmtLabel(engine, outcome.statement);
+      if (outcome.error) {
+        state.audit.record({ statement: label, seconds: 0, outcome: 'error', error: outcome.error.message });
+        report(state, outcome.error, outcome.statement);
+        state.failed = true;
+        if (!state.opts.force) stop = true;
+        continue;
+      }
+      if (stop) continue; // already sent in this batch; its reply is not printed after the failure
+      const rows = await writeResult(state, outcome.statement, outcome.result!, started);
+      state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'ok', rows });
+    }
+    if (stop) return;
+  }
+}
+
+async function runAll(state: RunState, statements: Statement[]): Promise<void> {
+  const { engine, opts } = state;
+  if (opts.transaction && engine.transaction) {
+    await engine.transaction.begin();
+    for (const stmt of statements) {
+      if (!(await runOne(state, stmt))) {
+        await engine.transaction.rollback();
+        state.deps.stderr.write(opts.quiet ? '' : 'Transaction rolled back: nothing was changed.\n');
+        return;
+      }
+    }
+    const started = performance.now();
+    const result = await engine.transaction.commit();
+    if (result) await writeResult(state, { text: 'COMMIT', line: 0 }, result, started);
+    return;
+  }
+  if (engine.executeBatch && statements.length > 1 && !opts.timeout) return runBatches(state, statements);
+  for (const stmt of statements) {
+    if (!(await runOne(state, stmt))) return;
+  }
+}
+
+export async function runScript(engineName: EngineName, words: string[], opts: GlobalOptions, deps: Deps): Promise<number> {
+  const json = wantsJson(opts);
+  let session: Session | undefined;
+  let audit: AuditLog | undefined;
+  let removeInterrupt: (() => void) | undefined;
+  const state: Partial<RunState> = { failed: false, interrupted: false };
+  try {
+    session = await openSession(engineName, opts, deps);
+    const engine = session.engine;
+    const input = await readStatements(engine, words, opts, deps);
+    if (input === 'interactive') {
+      const { runShell } = await import('../repl/repl.js');
+      return await runShell(session, opts, deps);
+    }
+    const statements = input;
+    if (statements.length === 0) return ExitCode.ok;
+    audit = await openAuditLog(opts.logFile, session.profileName, engineName);
+    await engine.connect();
+    await checkSafety(engine, statements, session.safety, {
+      yes: opts.yes,
+      profile: session.profileName,
+      ask: deps.stdin.isTTY ? (q) => askOnTty(deps, q) : undefined,
+    });
+    Object.assign(state, {
+      engine,
+      audit,
+      opts,
+      deps,
+      writer: createWriter({ format: opts.format, color: opts.color, quiet: opts.quiet }, deps.stdout, deps.stderr),
+    });
+    removeInterrupt = deps.onInterrupt(() => {
+      state.interrupted = true;
+      engine.cancel().catch(() => {});
+    });
+    await runAll(state as RunState, statements);
+    return state.failed ? ExitCode.statement : ExitCode.ok;
+  } catch (e) {
+    if (state.interrupted) return reportError(new InterruptedError({ engine: engineName }), deps.stderr, { json, verbose: opts.verbose });
+    const err = asDbxError(e);
+    if (state.failed && err.exitCode === ExitCode.statement) return ExitCode.statement; // already reported
+    return reportError(err, deps.stderr, { json, verbose: opts.verbose });
+  } finally {
+    removeInterrupt?.();
+    await audit?.close();
+    await session?.engine.close().catch(() => {});
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Where a script comes from (CONTRACT "Invocation"): the words after the subcommand, -f FILE (`-` = stdin), or
+ * stdin when it is not a TTY. With none of them on a TTY, the interactive shell starts.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Engine, Statement } from '../engines/engine.js';
+import { UsageError } from '../errors.js';
+import { readAll, type Deps } from './deps.js';
+import type { GlobalOptions } from './global-options.js';
+
+async function readScriptFile(path: string, deps: Deps): Promise<string> {
+  if (path === '-') return readAll(deps.stdin);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new UsageError(`cannot read script ${path}: ${why}`, { code: 'SCRIPT_FILE' });
+  }
+}
+
+function parseParams(opts: GlobalOptions): { params?: unknown[]; paramRows?: unknown[][] } {
+  if (opts.params !== undefined && opts.param.length > 0) {
+    throw new UsageError('use either --param or --params, not both');
+  }
+  if (opts.param.length > 0) return { params: opts.param };
+  if (opts.params === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(opts.params);
+  } catch (e) {
+    throw new UsageError(`--params is not valid JSON: ${(e as Error).message}`, {
+      hint: `--params '[1,"a"]' binds one row; --params '[[1,"a"],[2,"b"]]' runs the statement once per row`,
+    });
+  }
+  if (!Array.isArray(value)) throw new UsageError('--params must be a JSON array', { hint: `--params '[1,"a"]'` });
+  if (value.length > 0 && value.every((row) => Array.isArray(row))) return { paramRows: value as unknown[][] };
+  if (value.some((row) => Array.isArray(row))) {
+    throw new UsageError('--params mixes rows and values', { hint: `--params '[[1,"a"],[2,"b"]]'` });
+  }
+  return { params: value };
+}
+
+/** The statements to run, or 'interactive' when the shell should start. */
+export async function readStatements(engine: Engine, words: string[], opts: GlobalOptions, deps: Deps): Promise<Statement[] | 'interactive'> {
+  const bound = parseParams(opts);
+  if ((bound.params || bound.paramRows) && engine.name !== 'sql') {
+    throw new UsageError('--param and --params bind ? placeholders of sql statements', { engine: engine.name });
+  }
+  let statements: Statement[];
+  if (opts.file !== undefined) {
+    if (words.length > 0) throw new UsageError('give either a statement or -f FILE, not both', { engine: engine.name });
+    statements = engine.split(await readScriptFile(opts.file, deps));
+  } else if (words.length > 0) {
+    if (engine.name === 'kv') {
+      // the shell already split the words: send them verbatim, unless one word holds a whole command line
+      const one = words.length === 1 && /\s/.test(words[0]!);
+      statements = [{ text: words.join(' '), line: 1, args: one ? undefined : words }];
+    } else {
+      statements = engine.split(words.join(' '));
+    }
+  } else if (!deps.stdin.isTTY) {
+    statements = engine.split(await readAll(deps.stdin));
+  } else {
+    return 'interactive';
+  }
+  if (bound.params || bound.paramRows) statements = statements.map((s) => ({ ...s, ...bound }));
+  return statements;
+}

@@ -1,0 +1,58 @@
+/**
+ * Options + config → a profile → an engine, created but not connected.
+ */
+import type { Engine, EngineName } from '../engines/engine.js';
+import { loadEngine } from '../engines/index.js';
+import { UsageError } from '../errors.js';
+import { loadConfig, type LoadedConfig } from '../config/config-file.js';
+import { resolveProfile, type ResolvedProfile } from '../config/profile.js';
+import { askOnTty, type Deps } from './deps.js';
+import type { GlobalOptions } from './global-options.js';
+import type { SafetyMode } from './safety.js';
+
+export interface Session {
+  engine: Engine;
+  profileName: string;
+  safety: SafetyMode;
+  profile: ResolvedProfile;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'>, deps: Deps): Promise<LoadedConfig> {
+  const loaded = loadConfig({ configPath: opts.config }, { env: deps.env, cwd: deps.cwd });
+  if (!opts.quiet) for (const w of loaded.warnings) deps.stderr.write(`warning: ${w}\n`);
+  return loaded;
+}
+
+export async function openProfile(engineName: EngineName | undefined, opts: GlobalOptions, deps: Deps): Promise<ResolvedProfile> {
+  const loaded = await loadDbxConfig(opts, deps);
+  return resolveProfile(loaded.config, { profile: opts.profile, url: opts.url, engine: engineName, env: deps.env });
+}
+
+export async function createSessionEngine(engineName: EngineName, profile: ResolvedProfile, opts: GlobalOptions, deps: Deps): Promise<Engine> {
+  const endpoint = profile.engines[engineName];
+  if (endpoint === undefined) {
+    throw new UsageError(`profile '${profile.name}' has no ${engineName} endpoint`, {
+      engine: engineName,
+      code: 'NO_ENDPOINT',
+      hint: `add '${engineName}: URL' to the profile in ${profile.source}, or pass --url`,
+    });
+  }
+  const { createEngine } = await loadEngine(engineName);
+  return createEngine({
+    profile: profile.name,
+    endpoint,
+    connectTimeoutMs: profile.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    readonly: profile.safety === 'readonly',
+    verbose: opts.verbose ? (line) => deps.stderr.write(line + '\n') : () => {},
+    warn: (line) => deps.stderr.write(`warning: ${line}\n`),
+    askPassword: deps.stdin.isTTY ? (prompt) => askOnTty(deps, prompt, true) : undefined,
+  });
+}
+
+export async function openSession(engineName: EngineName, opts: GlobalOptions, deps: Deps): Promise<Session> {
+  const profile = await openProfile(engineName, opts, deps);
+  const engine = await createSessionEngine(engineName, profile, opts, deps);
+  return { engine, profileName: profile.name, safety: profile.safety, profile };
+}

@@ -1,0 +1,157 @@
+/**
+ * The MySQL/MariaDB engine: the only code that talks to mysql2.
+ */
+import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
+import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
+import { StatementError } from '../../errors.js';
+import { connectError, statementError } from './mysql-errors.js';
+import { sqlTarget, type SqlTarget } from './mysql-options.js';
+import { runQuery, sumOk } from './mysql-result.js';
+import { classifySql } from './sql-classify.js';
+import { splitSql } from './sql-splitter.js';
+
+const USE = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i;
+
+/** Secrets that must not reach -v, --log-file or history: IDENTIFIED BY '…', PASSWORD('…'), SET PASSWORD = '…'. */
+export function redactSql(text: string): string {
+  return text
+    .replace(/(identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?)('(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?)/gi, "$1'***'")
+    .replace(/(password\s*\(\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'")
+    .replace(/(set\s+password\s+(?:for\s+\S+\s+)?=\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'");
+}
+
+/** pymysql's `%s` placeholders (the note's executemany) become `?` when values are bound and no `?` is present. */
+function placeholders(sql: string, bound: boolean): string {
+  if (!bound || sql.includes('?') || !sql.includes('%s')) return sql;
+  return sql.replace(/%s/g, '?');
+}
+
+class MysqlEngine implements Engine {
+  readonly name = 'sql' as const;
+  readonly endpoint: string;
+  database?: string;
+  private readonly target: SqlTarget;
+  private conn?: Connection;
+  /** the password typed at the prompt, if one was asked for (the KILL QUERY connection needs it too) */
+  private typedPassword?: string;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.target = sqlTarget(ctx.endpoint, ctx.connectTimeoutMs);
+    this.endpoint = this.target.endpoint;
+    this.database = this.target.options.database;
+  }
+
+  split(script: string): Statement[] {
+    return splitSql(script);
+  }
+
+  private open(password: string | undefined): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const conn = mysql.createConnection({ ...this.target.options, password: password ?? this.target.options.password });
+      conn.on('error', () => {}); // fatal errors also reach the running query's callback
+      conn.connect((err) => (err ? (conn.destroy(), reject(err)) : resolve(conn)));
+    });
+  }
+
+  async connect(): Promise<void> {
+    this.ctx.verbose(`-- connecting to ${this.endpoint}`);
+    const started = performance.now();
+    try {
+      this.conn = await this.open(undefined);
+    } catch (e) {
+      const err = e as { errno?: number; sqlMessage?: string };
+      const noPassword = err.errno === 1045 && /using password: NO/i.test(err.sqlMessage ?? '');
+      if (!(noPassword && this.target.passwordMissing && this.ctx.askPassword)) throw connectError(e, this.endpoint);
+      this.typedPassword = await this.ctx.askPassword(`Enter password for ${this.endpoint}: `);
+      try {
+        this.conn = await this.open(this.typedPassword);
+      } catch (e2) {
+        throw connectError(e2, this.endpoint);
+      }
+    }
+    this.ctx.verbose(`-- connected (thread ${this.conn.threadId}, ${(performance.now() - started).toFixed(0)} ms)`);
+    if (this.ctx.readonly) {
+      await this.query('SET SESSION TRANSACTION READ ONLY');
+      this.ctx.verbose('-- session is read-only (safety: readonly)');
+    }
+  }
+
+  async classify(stmt: Statement): Promise<Classification> {
+    const c = classifySql(stmt.text);
+    return { write: c.write, destructive: c.destructive };
+  }
+
+  private query(sql: string, values?: unknown[], shown = sql): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+      this.conn!.query(sql, values, (err, res) => (err ? reject(statementError(err, shown, this.endpoint)) : resolve(res))),
+    );
+  }
+
+  async execute(stmt: Statement): Promise<Result> {
+    if (!this.conn) throw new StatementError('not connected', { code: 'NOT_CONNECTED', engine: 'sql', endpoint: this.endpoint });
+    const bound = stmt.params !== undefined || stmt.paramRows !== undefined;
+    const sql = placeholders(stmt.text, bound);
+    const shown = redactSql(stmt.text);
+    const wrap = (e: unknown) => statementError(e, shown, this.endpoint);
+    if (stmt.paramRows) {
+      const headers: ResultSetHeader[] = [];
+      for (const row of stmt.paramRows) headers.push((await this.query(sql, row, shown)) as ResultSetHeader);
+      return sumOk(headers);
+    }
+    const use = USE.exec(sql);
+    const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
+    const result = await runQuery(this.conn, sql, stmt.params, db, wrap);
+    if (db) this.database = db;
+    return result;
+  }
+
+  readonly transaction = {
+    begin: async () => {
+      await this.query('START TRANSACTION');
+    },
+    commit: async () => {
+      await this.query('COMMIT');
+      return undefined;
+    },
+    rollback: async () => {
+      await this.query('ROLLBACK');
+    },
+  };
+
+  /** KILL QUERY from a second connection: the server stops the statement, the running query fails with 1317. */
+  async cancel(): Promise<void> {
+    if (!this.conn) return;
+    const id = this.conn.threadId;
+    this.ctx.verbose(`-- KILL QUERY ${id}`);
+    const killer = await this.open(this.typedPassword).catch(() => undefined);
+    if (!killer) {
+      this.conn.destroy();
+      return;
+    }
+    await new Promise<void>((resolve) => killer.query(`KILL QUERY ${id}`, () => resolve()));
+    killer.destroy();
+  }
+
+  async serverVersion(): Promise<string> {
+    const rows = (await this.query('SELECT VERSION()')) as unknown[][];
+    return String(rows[0]?.[0] ?? '');
+  }
+
+  redact(stmt: Statement): string {
+    return redactSql(stmt.text);
+  }
+
+  async close(): Promise<void> {
+    const conn = this.conn;
+    this.conn = undefined;
+    if (!conn) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => (conn.destroy(), resolve()), 1000);
+      conn.end(() => (clearTimeout(timer), resolve()));
+    });
+  }
+}
+
+export function createEngine(ctx: EngineContext): Engine {
+  return new MysqlEngine(ctx);
+}

@@ -1,0 +1,71 @@
+/**
+ * mysql2 errors → DbxError, wrapped once here: connection failures are exit 3, server errors exit 1 with the
+ * server's errno and text, and a learner hint where one helps.
+ */
+import { ConnectError, DbxError, StatementError } from '../../errors.js';
+import { sqlHint } from './sql-hints.js';
+
+interface MysqlError extends Error {
+  code?: string;
+  errno?: number;
+  sqlState?: string;
+  sqlMessage?: string;
+  fatal?: boolean;
+}
+
+const connectCodes: Record<string, string> = {
+  ECONNREFUSED: 'connection refused — is the server running?',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'unknown host (name lookup failed)',
+  ETIMEDOUT: 'connect timeout',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset by the server',
+  ENOENT: 'no such socket file',
+  HANDSHAKE_SSL_ERROR: 'TLS handshake failed',
+  HANDSHAKE_NO_SSL_SUPPORT: 'the server does not support TLS',
+  PROTOCOL_CONNECTION_LOST: 'connection lost',
+};
+
+/** errnos that mean "you cannot get in", when they come while connecting */
+const connectErrnos = new Set([1045, 1044, 1049, 1698, 1130, 1129, 1040, 1251]);
+
+export function connectError(e: unknown, endpoint: string): DbxError {
+  if (e instanceof DbxError) return e;
+  const err = e as MysqlError;
+  const code = err.code ?? 'CONNECT_FAILED';
+  const known = connectCodes[code];
+  let hint: string | undefined;
+  if (err.errno === 1045) hint = 'check the user and password of the profile (or $MYSQL_PWD)';
+  if (err.errno === 1049) hint = 'create it first, or connect without a database';
+  if (code === 'ECONNREFUSED') hint = 'start the server (npm run up) or check the port';
+  const message = known ? `${known} (${code})` : err.sqlMessage ?? err.message ?? String(e);
+  return new ConnectError(`cannot connect: ${message}`, {
+    code,
+    errno: err.errno && err.errno > 0 && err.sqlMessage ? err.errno : undefined,
+    engine: 'sql',
+    endpoint,
+    hint,
+    cause: e,
+  });
+}
+
+export function statementError(e: unknown, statement: string, endpoint: string): DbxError {
+  if (e instanceof DbxError) return e;
+  const err = e as MysqlError;
+  if (!err.sqlMessage) {
+    if (err.code && connectCodes[err.code]) return connectError(e, endpoint);
+    return new StatementError(err.message ?? String(e), { code: err.code ?? 'ERROR', engine: 'sql', endpoint, statement, cause: e });
+  }
+  if (connectErrnos.has(err.errno ?? 0) && err.fatal) return connectError(e, endpoint);
+  const message = `${err.sqlMessage}${err.sqlState ? ` (SQLSTATE ${err.sqlState})` : ''}`;
+  return new StatementError(message, {
+    code: err.code ?? 'ER_UNKNOWN',
+    errno: err.errno,
+    engine: 'sql',
+    endpoint,
+    statement,
+    hint: sqlHint(statement, err.errno ?? 0, err.sqlMessage),
+    cause: e,
+  });
+}

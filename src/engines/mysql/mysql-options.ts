@@ -1,0 +1,82 @@
+/**
+ * A profile's sql entry (URL string or object) → mysql2 connection options, and the endpoint text for messages
+ * (never with the password).
+ */
+import type { ConnectionOptions } from 'mysql2';
+import { UsageError } from '../../errors.js';
+
+export interface SqlTarget {
+  options: ConnectionOptions;
+  endpoint: string;
+  /** a user was named but no password given: the engine may ask for one on a TTY */
+  passwordMissing: boolean;
+}
+
+function str(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function fromUrl(url: string): Record<string, unknown> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`malformed URL for sql: ${url.replace(/:[^:@/]*@/, ':***@')}`, {
+      engine: 'sql',
+      code: 'BAD_URL',
+      hint: 'mysql://user:password@host:3306/database',
+    });
+  }
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
+    throw new UsageError(`sql URLs start with mysql:// (got ${u.protocol}//)`, { engine: 'sql', code: 'BAD_URL' });
+  }
+  const entry: Record<string, unknown> = {
+    host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: u.port ? Number(u.port) : 3306,
+    user: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password !== '' || url.includes(`${u.username}:@`) ? decodeURIComponent(u.password) : undefined,
+    database: u.pathname.length > 1 ? decodeURIComponent(u.pathname.slice(1)) : undefined,
+  };
+  for (const [k, v] of u.searchParams) {
+    if (k === 'ssl' || k === 'tls') entry.tls = v !== 'false' && v !== '0';
+    else if (k === 'socket') entry.socket = v;
+    else if (k === 'charset') entry.charset = v;
+  }
+  return entry;
+}
+
+export function sqlTarget(endpoint: string | Record<string, unknown>, connectTimeoutMs: number): SqlTarget {
+  const entry = typeof endpoint === 'string' ? fromUrl(endpoint) : { ...(endpoint.url ? fromUrl(String(endpoint.url)) : {}), ...endpoint };
+  const host = str(entry.host) ?? '127.0.0.1';
+  const port = entry.port === undefined ? 3306 : Number(entry.port);
+  const user = str(entry.user) ?? 'root';
+  const database = str(entry.database);
+  const socket = str(entry.socket);
+  const password = str(entry.password);
+  const tls = entry.tls;
+  const options: ConnectionOptions = {
+    host,
+    port,
+    user,
+    password: password ?? '',
+    database,
+    socketPath: socket,
+    connectTimeout: connectTimeoutMs,
+    charset: str(entry.charset) ?? 'UTF8MB4_UNICODE_CI',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: false,
+    multipleStatements: false,
+    rowsAsArray: true,
+    // the server's time zone text is printed as is; nothing is shifted to UTC
+    timezone: 'local',
+  };
+  if (tls) options.ssl = typeof tls === 'object' ? (tls as Record<string, unknown>) : { rejectUnauthorized: true };
+  const where = socket ? `socket ${socket}` : `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    options,
+    endpoint: `mysql://${encodeURIComponent(user)}@${where}${database ? `/${database}` : ''}`,
+    passwordMissing: password === undefined,
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * One mysql2 query → a neutral Result. Rows stream: the connection is paused while the consumer lags, so memory
+ * stays flat however many rows come back.
+ */
+import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
+import type { Result, ValueCodec } from '../engine.js';
+import { queryOk, rowsInSet } from '../../output/status.js';
+
+const HIGH_WATER = 2000;
+const LOW_WATER = 200;
+
+export const sqlCodec: ValueCodec = {
+  text(v) {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'string') return v;
+    if (Buffer.isBuffer(v)) return '0x' + v.toString('hex');
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  },
+  json(v) {
+    if (v === undefined) return null;
+    if (Buffer.isBuffer(v)) return { $base64: v.toString('base64') };
+    if (typeof v === 'bigint') return v.toString();
+    return v;
+  },
+};
+
+/** Column keys for row objects: the server's names, made unique (`select 1, 1` has two columns named 1). */
+function columnKeys(fields: FieldPacket[]): string[] {
+  const seen = new Map<string, number>();
+  return fields.map((f) => {
+    const n = (seen.get(f.name) ?? 0) + 1;
+    seen.set(f.name, n);
+    return n === 1 ? f.name : `${f.name}_${n}`;
+  });
+}
+
+export function okResult(header: ResultSetHeader, isUse: string | undefined): Result {
+  const info = { affectedRows: header.affectedRows, insertId: header.insertId, warnings: header.warningStatus };
+  const extra = header.info ? header.info.trim() : undefined;
+  return {
+    kind: 'status',
+    info: isUse ? { ...info, db: isUse } : info,
+    message: (s) => (isUse ? 'Database changed' : queryOk(header.affectedRows, s, extra || undefined)),
+  };
+}
+
+/** Aggregates executemany: one status for the whole run, as pymysql's executemany returns one count. */
+export function sumOk(headers: ResultSetHeader[]): Result {
+  const affectedRows = headers.reduce((n, h) => n + h.affectedRows, 0);
+  const warnings = headers.reduce((n, h) => n + h.warningStatus, 0);
+  const insertId = headers.find((h) => h.insertId)?.insertId ?? 0;
+  return {
+    kind: 'status',
+    info: { affectedRows, insertId, warnings, statements: headers.length },
+    message: (s) => queryOk(affectedRows, s),
+  };
+}
+
+export type QueryError = (e: unknown) => Error;
+
+/**
+ * Starts the query and resolves once its first packet says what it is: a result set (rows follow, streamed) or
+ * an OK packet. `useDb` is the database name when the statement is `USE db`.
+ */
+export function runQuery(conn: Connection, sql: string, values: unknown[] | undefined, useDb: string | undefined, wrap: QueryError): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const query = values ? conn.query(sql, values) : conn.query(sql);
+    const queue: unknown[][] = [];
+    let ended = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    let paused = false;
+    let settled = false;
+    let keys: string[] | undefined;
+
+    const notify = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+
+    query.on('error', (e: unknown) => {
+      if (!settled) {
+        settled = true;
+        reject(wrap(e));
+        return;
+      }
+      failure = e;
+      ended = true;
+      notify();
+    });
+    query.on('fields', (fields: FieldPacket[]) => {
+      if (settled) return; // a second result set (CALL): only the first is shown
+      settled = true;
+      keys = columnKeys(fields);
+      const columns = keys;
+      async function* rows(): AsyncGenerator<Record<string, unknown>> {
+        for (;;) {
+          if (queue.length === 0) {
+            if (failure) throw wrap(failure);
+            if (ended) return;
+            await new Promise<void>((r) => (wake = r));
+            continue;
+          }
+          const row = queue.shift()!;
+          if (paused && queue.length <= LOW_WATER) {
+            paused = false;
+            conn.resume();
+          }
+          const obj: Record<string, unknown> = {};
+          for (let i = 0; i < columns.length; i++) obj[columns[i]!] = row[i];
+          yield obj;
+        }
+      }
+      resolve({ kind: 'rows', columns, rows: rows(), codec: sqlCodec, summary: rowsInSet });
+    });
+    query.on('result', (row: unknown) => {
+      if (!settled) {
+        settled = true;
+        resolve(okResult(row as ResultSetHeader, useDb));
+        return;
+      }
+      if (!keys || !Array.isArray(row)) return;
+      queue.push(row);
+      if (!paused && queue.length >= HIGH_WATER) {
+        paused = true;
+        conn.pause();
+      }
+      notify();
+    });
+    query.on('end', () => {
+      ended = true;
+      notify();
+    });
+  });
+}

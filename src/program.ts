@@ -1,0 +1,74 @@
+/**
+ * Builds the commander program from injected deps and runs it; returns the exit code. Nothing here touches
+ * process: src/cli.ts passes the real streams, tests pass buffers.
+ */
+import { Command, CommanderError } from 'commander';
+import type { Deps } from './commands/deps.js';
+import { registerEngineCommands } from './commands/engine-commands.js';
+import { addGlobalOptions } from './commands/global-options.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerPingCommand } from './commands/ping.js';
+import { registerProfileCommand } from './commands/profile.js';
+import { ExitCode } from './errors.js';
+
+export const VERSION = '0.1.0';
+
+const examples = `
+Examples:
+  dbx sql "show databases"
+  dbx sql "select * from student where age > 18" --json
+  dbx sql -f schema.sql --transaction
+  dbx sql "insert into test value(?, ?)" --params '[[3,"QWE"],[4,"ASD"]]'
+  dbx kv set name Sam
+  dbx kv lrem l1 -1 4                       (words after the command are sent verbatim)
+  dbx kv --format ndjson lrange big 0 -1
+  dbx doc "db.student.insert({_id: 123, name: 'Sam', age: 16})"
+  dbx doc "db.student.update({name:'sam'},{\\$set:{age:20}},{multi:true})"
+  dbx -p prod ping
+  dbx sql                                   (interactive shell on a terminal)
+
+Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 refused by safety, 130 interrupted.
+Config: --config, $DBX_CONFIG, ./dbx.yaml, ~/.config/dbx/config.yaml, then the built-in 'local' profile.
+`;
+
+/** The slot that the running action fills with its exit code. */
+export interface ExitSlot {
+  code: number;
+}
+
+export function buildProgram(deps: Deps, exit: ExitSlot): Command {
+  const program = new Command('dbx');
+  program
+    .description('One command-line client for MySQL/MariaDB (sql), Redis (kv) and MongoDB (doc).')
+    .version(VERSION, '-V, --version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .addHelpText('after', examples)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+      outputError: (s, write) => write(`ERROR: ${s.replace(/^error: /, '')}`),
+    });
+  addGlobalOptions(program);
+  registerEngineCommands(program, deps, exit);
+  registerProfileCommand(program, deps, exit);
+  registerInitCommand(program, deps, exit);
+  registerPingCommand(program, deps, exit);
+  return program;
+}
+
+export async function run(deps: Deps): Promise<number> {
+  const exit: ExitSlot = { code: ExitCode.ok };
+  const program = buildProgram(deps, exit);
+  try {
+    await program.parseAsync(deps.argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    throw e;
+  }
+  return exit.code;
+}
