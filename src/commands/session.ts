@@ -17,8 +17,6 @@ export interface Session {
   profile: ResolvedProfile;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-
 export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'>, deps: Deps): Promise<LoadedConfig> {
   const loaded = loadConfig({ configPath: opts.config }, { env: deps.env, cwd: deps.cwd });
   if (!opts.quiet) for (const w of loaded.warnings) deps.stderr.write(`warning: ${w}\n`);
@@ -43,7 +41,7 @@ export async function createSessionEngine(engineName: EngineName, profile: Resol
   return createEngine({
     profile: profile.name,
     endpoint,
-    connectTimeoutMs: profile.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    connectTimeoutMs: profile.connectTimeoutMs,
     readonly: profile.safety === 'readonly',
     verbose: opts.verbose ? (line) => deps.stderr.write(line + '\n') : () => {},
     warn: (line) => deps.stderr.write(`warning: ${line}\n`),

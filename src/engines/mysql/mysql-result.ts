@@ -35,13 +35,19 @@ function columnKeys(fields: FieldPacket[]): string[] {
   });
 }
 
+/** mysql's "Query OK, 0 rows affected, 1 warning (0.01 sec)" */
+function withWarnings(line: string, warnings: number): string {
+  if (!warnings) return line;
+  return line.replace(' affected (', ` affected, ${warnings} warning${warnings === 1 ? '' : 's'} (`);
+}
+
 export function okResult(header: ResultSetHeader, isUse: string | undefined): Result {
   const info = { affectedRows: header.affectedRows, insertId: header.insertId, warnings: header.warningStatus };
   const extra = header.info ? header.info.trim() : undefined;
   return {
     kind: 'status',
     info: isUse ? { ...info, db: isUse } : info,
-    message: (s) => (isUse ? 'Database changed' : queryOk(header.affectedRows, s, extra || undefined)),
+    message: (s) => (isUse ? 'Database changed' : withWarnings(queryOk(header.affectedRows, s, extra || undefined), header.warningStatus)),
   };
 }
 
@@ -90,8 +96,9 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       ended = true;
       notify();
     });
-    query.on('fields', (fields: FieldPacket[]) => {
-      if (settled) return; // a second result set (CALL): only the first is shown
+    query.on('fields', (fields: FieldPacket[] | undefined) => {
+      // mysql2 also emits 'fields' (undefined) before an OK packet
+      if (settled || !fields) return; // a second result set (CALL): only the first is shown
       settled = true;
       keys = columnKeys(fields);
       const columns = keys;
