@@ -1,0 +1,96 @@
+/**
+ * Safety classification of one SQL statement, from its tokens (so a WHERE inside a string, a comment or a
+ * subquery never counts). Read-only is a short allow-list; anything not on it is a write.
+ */
+import { tokenizeSql, type SqlToken } from './sql-splitter.js';
+
+export interface SqlClassification {
+  /** changes data or schema */
+  write: boolean;
+  /** DROP DATABASE/SCHEMA/TABLE, TRUNCATE, DELETE or UPDATE without WHERE */
+  destructive: boolean;
+  /** upper-cased first keyword ('' for an empty statement) */
+  firstKeyword: string;
+}
+
+const READ_ONLY = new Set([
+  'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'USE', 'HELP', 'VALUES', 'TABLE', 'CHECK', 'CHECKSUM',
+  // transaction control changes nothing by itself; BEGIN NOT ATOMIC (a compound statement) is handled below
+  'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE',
+]);
+
+/** keywords that can follow WITH … or EXPLAIN ANALYZE / ANALYZE as the statement that really runs */
+const INNER_STATEMENT = new Set(['SELECT', 'UPDATE', 'DELETE', 'INSERT', 'REPLACE', 'TABLE', 'VALUES']);
+
+const isWord = (t: SqlToken | undefined, ...words: string[]): boolean =>
+  t !== undefined && t.kind === 'word' && words.includes(t.text.toUpperCase());
+
+export function classifySql(text: string): SqlClassification {
+  const tokens = tokenizeSql(text);
+  let first = 0;
+  while (tokens[first]?.text === '(') first++;
+  const keyword = tokens[first]?.kind === 'word' ? tokens[first].text.toUpperCase() : '';
+  if (keyword === '') return { write: false, destructive: false, firstKeyword: '' };
+  return { ...classifyAt(tokens, first), firstKeyword: keyword };
+}
+
+function classifyAt(tokens: SqlToken[], at: number): { write: boolean; destructive: boolean } {
+  const read = { write: false, destructive: false };
+  const write = { write: true, destructive: false };
+  const keyword = tokens[at].text.toUpperCase();
+  const next = tokens[at + 1];
+  const depth = tokens[at].depth;
+  const rest = tokens.slice(at + 1);
+  const hasWhere = (): boolean => rest.some((t) => t.depth === depth && isWord(t, 'WHERE'));
+
+  switch (keyword) {
+    case 'SELECT': {
+      const intoFile = rest.some((t, k) => isWord(t, 'INTO') && isWord(rest[k + 1], 'OUTFILE', 'DUMPFILE'));
+      return intoFile ? write : read;
+    }
+    case 'WITH': {
+      const main = rest.findIndex((t) => t.depth === depth && isWord(t, ...INNER_STATEMENT));
+      return main === -1 ? write : classifyAt(tokens, at + 1 + main);
+    }
+    case 'EXPLAIN':
+    case 'DESCRIBE':
+    case 'DESC':
+      // EXPLAIN ANALYZE runs the statement it explains
+      return isWord(next, 'ANALYZE') ? analyzed(tokens, at + 2) : read;
+    case 'ANALYZE':
+      // ANALYZE TABLE only refreshes statistics; MariaDB's ANALYZE <statement> runs the statement
+      return isWord(next, 'TABLE', 'TABLES', 'NO_WRITE_TO_BINLOG', 'LOCAL') ? read : analyzed(tokens, at + 1);
+    case 'SET': {
+      // session variables are the session's own business; GLOBAL/PERSIST and passwords outlive it
+      const lasting = rest.some(
+        (t) =>
+          (t.depth === depth && isWord(t, 'GLOBAL', 'PERSIST', 'PERSIST_ONLY', 'PASSWORD')) ||
+          (t.kind === 'variable' && /^@@(global|persist|persist_only)\./i.test(t.text)),
+      );
+      return lasting || isWord(next, 'DEFAULT') ? write : read;
+    }
+    case 'BEGIN':
+      return isWord(next, 'NOT') ? write : read;
+    case 'DELETE':
+    case 'UPDATE':
+      return { write: true, destructive: !hasWhere() };
+    case 'TRUNCATE':
+      return { write: true, destructive: true };
+    case 'DROP': {
+      const what = isWord(next, 'TEMPORARY') ? tokens[at + 2] : next;
+      return { write: true, destructive: isWord(what, 'DATABASE', 'SCHEMA', 'TABLE', 'TABLES') };
+    }
+    default:
+      return READ_ONLY.has(keyword) ? read : write;
+  }
+}
+
+/** the statement after ANALYZE [FORMAT=JSON] runs for real: classify it */
+function analyzed(tokens: SqlToken[], from: number): { write: boolean; destructive: boolean } {
+  let k = from;
+  if (isWord(tokens[k], 'FORMAT')) k += tokens[k + 1]?.text === '=' ? 3 : 2;
+  while (tokens[k]?.text === '(') k++;
+  return tokens[k] !== undefined && isWord(tokens[k], ...INNER_STATEMENT, 'WITH')
+    ? classifyAt(tokens, k)
+    : { write: false, destructive: false };
+}

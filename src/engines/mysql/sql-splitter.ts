@@ -1,0 +1,270 @@
+/**
+ * The lexical rules of MySQL scripts, as the mysql client applies them: cutting a script into statements
+ * (splitSql) and reading one statement as tokens (tokenizeSql) for the classifier and the hints.
+ * Both share one set of rules for quotes and comments, so a `;` or a WHERE inside a string is never seen.
+ */
+import type { Statement } from '../engine.js';
+import { ParseError } from '../../errors.js';
+
+/** Index just past the quote that closes the one opening at `i`, or -1 when it never closes. */
+export function skipQuoted(text: string, i: number): number {
+  const quote = text[i];
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text[j];
+    // backticks have no backslash escapes; '' "" `` double up in all three
+    if (c === '\\' && quote !== '`') j++;
+    else if (c === quote) {
+      if (text[j + 1] === quote) j++;
+      else return j + 1;
+    }
+  }
+  return -1;
+}
+
+/** `--` starts a comment only when followed by whitespace or the end, as MySQL requires (`1--1` is arithmetic). */
+function isDashComment(text: string, i: number): boolean {
+  if (text[i] !== '-' || text[i + 1] !== '-') return false;
+  const after = text[i + 2];
+  return after === undefined || after === ' ' || after === '\t' || after === '\n' || after === '\r';
+}
+
+/** Length of the opener of a versioned comment (`/*!50003`, `/*M!100100`) at `i`: its body is SQL. 0 = none. */
+function versionedOpener(text: string, i: number): number {
+  const m = /^\/\*M?!\d*/.exec(text.slice(i, i + 12));
+  return m ? m[0].length : 0;
+}
+
+function isLineCommentStart(text: string, i: number): boolean {
+  return text[i] === '#' || isDashComment(text, i);
+}
+
+function lineEnd(text: string, i: number): number {
+  const nl = text.indexOf('\n', i);
+  return nl === -1 ? text.length : nl;
+}
+
+/** 1-based line and column (in characters, so CJK text counts one per character) of offsets in a text. */
+function positions(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: Array.from(text.slice(starts[lo], offset)).length + 1 };
+  };
+}
+
+const DELIMITER_COMMAND = /^delimiter(?=[ \t]|\r?\n|$)/i;
+
+/**
+ * Cuts a script into statements the way the mysql client does: at the delimiter (`;` unless DELIMITER changed it),
+ * `\G` (vertical) or `\g`, never inside quotes or comments. A last statement without delimiter still counts.
+ * The text of each statement runs from its first token to its last: leading and trailing comments are left out
+ * (a trailing `-- note` could otherwise swallow anything appended later), inner comments and `/*! … *\/` stay.
+ */
+export function splitSql(script: string): Statement[] {
+  const text = script.startsWith('\uFEFF') ? ' ' + script.slice(1) : script;
+  const at = positions(text);
+  const statements: Statement[] = [];
+  let delimiter = ';';
+  let start = -1; // first token of the current statement
+  let end = -1; // just past its last token
+  let versionedFrom = -1; // inside /*! … */ since this offset: its body is SQL, but not a place to split
+
+  const token = (from: number, to: number): void => {
+    if (start === -1) start = from;
+    end = to;
+  };
+  const emit = (vertical: boolean): void => {
+    if (start !== -1) {
+      const stmt: Statement = { text: text.slice(start, end), line: at(start).line };
+      if (vertical) stmt.vertical = true;
+      statements.push(stmt);
+    }
+    start = -1;
+    end = -1;
+  };
+  const fail = (what: string, opener: string, offset: number, hint: string): never => {
+    const { line, column } = at(offset);
+    const statement = text.slice(start === -1 ? offset : start).trim();
+    throw new ParseError(`unterminated ${what} ${opener} opened at line ${line}, column ${column}`, line, column, {
+      statement,
+      hint,
+    });
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (start === -1 && versionedFrom === -1 && DELIMITER_COMMAND.test(text.slice(i, i + 11))) {
+      i = readDelimiterCommand(text, i, at, (d) => (delimiter = d));
+      continue;
+    }
+    if (versionedFrom === -1 && text.startsWith(delimiter, i)) {
+      emit(false);
+      i += delimiter.length;
+    } else if (versionedFrom === -1 && c === '\\' && (text[i + 1] === 'G' || text[i + 1] === 'g')) {
+      emit(text[i + 1] === 'G');
+      i += 2;
+    } else if (c === "'" || c === '"' || c === '`') {
+      const close = skipQuoted(text, i);
+      if (close === -1) {
+        const stmt = text.slice(start === -1 ? i : start).trimEnd();
+        // the quote goes before a final delimiter, which the quote swallowed
+        const closed = stmt.endsWith(delimiter)
+          ? `${stmt.slice(0, -delimiter.length).trimEnd()}${c}${delimiter}`
+          : `${stmt}${c}`;
+        fail('quote', c, i, `close the quote: ${closed}`);
+      }
+      token(i, close);
+      i = close;
+    } else if (isLineCommentStart(text, i)) {
+      i = lineEnd(text, i);
+    } else if (c === '/' && text[i + 1] === '*' && versionedFrom === -1 && versionedOpener(text, i) > 0) {
+      versionedFrom = i;
+      token(i, i + 2);
+      i += versionedOpener(text, i);
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close === -1) fail('comment', '/*', i, 'close the comment with */');
+      i = close + 2;
+    } else if (c === '*' && text[i + 1] === '/' && versionedFrom !== -1) {
+      versionedFrom = -1;
+      token(i, i + 2);
+      i += 2;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else {
+      token(i, i + 1);
+      i++;
+    }
+  }
+  if (versionedFrom !== -1) fail('comment', '/*!', versionedFrom, 'close the comment with */');
+  emit(false);
+  return statements;
+}
+
+/**
+ * `DELIMITER xx`: the new delimiter is the next word (quotes around it are dropped). Unlike the mysql client, the
+ * rest of the line is read as script rather than silently ignored: `dbx sql delimiter // create …` joins its
+ * words into one line.
+ */
+function readDelimiterCommand(
+  text: string,
+  i: number,
+  at: (offset: number) => { line: number; column: number },
+  set: (delimiter: string) => void,
+): number {
+  let j = i + 'delimiter'.length;
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  let arg: string;
+  let next: number;
+  const q = text[j];
+  if (q === "'" || q === '"' || q === '`') {
+    const close = text.indexOf(q, j + 1);
+    const stop = close === -1 || close > lineEnd(text, j) ? lineEnd(text, j) : close;
+    arg = text.slice(j + 1, stop);
+    next = stop === close ? close + 1 : stop;
+  } else {
+    next = j;
+    while (next < text.length && !/\s/.test(text[next])) next++;
+    arg = text.slice(j, next);
+  }
+  const problem = arg === ''
+    ? "DELIMITER must be followed by a 'delimiter' character or string"
+    : arg.includes('\\')
+      ? 'DELIMITER cannot contain a backslash character'
+      : undefined;
+  if (problem) {
+    const { line, column } = at(i);
+    throw new ParseError(problem, line, column, { statement: text.slice(i, lineEnd(text, i)).trim(), hint: 'DELIMITER //' });
+  }
+  set(arg);
+  return next;
+}
+
+export interface SqlToken {
+  kind: 'word' | 'ident' | 'string' | 'number' | 'variable' | 'punct';
+  /** as written (for `ident` and `string`: with their quotes) */
+  text: string;
+  start: number;
+  end: number;
+  /** parenthesis depth the token sits at: `(` and `)` themselves count as outside */
+  depth: number;
+  /** 1-based line within the text */
+  line: number;
+  /** no other token before it on its line */
+  firstOnLine: boolean;
+}
+
+const WORD = /[\p{L}\p{N}_$]/u;
+
+/**
+ * Reads one statement as tokens, skipping comments but reading the body of `/*! … *\/` (the server runs it).
+ * An unterminated quote just runs to the end: statements reaching here were already split.
+ */
+export function tokenizeSql(text: string): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  let depth = 0;
+  let line = 1;
+  let lineOfLastToken = 0;
+  let inVersioned = false;
+  const push = (kind: SqlToken['kind'], start: number, end: number): void => {
+    const t = text.slice(start, end);
+    if (t === ')') depth = Math.max(0, depth - 1);
+    tokens.push({ kind, text: t, start, end, depth, line, firstOnLine: lineOfLastToken !== line });
+    lineOfLastToken = line;
+    if (t === '(') depth++;
+  };
+  const advance = (from: number, to: number): number => {
+    for (let k = from; k < to; k++) if (text[k] === '\n') line++;
+    return to;
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'" || c === '"' || c === '`') {
+      const close = skipQuoted(text, i);
+      const stop = close === -1 ? text.length : close;
+      push(c === '`' ? 'ident' : 'string', i, stop);
+      i = advance(i, stop);
+    } else if (isLineCommentStart(text, i)) {
+      i = lineEnd(text, i);
+    } else if (c === '/' && text[i + 1] === '*' && !inVersioned && versionedOpener(text, i) > 0) {
+      inVersioned = true;
+      i += versionedOpener(text, i);
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = advance(i, close === -1 ? text.length : close + 2);
+    } else if (c === '*' && text[i + 1] === '/' && inVersioned) {
+      inVersioned = false;
+      i += 2;
+    } else if (c === '\n') {
+      line++;
+      i++;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else if (c === '@') {
+      let j = i + 1;
+      if (text[j] === '@') j++;
+      while (j < text.length && (WORD.test(text[j]) || text[j] === '.')) j++;
+      push('variable', i, j);
+      i = j;
+    } else if (WORD.test(c)) {
+      let j = i + 1;
+      while (j < text.length && WORD.test(text[j])) j++;
+      push(/^\d+$/.test(text.slice(i, j)) ? 'number' : 'word', i, j);
+      i = j;
+    } else {
+      push('punct', i, i + 1);
+      i++;
+    }
+  }
+  return tokens;
+}
