@@ -1,0 +1,84 @@
+/**
+ * `csv` and `tsv`: a header line, then one line per row. Lines end with `\n` (not RFC 4180's CRLF: Unix tools
+ * and every CSV reader accept LF, and it matches the other formats).
+ * - csv: RFC 4180 quoting — a cell with `,` `"` CR or LF is quoted, its quotes doubled.
+ * - tsv: mysql --batch escaping — tab, newline, CR, NUL and backslash become `\t` `\n` `\r` `\0` `\\`.
+ * Documents without declared columns get the union of the first window's keys as header (`_id` first); fields
+ * first seen after that window cannot join the header and are reported once on stderr.
+ */
+import type { Result, RowsResult } from '../engines/engine.js';
+import { cellText, peekColumns, WINDOW_ROWS, type Row } from './row-columns.js';
+import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+
+export interface Dialect {
+  separator: string;
+  escape(cell: string): string;
+}
+
+const CSV_SPECIAL = /[",\r\n]/;
+
+export const CSV: Dialect = {
+  separator: ',',
+  escape: (cell) => (CSV_SPECIAL.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell),
+};
+
+const TSV_SPECIAL = /[\t\n\r\0\\]/;
+const TSV_SPECIALS = /[\t\n\r\0\\]/g;
+const TSV_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', '\\': '\\\\' };
+
+export const TSV: Dialect = {
+  separator: '\t',
+  escape: (cell) => (TSV_SPECIAL.test(cell) ? cell.replace(TSV_SPECIALS, (c) => TSV_ESCAPES[c]!) : cell),
+};
+
+export class DelimitedWriter implements ResultWriter {
+  constructor(
+    private readonly io: WriterIo,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async write(result: Result, ctx: WriteContext): Promise<number> {
+    if (result.kind === 'status') {
+      await this.io.status.status(result, ctx.seconds);
+      return 0;
+    }
+    if (result.kind === 'value') {
+      const { codec, value } = result;
+      const elements = Array.isArray(value) ? value : [value];
+      let text = `${this.line(['value'])}`;
+      for (const element of elements) text += this.line([cellText(codec, element)]);
+      await this.io.out.push(text);
+      return elements.length;
+    }
+    const count = await this.rows(result);
+    await this.io.status.summary(result.summary, count, ctx.seconds);
+    return count;
+  }
+
+  private async rows(result: RowsResult): Promise<number> {
+    const { out } = this.io;
+    let columns = result.columns;
+    let rows: AsyncIterable<Row> = result.rows;
+    if (!columns) ({ columns, rows } = await peekColumns(rows));
+    // a document stream that returned nothing has no header to print
+    if (result.columns || columns.length > 0) await out.push(this.line(columns));
+    const known = result.columns ? undefined : new Set(columns);
+    const late = new Set<string>();
+    let count = 0;
+    for await (const row of rows) {
+      count++;
+      if (known) for (const key of Object.keys(row)) if (!known.has(key)) late.add(key);
+      await out.push(this.line(columns.map((name) => cellText(result.codec, row[name]))));
+    }
+    if (late.size > 0) {
+      await this.io.status.warnings([
+        `Warning: fields first seen after row ${WINDOW_ROWS} are not in the header and were left out: ${[...late].join(', ')}`,
+      ]);
+    }
+    return count;
+  }
+
+  private line(cells: readonly string[]): string {
+    return `${cells.map(this.dialect.escape).join(this.dialect.separator)}\n`;
+  }
+}

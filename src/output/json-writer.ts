@@ -1,0 +1,50 @@
+/**
+ * `json`: each Result is one JSON value on one line, so a script of several statements gives JSON Lines.
+ * Result sets are streamed — `[`, the rows joined by `,`, then `]` — never built as one array in memory.
+ * No status lines: the JSON line on stdout carries the status; server warnings still go to stderr.
+ */
+import type { Result, RowsResult } from '../engines/engine.js';
+import { jsonText, mapKey, rowObject } from './json-text.js';
+import { columnAt } from './row-columns.js';
+import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+
+export class JsonWriter implements ResultWriter {
+  constructor(private readonly io: WriterIo) {}
+
+  async write(result: Result, _ctx: WriteContext): Promise<number> {
+    if (result.kind === 'status') {
+      await this.io.out.push(`${jsonText(result.info)}\n`);
+      await this.io.status.warnings(result.warnings);
+      return 0;
+    }
+    if (result.kind === 'value') {
+      await this.io.out.push(`${jsonText(result.codec.json(result.value))}\n`);
+      return 1;
+    }
+    return this.rows(result);
+  }
+
+  private async rows(result: RowsResult): Promise<number> {
+    const { out } = this.io;
+    const { codec } = result;
+    const shape = result.json ?? 'objects';
+    await out.push(shape === 'map' ? '{' : '[');
+    let count = 0;
+    try {
+      for await (const row of result.rows) {
+        let piece: string;
+        if (shape === 'objects') piece = jsonText(rowObject(row, result.columns, codec));
+        else if (shape === 'values') piece = jsonText(codec.json(columnAt(result, row, 0)));
+        else piece = `${jsonText(mapKey(columnAt(result, row, 0), codec))}:${jsonText(codec.json(columnAt(result, row, 1)))}`;
+        await out.push(count === 0 ? piece : `,${piece}`);
+        count++;
+      }
+    } catch (error) {
+      // end the broken line so the next statement's JSON still starts on a line of its own
+      await out.push('\n');
+      throw error;
+    }
+    await out.push(shape === 'map' ? '}\n' : ']\n');
+    return count;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Batched, backpressure-aware writing to stdout. Rows are small: one write() per row would cost more than
+ * rendering them, so text is gathered into chunks of about 64 KiB before it is handed to the stream.
+ */
+import type { Sink } from './writer-types.js';
+
+const CHUNK = 64 * 1024;
+
+interface EventSink extends Sink {
+  once?(event: string, listener: (...args: unknown[]) => void): unknown;
+  removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+export class OutputStream {
+  private buffer = '';
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly chunkSize = CHUNK,
+  ) {}
+
+  /** Adds text; returns a promise only when a full chunk had to be written (await it to honour backpressure). */
+  push(text: string): Promise<void> | undefined {
+    this.buffer += text;
+    return this.buffer.length >= this.chunkSize ? this.flush() : undefined;
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer === '') return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (this.sink.write(chunk) === false) await waitForDrain(this.sink as EventSink);
+  }
+}
+
+/**
+ * Waits for 'drain'. A stream that closes or fails instead (stdout piped into `head`) would never drain:
+ * 'close' ends the wait and 'error' rejects, so the runner stops instead of hanging.
+ */
+function waitForDrain(sink: EventSink): Promise<void> {
+  const { once, removeListener } = sink;
+  if (typeof once !== 'function') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      cleanup();
+      resolve();
+    };
+    const failed = (error: unknown): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      if (typeof removeListener !== 'function') return;
+      removeListener.call(sink, 'drain', done);
+      removeListener.call(sink, 'close', done);
+      removeListener.call(sink, 'error', failed);
+    };
+    once.call(sink, 'drain', done);
+    once.call(sink, 'close', done);
+    once.call(sink, 'error', failed);
+  });
+}

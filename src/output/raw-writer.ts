@@ -1,0 +1,46 @@
+/**
+ * `raw`: like `redis-cli --raw` — bare values, no quotes, no header, no escaping.
+ * A lone value uses the codec's raw rendering; rows print their cells tab-separated, a 'values' result one value
+ * per line, a 'map' result field and value on lines of their own (as redis-cli --raw prints HGETALL).
+ */
+import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
+import { columnAt } from './row-columns.js';
+import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+
+function rawText(codec: ValueCodec, value: unknown): string {
+  if (value === undefined) return '';
+  return codec.raw ? codec.raw(value) : codec.text(value);
+}
+
+export class RawWriter implements ResultWriter {
+  constructor(private readonly io: WriterIo) {}
+
+  async write(result: Result, ctx: WriteContext): Promise<number> {
+    if (result.kind === 'status') {
+      await this.io.status.status(result, ctx.seconds);
+      return 0;
+    }
+    if (result.kind === 'value') {
+      await this.io.out.push(`${rawText(result.codec, result.value)}\n`);
+      return 1;
+    }
+    const count = await this.rows(result);
+    await this.io.status.summary(result.summary, count, ctx.seconds);
+    return count;
+  }
+
+  private async rows(result: RowsResult): Promise<number> {
+    const { codec } = result;
+    let count = 0;
+    for await (const row of result.rows) {
+      let text: string;
+      if (result.json === 'values') text = rawText(codec, columnAt(result, row, 0));
+      else if (result.json === 'map') {
+        text = `${rawText(codec, columnAt(result, row, 0))}\n${rawText(codec, columnAt(result, row, 1))}`;
+      } else text = (result.columns ?? Object.keys(row)).map((name) => rawText(codec, row[name])).join('\t');
+      await this.io.out.push(`${text}\n`);
+      count++;
+    }
+    return count;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Which columns a row stream has and what text a cell shows — shared by the table, vertical, csv/tsv and raw writers.
+ */
+import type { RowsResult, ValueCodec } from '../engines/engine.js';
+
+export type Row = Record<string, unknown>;
+
+/** How many rows are read before column widths (table) or the header (csv/tsv of documents) are fixed. */
+export const WINDOW_ROWS = 1000;
+
+/**
+ * Adds the row's keys that `columns` lacks, `_id` always first (documents' union of keys).
+ * Returns whether anything was added.
+ */
+export function addKeys(columns: string[], seen: Set<string>, row: Row): boolean {
+  let added = false;
+  for (const key of Object.keys(row)) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (key === '_id') columns.unshift(key);
+    else columns.push(key);
+    added = true;
+  }
+  return added;
+}
+
+/** A row's own keys, `_id` first. */
+export function ownColumns(row: Row): string[] {
+  const keys = Object.keys(row);
+  const id = keys.indexOf('_id');
+  if (id > 0) {
+    keys.splice(id, 1);
+    keys.unshift('_id');
+  }
+  return keys;
+}
+
+/** A cell's text; a key the row does not have (a document without that field) is an empty cell. */
+export function cellText(codec: ValueCodec, value: unknown): string {
+  return value === undefined ? '' : codec.text(value);
+}
+
+/** Column `index` of a 'values' / 'map' row: by the result's column names, else by the row's key order. */
+export function columnAt(result: RowsResult, row: Row, index: number): unknown {
+  const name = result.columns?.[index] ?? Object.keys(row)[index];
+  return name === undefined ? undefined : row[name];
+}
+
+/**
+ * Reads up to WINDOW_ROWS rows ahead to learn the union of their keys, then gives back a stream that yields
+ * those rows again followed by the rest. Memory holds one window, never the whole result.
+ */
+export async function peekColumns(rows: AsyncIterable<Row>): Promise<{ columns: string[]; rows: AsyncIterable<Row> }> {
+  const iterator = rows[Symbol.asyncIterator]();
+  const window: Row[] = [];
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  let finished = false;
+  while (window.length < WINDOW_ROWS) {
+    const next = await iterator.next();
+    if (next.done) {
+      finished = true;
+      break;
+    }
+    addKeys(columns, seen, next.value);
+    window.push(next.value);
+  }
+  async function* replay(): AsyncGenerator<Row> {
+    let done = finished;
+    try {
+      while (window.length > 0) yield window.shift()!;
+      while (!done) {
+        const next = await iterator.next();
+        if (next.done) done = true;
+        else yield next.value;
+      }
+    } finally {
+      // stopped early (an output error): let the engine release its cursor
+      if (!done) await iterator.return?.();
+    }
+  }
+  return { columns, rows: replay() };
+}

@@ -1,0 +1,141 @@
+/**
+ * `table`: the mysql client's box. Column widths come from a first window of rows; later rows are printed with
+ * those widths as they arrive (a wider cell just widens its own line), so memory holds one window at most.
+ * Also prints a lone value as the engine's own CLI does, and status lines; `\G` and `--format vertical`
+ * hand the rows to vertical-writer.ts.
+ */
+import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
+import { addKeys, cellText, WINDOW_ROWS, type Row } from './row-columns.js';
+import { padEndWidth, padStartWidth, stringWidth } from './text-width.js';
+import { writeVerticalRows } from './vertical-writer.js';
+import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Newlines and tabs would break the box and escape sequences would drive the terminal: show them escaped. */
+export function escapeControls(text: string): string {
+  if (!CONTROL.test(text)) return text;
+  return text.replace(CONTROLS, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+interface Layout {
+  widths: number[];
+  /** right-aligned, as mysql does for numeric columns */
+  numeric: boolean[];
+  columns: string[];
+  border: string;
+}
+
+export class TableWriter implements ResultWriter {
+  constructor(
+    private readonly io: WriterIo,
+    /** --format vertical: every result set as `\G` */
+    private readonly alwaysVertical: boolean,
+  ) {}
+
+  async write(result: Result, ctx: WriteContext): Promise<number> {
+    if (result.kind === 'status') {
+      await this.io.status.status(result, ctx.seconds);
+      return 0;
+    }
+    if (result.kind === 'value') {
+      const { codec, value } = result;
+      await this.io.out.push(`${codec.display ? codec.display(value) : codec.text(value)}\n`);
+      return 1;
+    }
+    const count =
+      this.alwaysVertical || ctx.vertical ? await writeVerticalRows(result, this.io) : await this.rows(result);
+    await this.io.status.summary(result.summary, count, ctx.seconds);
+    return count;
+  }
+
+  private async rows(result: RowsResult): Promise<number> {
+    const { out } = this.io;
+    const fixed = result.columns;
+    const columns = fixed ? [...fixed] : [];
+    const seen = new Set(columns);
+    let window: Row[] = [];
+    let layout: Layout | undefined;
+    let count = 0;
+    for await (const row of result.rows) {
+      count++;
+      if (!layout) {
+        if (!fixed) addKeys(columns, seen, row);
+        window.push(row);
+        if (window.length >= WINDOW_ROWS) {
+          layout = await this.open(result, columns, window);
+          window = [];
+        }
+      } else if (!fixed && addKeys(columns, seen, row)) {
+        // a document with a field the header lacks: close this box and start another with the wider header
+        await out.push(`${layout.border}\n`);
+        layout = undefined;
+        window.push(row);
+      } else {
+        await out.push(this.line(layout, result.codec, row));
+      }
+    }
+    if (window.length > 0) layout = await this.open(result, columns, window);
+    if (layout) await out.push(`${layout.border}\n`);
+    return count;
+  }
+
+  /** Sizes the columns from the window, then prints the top border, the header and the window's rows. */
+  private async open(result: RowsResult, columnList: string[], window: Row[]): Promise<Layout | undefined> {
+    if (columnList.length === 0) return undefined;
+    const columns = [...columnList];
+    const names = columns.map(escapeControls);
+    const widths = names.map((name) => (result.headless ? 0 : stringWidth(name)));
+    // mysql right-aligns numeric columns: here, columns whose non-NULL cells in the window are all numbers
+    const hasNumber = columns.map(() => false);
+    const hasOther = columns.map(() => false);
+    const texts: string[][] = [];
+    const textWidths: number[][] = [];
+    for (const row of window) {
+      const cells: string[] = [];
+      const cellWidths: number[] = [];
+      columns.forEach((name, i) => {
+        const value = row[name];
+        if (typeof value === 'number' || typeof value === 'bigint') hasNumber[i] = true;
+        else if (value !== null && value !== undefined) hasOther[i] = true;
+        const text = escapeControls(cellText(result.codec, value));
+        const width = stringWidth(text);
+        cells.push(text);
+        cellWidths.push(width);
+        if (width > widths[i]!) widths[i] = width;
+      });
+      texts.push(cells);
+      textWidths.push(cellWidths);
+    }
+    const layout: Layout = {
+      columns,
+      widths,
+      numeric: columns.map((_, i) => hasNumber[i]! && !hasOther[i]!),
+      border: `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`,
+    };
+    const { out, bold } = this.io;
+    await out.push(`${layout.border}\n`);
+    if (!result.headless) {
+      const header = names.map((name, i) => bold(padEndWidth(name, widths[i]!)));
+      await out.push(`| ${header.join(' | ')} |\n${layout.border}\n`);
+    }
+    for (let r = 0; r < texts.length; r++) await out.push(this.render(layout, texts[r]!, textWidths[r]!));
+    return layout;
+  }
+
+  private line(layout: Layout, codec: ValueCodec, row: Row): string {
+    const texts = layout.columns.map((name) => escapeControls(cellText(codec, row[name])));
+    return this.render(layout, texts, texts.map(stringWidth));
+  }
+
+  private render(layout: Layout, texts: string[], widths: number[]): string {
+    const cells = texts.map((text, i) =>
+      layout.numeric[i]
+        ? padStartWidth(text, layout.widths[i]!, widths[i])
+        : padEndWidth(text, layout.widths[i]!, widths[i]),
+    );
+    return `| ${cells.join(' | ')} |\n`;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `vertical` and sql's `\G`: the mysql client's one block per row, names right-aligned.
+ * Values are printed as they are, newlines included, as mysql does (SHOW CREATE TABLE\G is read this way).
+ * Each row is written as it arrives; documents without declared columns show their own fields.
+ */
+import type { RowsResult } from '../engines/engine.js';
+import { cellText, ownColumns } from './row-columns.js';
+import { padStartWidth, stringWidth } from './text-width.js';
+import type { WriterIo } from './writer-types.js';
+
+const STARS = '*'.repeat(27);
+
+export async function writeVerticalRows(result: RowsResult, io: WriterIo): Promise<number> {
+  const { codec, columns: fixed } = result;
+  // documents repeat the same field names row after row: measure each name once
+  const nameWidths = new Map<string, number>();
+  const measure = (name: string): number => {
+    let width = nameWidths.get(name);
+    if (width === undefined) {
+      width = stringWidth(name);
+      if (nameWidths.size < 10_000) nameWidths.set(name, width);
+    }
+    return width;
+  };
+  const fixedWidth = fixed ? Math.max(0, ...fixed.map(measure)) : 0;
+  let count = 0;
+  for await (const row of result.rows) {
+    count++;
+    const columns = fixed ?? ownColumns(row);
+    const nameWidth = fixed ? fixedWidth : Math.max(0, ...columns.map(measure));
+    let block = `${STARS} ${count}. row ${STARS}\n`;
+    for (const name of columns) {
+      block += `${io.bold(padStartWidth(name, nameWidth, measure(name)))}: ${cellText(codec, row[name])}\n`;
+    }
+    await io.out.push(block);
+  }
+  return count;
+}

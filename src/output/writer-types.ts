@@ -1,0 +1,43 @@
+/**
+ * The writers' public surface. Kept apart from writers.ts so each format's file can import the types
+ * without importing the switch that imports it.
+ */
+import type { Result } from '../engines/engine.js';
+
+export type FormatName = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv' | 'vertical' | 'raw';
+
+export interface OutputSettings {
+  format: FormatName;
+  color: boolean;
+  quiet: boolean;
+}
+
+export interface Sink {
+  /** may return false = backpressure: the writer waits for 'drain' before writing again */
+  write(chunk: string): boolean | void;
+}
+
+export interface WriteContext {
+  /** seconds since the statement started; read when the status line is printed, after the rows */
+  seconds: () => number;
+  /** sql `\G`: print this statement's rows vertically (table format only) */
+  vertical?: boolean;
+}
+
+export interface ResultWriter {
+  /**
+   * Writes one statement's Result: data to `out`, status lines and warnings to `err`.
+   * Resolves when everything has been handed to `out`, honouring its backpressure.
+   * Returns the number of rows written: rows of a RowsResult, lines/rows of a ValueResult (1 unless a format
+   * splits an array into lines), 0 for a StatusResult.
+   */
+  write(result: Result, ctx: WriteContext): Promise<number>;
+}
+
+/** What every format's writer is built from (see writers.ts). */
+export interface WriterIo {
+  out: import('./output-stream.js').OutputStream;
+  status: import('./status.js').StatusLines;
+  /** header emphasis: chalk's bold when colour is on, identity otherwise */
+  bold: (text: string) => string;
+}

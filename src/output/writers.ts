@@ -1,0 +1,67 @@
+/**
+ * The one switch from --format to a writer. Writers print engine-neutral Results and see values only through
+ * the result's codec; settings come in here, nothing is global.
+ */
+import { Chalk } from 'chalk';
+import { UsageError } from '../errors.js';
+import { CSV, DelimitedWriter, TSV } from './delimited-writer.js';
+import { JsonWriter } from './json-writer.js';
+import { NdjsonWriter } from './ndjson-writer.js';
+import { OutputStream } from './output-stream.js';
+import { RawWriter } from './raw-writer.js';
+import { StatusLines } from './status.js';
+import { TableWriter } from './table-writer.js';
+import type { FormatName, OutputSettings, ResultWriter, WriterIo } from './writer-types.js';
+
+export type { FormatName, OutputSettings, ResultWriter, Sink, WriteContext } from './writer-types.js';
+export { formatSeconds, queryOk, rowsInSet } from './status.js';
+
+export const FORMATS: readonly FormatName[] = ['table', 'json', 'ndjson', 'csv', 'tsv', 'vertical', 'raw'];
+
+export function createWriter(settings: OutputSettings, out: NodeJS.WritableStream, err: NodeJS.WritableStream): ResultWriter {
+  const stream = new OutputStream(out);
+  // the caller has decided (--no-color, NO_COLOR, TTY); chalk's own detection must not overrule it
+  const chalk = new Chalk({ level: settings.color ? 1 : 0 });
+  const io: WriterIo = {
+    out: stream,
+    status: new StatusLines(err, stream, settings.quiet),
+    bold: settings.color ? (text) => chalk.bold(text) : (text) => text,
+  };
+  const writer = forFormat(settings.format, io);
+  return {
+    async write(result, ctx) {
+      try {
+        const count = await writer.write(result, ctx);
+        await stream.flush();
+        return count;
+      } catch (error) {
+        // show what was rendered before the failure; the stream itself may be the thing that failed
+        await stream.flush().catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
+function forFormat(format: FormatName, io: WriterIo): ResultWriter {
+  switch (format) {
+    case 'table':
+      return new TableWriter(io, false);
+    case 'vertical':
+      return new TableWriter(io, true);
+    case 'json':
+      return new JsonWriter(io);
+    case 'ndjson':
+      return new NdjsonWriter(io);
+    case 'csv':
+      return new DelimitedWriter(io, CSV);
+    case 'tsv':
+      return new DelimitedWriter(io, TSV);
+    case 'raw':
+      return new RawWriter(io);
+    default:
+      throw new UsageError(`unknown output format '${String(format)}' (expected one of: ${FORMATS.join(', ')})`, {
+        code: 'BAD_FORMAT',
+      });
+  }
+}
