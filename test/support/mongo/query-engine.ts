@@ -1,0 +1,127 @@
+// Filtering, sorting and projecting stored documents with mingo. Filters and sorts run on the numeric
+// "view" of each document; the typed original is what gets returned.
+import { Query, find } from 'mingo';
+import type { Document } from 'bson';
+import { isPlainDoc, toView } from './bson-values.js';
+import type { Collection } from './memory-store.js';
+import { CommandError } from './server-errors.js';
+
+export type DocFilter = (doc: Document) => boolean;
+
+export function requireDoc(value: unknown, field: string): Document {
+  if (value === undefined || value === null) return {};
+  if (!isPlainDoc(value)) {
+    throw new CommandError(14, `BSON field '${field}' is the wrong type, expected type 'object'`);
+  }
+  return value;
+}
+
+/** undefined for an empty filter, so full scans skip building views. */
+export function compileFilter(filter: Document): DocFilter | undefined {
+  if (Object.keys(filter).length === 0) return undefined;
+  const query = new Query(toView(filter) as Document);
+  return (doc) => query.test(toView(doc) as Document);
+}
+
+/** `{_id: <plain value>}` can be answered from the _id index instead of a scan. */
+function idLookup(filter: Document): { id: unknown } | undefined {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return undefined;
+  const id = filter._id;
+  if (id instanceof RegExp || (isPlainDoc(id) && Object.keys(id).some((k) => k.startsWith('$')))) return undefined;
+  return { id };
+}
+
+/** The matching documents in natural order, as a lazy walk over the collection (O(1) per document pulled). */
+export function* matching(coll: Collection | undefined, filter: Document): Generator<Document, void, undefined> {
+  if (coll === undefined) return;
+  const byId = idLookup(filter);
+  if (byId !== undefined) {
+    const doc = coll.findById(byId.id);
+    if (doc !== undefined) yield doc;
+    return;
+  }
+  const test = compileFilter(filter);
+  const docs = coll.docs;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i];
+    if (test === undefined || test(doc)) yield doc;
+  }
+}
+
+/** Positions in `coll.docs` of the matching documents, for writes that replace documents in place. */
+export function matchingPositions(coll: Collection, filter: Document, firstOnly: boolean): number[] {
+  const docs = coll.docs;
+  const byId = idLookup(filter);
+  if (byId !== undefined) {
+    const doc = coll.findById(byId.id);
+    return doc === undefined ? [] : [docs.indexOf(doc)];
+  }
+  const test = compileFilter(filter);
+  const positions: number[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    if (test !== undefined && !test(docs[i])) continue;
+    positions.push(i);
+    if (firstOnly) break;
+  }
+  return positions;
+}
+
+export function sortDocs(docs: Document[], sort: Document): Document[] {
+  const keys = Object.keys(sort);
+  if (keys.length === 0) return docs;
+  if (keys.length === 1 && keys[0] === '$natural') return Number(toView(sort.$natural)) < 0 ? docs.reverse() : docs;
+  const original = new Map<unknown, Document>();
+  const views = docs.map((doc) => {
+    const view = toView(doc);
+    original.set(view, doc);
+    return view as Document;
+  });
+  return find(views, {}).sort(toView(sort) as Record<string, 1 | -1>).all().map((view) => original.get(view) as Document);
+}
+
+/** undefined when there is nothing to project. */
+export function makeProjector(projection: Document): ((doc: Document) => Document) | undefined {
+  if (Object.keys(projection).length === 0) return undefined;
+  const spec = toView(projection) as Document;
+  const query = new Query({});
+  query.find([{}], spec).all(); // reject a bad projection before any document is read
+  return (doc) => orderLike(query.find([doc], spec).next() as Document, doc);
+}
+
+/** mingo moves `_id` last when projecting; mongod keeps the document's own field order. */
+function orderLike(projected: Document, original: Document): Document {
+  const out: Document = {};
+  for (const key of Object.keys(original)) {
+    if (!(key in projected)) continue;
+    const value = projected[key];
+    out[key] = isPlainDoc(value) && isPlainDoc(original[key]) ? orderLike(value, original[key]) : value;
+  }
+  for (const key of Object.keys(projected)) if (!(key in out)) out[key] = projected[key];
+  return out;
+}
+
+export interface ScanOptions {
+  filter: Document;
+  sort: Document;
+  projection: Document;
+  skip: number;
+  limit: number; // 0 = no limit
+}
+
+/** The document stream behind find, count and delete: filter → sort → skip → limit → projection. */
+export function* scan(coll: Collection | undefined, options: ScanOptions): Generator<Document, void, undefined> {
+  const project = makeProjector(options.projection);
+  let source: Iterable<Document> = matching(coll, options.filter);
+  if (Object.keys(options.sort).length > 0) source = sortDocs([...source], options.sort);
+  let skipped = 0;
+  let returned = 0;
+  for (const doc of source) {
+    if (skipped < options.skip) {
+      skipped++;
+      continue;
+    }
+    yield project === undefined ? doc : project(doc);
+    if (options.limit > 0 && ++returned >= options.limit) return;
+  }
+}

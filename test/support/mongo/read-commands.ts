@@ -1,0 +1,128 @@
+// find / getMore / killCursors / count / distinct / aggregate.
+import { aggregate } from 'mingo';
+import { compare } from 'mingo/util';
+import { Long } from 'bson';
+import type { Document } from 'bson';
+import { intOption, isPlainDoc, toView, valueKey } from './bson-values.js';
+import { collectionArg, type CommandContext, type CommandHandler } from './command-types.js';
+import { DEFAULT_FIRST_BATCH } from './cursor-registry.js';
+import { collectPathValues } from './doc-paths.js';
+import { matching, requireDoc, scan } from './query-engine.js';
+import { CommandError } from './server-errors.js';
+import { withIdFirst } from './update-engine.js';
+
+function nonNegative(cmd: Document, field: string, fallback: number): number {
+  const value = intOption(cmd[field], fallback);
+  if (value < 0) throw new CommandError(51024, `BSON field '${field}' value must be >= 0, actual value '${value}'`);
+  return value;
+}
+
+function find(cmd: Document, ctx: CommandContext): Uint8Array {
+  const name = collectionArg(cmd, 'find');
+  let limit = intOption(cmd.limit, 0);
+  let singleBatch = cmd.singleBatch === true;
+  if (limit < 0) {
+    // legacy negative limit: one batch of |limit| documents
+    limit = -limit;
+    singleBatch = true;
+  }
+  let batchSize = nonNegative(cmd, 'batchSize', DEFAULT_FIRST_BATCH);
+  if (limit > 0) batchSize = Math.min(batchSize, limit);
+  const source = scan(ctx.store.getCollection(ctx.db, name), {
+    filter: requireDoc(cmd.filter, 'filter'),
+    sort: requireDoc(cmd.sort, 'sort'),
+    projection: requireDoc(cmd.projection, 'projection'),
+    skip: nonNegative(cmd, 'skip', 0),
+    limit,
+  });
+  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, source, batchSize, singleBatch);
+}
+
+function getMore(cmd: Document, ctx: CommandContext): Uint8Array {
+  const id = cmd.getMore;
+  if (!(id instanceof Long)) throw new CommandError(14, "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
+  const name = collectionArg(cmd, 'collection');
+  return ctx.cursors.getMore(id, `${ctx.db}.${name}`, nonNegative(cmd, 'batchSize', 0));
+}
+
+function killCursors(cmd: Document, ctx: CommandContext): Document {
+  const ids: unknown[] = Array.isArray(cmd.cursors) ? cmd.cursors : [];
+  const killed: Long[] = [];
+  const notFound: Long[] = [];
+  for (const id of ids) {
+    if (id instanceof Long) (ctx.cursors.kill(id) ? killed : notFound).push(id);
+  }
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+}
+
+function count(cmd: Document, ctx: CommandContext): Document {
+  const name = collectionArg(cmd, 'count');
+  const limit = Math.abs(intOption(cmd.limit, 0));
+  let n = 0;
+  for (const _ of scan(ctx.store.getCollection(ctx.db, name), {
+    filter: requireDoc(cmd.query, 'query'), sort: {}, projection: {}, skip: nonNegative(cmd, 'skip', 0), limit,
+  })) n++;
+  return { n, ok: 1 };
+}
+
+function distinct(cmd: Document, ctx: CommandContext): Document {
+  const name = collectionArg(cmd, 'distinct');
+  if (typeof cmd.key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing or is the wrong type, expected type 'string'");
+  const seen = new Map<string, unknown>();
+  for (const doc of matching(ctx.store.getCollection(ctx.db, name), requireDoc(cmd.query, 'query'))) {
+    for (const value of collectPathValues(doc, cmd.key)) {
+      const key = valueKey(value);
+      if (!seen.has(key)) seen.set(key, value);
+    }
+  }
+  // mongod gathers distinct values in an ordered BSON set, so they come back sorted.
+  const values = [...seen.values()].sort((a, b) => compare(toView(a), toView(b)));
+  return { values, ok: 1 };
+}
+
+function runAggregate(cmd: Document, ctx: CommandContext): Uint8Array {
+  if (!isPlainDoc(cmd.cursor) && cmd.explain !== true) {
+    throw new CommandError(9, "The 'cursor' option is required, except for aggregate with the explain argument");
+  }
+  if (!Array.isArray(cmd.pipeline)) throw new CommandError(14, "'pipeline' option must be specified as an array");
+  const collectionless = typeof cmd.aggregate !== 'string';
+  const name = collectionless ? '$cmd.aggregate' : collectionArg(cmd, 'aggregate');
+  const stages = cmd.pipeline as Document[];
+  if (stages.some((stage) => isPlainDoc(stage) && '$merge' in stage)) {
+    throw new CommandError(2, 'test server: $merge is not supported');
+  }
+  const outStage = stages.length > 0 && isPlainDoc(stages[stages.length - 1]) && '$out' in stages[stages.length - 1]
+    ? stages[stages.length - 1].$out : undefined;
+  const pipeline = (outStage === undefined ? stages : stages.slice(0, -1)).map((stage) => toView(stage) as Document);
+
+  // Stages such as $match pass input objects through untouched; those are mapped back to the typed originals.
+  const original = new Map<unknown, Document>();
+  const views = collectionless ? [] : (ctx.store.getCollection(ctx.db, name)?.docs ?? []).map((doc) => {
+    const view = toView(doc) as Document;
+    original.set(view, doc);
+    return view;
+  });
+  const resolver = (other: string): Document[] =>
+    (ctx.store.getCollection(ctx.db, other)?.docs ?? []).map((doc) => toView(doc) as Document);
+  const results = aggregate(views, pipeline, { collectionResolver: resolver }).map((doc) => original.get(doc) ?? doc);
+
+  if (outStage !== undefined) {
+    if (typeof outStage !== 'string') throw new CommandError(2, 'test server: only $out: <collection name> is supported');
+    ctx.store.dropCollection(ctx.db, outStage);
+    const target = ctx.store.ensureCollection(ctx.db, outStage);
+    for (const doc of results) target.insert(withIdFirst(doc));
+    return ctx.cursors.firstBatch(`${ctx.db}.${name}`, [][Symbol.iterator](), 0, true);
+  }
+  const cursorOptions = isPlainDoc(cmd.cursor) ? cmd.cursor : {};
+  const batchSize = intOption(cursorOptions.batchSize, DEFAULT_FIRST_BATCH);
+  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, results[Symbol.iterator](), batchSize, false);
+}
+
+export const readCommands: Record<string, CommandHandler> = {
+  find,
+  getMore,
+  killCursors,
+  count,
+  distinct,
+  aggregate: runAggregate,
+};
