@@ -1,0 +1,240 @@
+/**
+ * Maps a parsed doc call onto the modern driver method it stands for, keeping the legacy shell's semantics
+ * (mongosh packages/shell-api/src/collection.ts is the model), and checks every call's arguments before
+ * anything is sent. Pure: no driver import, so it is tested without a server.
+ */
+import { UsageError } from '../../errors.js';
+import type { DocCall } from '../../shell/doc-parser.js';
+import { formatShellString, formatShellValue } from '../../shell/shell-format.js';
+
+/** The driver call to make: `collection[op](...args)` (or `db[op]` for a db target). */
+export interface ModernOp {
+  op: string;
+  args: unknown[];
+  /** set when the call was rewritten: the modern form for -v, e.g. `ran as updateMany({ name: 'sam' }, …)` */
+  note?: string;
+}
+
+/** What an argument position must hold. */
+type Kind = 'doc' | 'docs' | 'filter' | 'update' | 'options' | 'string' | 'index' | 'pipeline' | 'any';
+interface Signature {
+  min: number;
+  kinds: Kind[];
+  /** argument names for the usage hint */
+  usage: string;
+}
+
+const sig = (min: number, kinds: Kind[], usage: string): Signature => ({ min, kinds, usage });
+
+const COLLECTION: Record<string, Signature> = {
+  insertOne: sig(1, ['doc', 'options'], 'document'),
+  insertMany: sig(1, ['docs', 'options'], '[document, …]'),
+  find: sig(0, ['filter', 'doc', 'options'], 'filter?, projection?'),
+  findOne: sig(0, ['filter', 'doc', 'options'], 'filter?, projection?'),
+  updateOne: sig(2, ['filter', 'update', 'options'], "filter, { '$set': { … } }"),
+  updateMany: sig(2, ['filter', 'update', 'options'], "filter, { '$set': { … } }"),
+  replaceOne: sig(2, ['filter', 'doc', 'options'], 'filter, document'),
+  deleteOne: sig(1, ['filter', 'options'], 'filter'),
+  deleteMany: sig(1, ['filter', 'options'], 'filter'),
+  countDocuments: sig(0, ['filter', 'options'], 'filter?'),
+  estimatedDocumentCount: sig(0, ['options'], ''),
+  distinct: sig(1, ['string', 'filter', 'options'], "'field', filter?"),
+  aggregate: sig(0, ['pipeline', 'options'], '[stage, …]'),
+  createIndex: sig(1, ['index', 'options'], '{ field: 1 }, options?'),
+  getIndexes: sig(0, ['options'], ''),
+  dropIndex: sig(1, ['index'], "'index_name'"),
+  drop: sig(0, ['options'], ''),
+  findOneAndUpdate: sig(2, ['filter', 'update', 'options'], "filter, { '$set': { … } }"),
+  findOneAndReplace: sig(2, ['filter', 'doc', 'options'], 'filter, document'),
+  findOneAndDelete: sig(1, ['filter', 'options'], 'filter'),
+  bulkWrite: sig(1, ['docs', 'options'], '[operation, …]'),
+  // legacy forms, checked before they are rewritten
+  insert: sig(1, ['any', 'options'], 'document or [document, …]'),
+  update: sig(2, ['filter', 'update', 'any', 'any'], "filter, update, { multi: true, upsert: true }"),
+  remove: sig(1, ['filter', 'any'], 'filter, { justOne: true }'),
+  count: sig(0, ['filter', 'options'], 'filter?'),
+};
+
+const DB: Record<string, Signature> = {
+  version: sig(0, [], ''),
+  dropDatabase: sig(0, ['options'], ''),
+  createCollection: sig(1, ['string', 'options'], "'name'"),
+  getCollectionNames: sig(0, ['filter'], ''),
+  stats: sig(0, ['any'], ''),
+  getCollection: sig(1, ['string'], "'name'"),
+  getName: sig(0, [], ''),
+};
+
+/** pymongo spellings (the note's python part) of shell methods */
+const ALIASES: Record<string, string> = { insert_one: 'insertOne', insert_many: 'insertMany', find_one: 'findOne' };
+
+/**
+ * The modern call for `cmd`. Throws UsageError (exit 2) for a wrong number or kind of arguments, and for a
+ * legacy call the legacy shell refused too (`update` with `multi` and a replacement document).
+ * The chain (`.sort()`, …) is not touched: it belongs to the engine.
+ */
+export function toModern(cmd: DocCall): ModernOp {
+  const method = ALIASES[cmd.method] ?? cmd.method;
+  const table = cmd.target.type === 'db' ? DB : COLLECTION;
+  const signature = Object.hasOwn(table, method) ? table[method] : undefined;
+  if (!signature) throw usage(cmd, `${path(cmd)}.${cmd.method}() is not supported`);
+  checkArgs(cmd, method, signature);
+  const modern = rewrite(cmd, method);
+  if (modern.op === cmd.method && modern.args === cmd.args) return modern;
+  return { ...modern, note: `ran as ${modern.op}(${modern.args.map(formatShellValue).join(', ')})` };
+}
+
+function rewrite(cmd: DocCall, method: string): ModernOp {
+  const { args } = cmd;
+  if (cmd.target.type === 'db') return { op: method, args };
+  switch (method) {
+    case 'insert':
+      if (Array.isArray(args[0])) {
+        checkKind(cmd, 'docs', args[0], 0);
+        return { op: 'insertMany', args };
+      }
+      checkKind(cmd, 'doc', args[0], 0);
+      return { op: 'insertOne', args };
+    case 'update':
+      return legacyUpdate(cmd);
+    case 'remove': {
+      const [filter, second] = args;
+      let justOne = false;
+      let options: Record<string, unknown> = {};
+      if (typeof second === 'boolean') justOne = second;
+      else if (isDoc(second)) {
+        const { justOne: one, ...rest } = second;
+        justOne = Boolean(one);
+        options = rest;
+      } else if (second !== undefined) {
+        throw usage(cmd, 'the second argument of remove() is true or { justOne: true }', hintFor(cmd, 'remove'));
+      }
+      return { op: justOne ? 'deleteOne' : 'deleteMany', args: withOptions([filter], options) };
+    }
+    case 'count':
+      return { op: 'countDocuments', args: [args[0] ?? {}, ...args.slice(1)] };
+    case 'aggregate':
+      // the legacy shell also took the stages as separate arguments: aggregate({$match…}, {$group…})
+      if (args.length > 0 && !Array.isArray(args[0])) return { op: 'aggregate', args: [args] };
+      return { op: 'aggregate', args };
+    default:
+      return { op: method, args };
+  }
+}
+
+/** update(filter, update, {multi, upsert, …}) or the oldest form update(filter, update, upsert, multi). */
+function legacyUpdate(cmd: DocCall): ModernOp {
+  const [filter, update, third, fourth] = cmd.args;
+  let multi = false;
+  let options: Record<string, unknown> = {};
+  if (typeof third === 'boolean' || typeof fourth === 'boolean') {
+    if ((third !== undefined && typeof third !== 'boolean') || (fourth !== undefined && typeof fourth !== 'boolean')) {
+      throw usage(cmd, 'update(filter, update, upsert, multi) takes true or false for upsert and multi', hintFor(cmd, 'update'));
+    }
+    if (third) options.upsert = true;
+    multi = fourth === true;
+  } else if (fourth !== undefined) {
+    throw usage(cmd, 'update() takes at most 3 arguments: filter, update, options', hintFor(cmd, 'update'));
+  } else if (third !== undefined) {
+    if (!isDoc(third)) throw usage(cmd, 'the options of update() are a document: { multi: true, upsert: true }', hintFor(cmd, 'update'));
+    const { multi: m, ...rest } = third;
+    multi = Boolean(m);
+    options = rest;
+  }
+  const operators = Array.isArray(update) || Object.keys(update as object).some((k) => k.startsWith('$'));
+  if (!operators) {
+    if (multi) {
+      const fixed = `${collectionRef(cmd)}.update(${formatShellValue(filter)}, ${formatShellValue({ $set: update })}, { multi: true })`;
+      throw usage(
+        cmd,
+        'multi update only works with $ operators: without them the update document replaces the whole document',
+        `change fields with $set: ${fixed}`,
+      );
+    }
+    return { op: 'replaceOne', args: withOptions([filter, update], options) };
+  }
+  return { op: multi ? 'updateMany' : 'updateOne', args: withOptions([filter, update], options) };
+}
+
+function withOptions(args: unknown[], options: Record<string, unknown>): unknown[] {
+  for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
+  return Object.keys(options).length ? [...args, options] : args;
+}
+
+function checkArgs(cmd: DocCall, method: string, signature: Signature): void {
+  const { args } = cmd;
+  const max = signature.kinds.length;
+  if (args.length < signature.min || args.length > max) {
+    const want = signature.min === max ? `${max}` : `${signature.min} ${max - signature.min === 1 ? 'or' : 'to'} ${max}`;
+    const plural = max === 1 && signature.min === 1 ? 'argument' : 'arguments';
+    throw usage(cmd, `${path(cmd)}.${cmd.method}() takes ${want} ${plural}, got ${args.length}`, hintFor(cmd, method));
+  }
+  args.forEach((arg, i) => {
+    // an optional argument may be left out with undefined
+    if (arg === undefined && i >= signature.min) return;
+    checkKind(cmd, signature.kinds[i]!, arg, i, method);
+  });
+}
+
+function checkKind(cmd: DocCall, kind: Kind, arg: unknown, i: number, method = cmd.method): void {
+  const ok = ((): boolean => {
+    switch (kind) {
+      case 'doc':
+      case 'filter':
+      case 'options':
+        return isDoc(arg);
+      case 'update':
+        return isDoc(arg) || (Array.isArray(arg) && arg.every(isDoc));
+      case 'docs':
+        return Array.isArray(arg) && arg.length > 0 && arg.every(isDoc);
+      case 'pipeline':
+        return Array.isArray(arg) ? arg.every(isDoc) : isDoc(arg);
+      case 'string':
+        return typeof arg === 'string' && arg !== '';
+      case 'index':
+        return isDoc(arg) || (typeof arg === 'string' && arg !== '');
+      case 'any':
+        return true;
+    }
+  })();
+  if (ok) return;
+  const what: Record<Kind, string> = {
+    doc: 'a document { … }',
+    filter: 'a filter document { … }',
+    options: 'an options document { … }',
+    update: 'an update document { … } or a pipeline [ … ]',
+    docs: 'a non-empty array of documents [ { … }, … ]',
+    pipeline: 'an array of stages [ { … }, … ]',
+    string: 'a non-empty string',
+    index: "an index name 'name' or keys { field: 1 }",
+    any: 'a value',
+  };
+  throw usage(cmd, `argument ${i + 1} of ${path(cmd)}.${cmd.method}() must be ${what[kind]}, got ${formatShellValue(arg)}`, hintFor(cmd, method));
+}
+
+/** A plain document: not an array, not a bson value, Date or RegExp. */
+function isDoc(v: unknown): v is Record<string, unknown> {
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !('_bsontype' in v) && !(v instanceof Date) && !(v instanceof RegExp)
+  );
+}
+
+function path(cmd: DocCall): string {
+  return cmd.target.type === 'db' ? 'db' : `db.${cmd.target.name}`;
+}
+
+/** How to write the collection in a statement the user can paste back. */
+function collectionRef(cmd: DocCall): string {
+  if (cmd.target.type === 'db') return 'db';
+  const name = cmd.target.name;
+  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) ? `db.${name}` : `db.getCollection(${formatShellString(name)})`;
+}
+
+function hintFor(cmd: DocCall, method: string): string {
+  const table = cmd.target.type === 'db' ? DB : COLLECTION;
+  return `usage: ${collectionRef(cmd)}.${cmd.method}(${table[method]?.usage ?? ''})`;
+}
+
+function usage(cmd: DocCall, message: string, hint?: string): UsageError {
+  return new UsageError(message, { engine: 'doc', statement: cmd.text, hint });
+}

@@ -1,0 +1,69 @@
+/**
+ * Learner hints that need the statement's text rather than its AST (the AST does not exist when acorn
+ * rejected the statement). Each returns the corrected statement, or undefined when the mistake is not the
+ * known one.
+ */
+import { isSignificant, matchBrackets, scanTokens, type Token } from './shell-scanner.js';
+
+/** What the second argument of a method is called, for "the projection is the second argument". */
+const SECOND_ARGUMENT: Record<string, string> = {
+  find: 'projection',
+  findOne: 'projection',
+  find_one: 'projection',
+  update: 'update',
+  updateOne: 'update',
+  updateMany: 'update',
+  findOneAndUpdate: 'update',
+  replaceOne: 'replacement',
+  findOneAndReplace: 'replacement',
+};
+
+/**
+ * The note's `db.student.find({_id: 123, {name: 1}})`: a bare `{…}` where an object expects its next key.
+ * When acorn stopped at such a `{` (offset `at`) inside an object that is a call's only argument, returns
+ * `the projection is the second argument: db.student.find({_id: 123}, {name: 1})`: the bare object becomes
+ * the second argument and the other entries stay in the first, written as the user wrote them.
+ */
+export function bareObjectEntryHint(text: string, at: number): string | undefined {
+  if (text[at] !== '{') return undefined;
+  let tokens: Token[];
+  try {
+    tokens = scanTokens(text);
+  } catch {
+    return undefined;
+  }
+  const nested = tokens.findIndex((t) => t.start === at && t.type === 'open');
+  if (nested < 0) return undefined;
+  const { partner, parent } = matchBrackets(text, tokens);
+  const outer = parent.get(nested) ?? -1;
+  const nestedEnd = partner.get(nested);
+  const outerEnd = outer >= 0 ? partner.get(outer) : undefined;
+  if (outer < 0 || text[tokens[outer]!.start] !== '{' || nestedEnd === undefined || outerEnd === undefined) return undefined;
+
+  // the object must be the only argument of a method call: `.method( {…} )`
+  const paren = previousSignificant(tokens, outer);
+  if (paren < 0 || text[tokens[paren]!.start] !== '(') return undefined;
+  const parenEnd = partner.get(paren);
+  if (parenEnd === undefined || nextSignificant(tokens, outerEnd) !== parenEnd) return undefined;
+  const name = previousSignificant(tokens, paren);
+  if (name < 0 || tokens[name]!.type !== 'word') return undefined;
+  const method = text.slice(tokens[name]!.start, tokens[name]!.end);
+
+  const before = text.slice(tokens[outer]!.start, at).trimEnd().replace(/,$/, '').trimEnd();
+  const after = text.slice(tokens[nestedEnd]!.end, tokens[outerEnd]!.start).trim().replace(/^,/, '').replace(/,$/, '').trim();
+  const filter = before === '{' ? `{${after}}` : `${before}${after ? `, ${after}` : ''}}`;
+  const bare = text.slice(at, tokens[nestedEnd]!.end);
+  const corrected = `${text.slice(0, tokens[outer]!.start)}${filter}, ${bare}${text.slice(tokens[outerEnd]!.end)}`.trim();
+  const role = SECOND_ARGUMENT[method];
+  return role ? `the ${role} is the second argument: ${corrected}` : `the {…} part is a separate argument: ${corrected}`;
+}
+
+function previousSignificant(tokens: Token[], i: number): number {
+  for (let j = i - 1; j >= 0; j--) if (isSignificant(tokens[j]!)) return j;
+  return -1;
+}
+
+function nextSignificant(tokens: Token[], i: number): number {
+  for (let j = i + 1; j < tokens.length; j++) if (isSignificant(tokens[j]!)) return j;
+  return -1;
+}

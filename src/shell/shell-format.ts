@@ -1,0 +1,131 @@
+/**
+ * Writes a value the way the mongo shell shows it, on one line:
+ * `{ name: 'sam', _id: ObjectId('…'), at: ISODate('…'), n: NumberLong('5') }`.
+ * Used for `-v` notes ("ran as updateMany(…)"), hints, and nested values in table cells, so it is hot: no
+ * util.inspect, one pass, strings built by concatenation.
+ *
+ * bson values are recognised by their `_bsontype` tag, not by instanceof: the driver and shell-bson-parser
+ * load bson's CommonJS build while an ESM import would get another copy of the classes.
+ */
+
+const BARE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NEEDS_ESCAPE = /['"\\\x00-\x1f\x7f\u2028\u2029]/;
+
+/** A value as mongo-shell text, one line. Cycles print as [Circular]. */
+export function formatShellValue(value: unknown): string {
+  return format(value, new Set());
+}
+
+/** A string as a shell literal: single quotes, or double quotes when that avoids escaping a `'`. */
+export function formatShellString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `'${s}'`;
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const c = s.charCodeAt(i);
+    if (ch === quote || ch === '\\') out += `\\${ch}`;
+    else if (c === 10) out += '\\n';
+    else if (c === 13) out += '\\r';
+    else if (c === 9) out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16)}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** An object key: bare when it is a plain identifier, quoted otherwise (`'$set'`, `'a.b'`). */
+export function formatShellKey(key: string): string {
+  return BARE_KEY.test(key) ? key : formatShellString(key);
+}
+
+function format(v: unknown, seen: Set<object>): string {
+  switch (typeof v) {
+    case 'string':
+      return formatShellString(v);
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return 'undefined';
+    case 'bigint':
+      return `NumberLong('${v}')`;
+    case 'function':
+      return '[Function]';
+    case 'symbol':
+      return v.toString();
+  }
+  if (v === null) return 'null';
+  const obj = v as Record<string, unknown>;
+  if (seen.has(obj)) return '[Circular]';
+  const tag = obj._bsontype;
+  if (typeof tag === 'string') return formatBson(tag, obj, seen);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : `ISODate('${v.toISOString()}')`;
+  if (v instanceof RegExp) return String(v);
+  if (v instanceof Uint8Array) return `BinData(0, '${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}')`;
+  seen.add(obj);
+  let out: string;
+  if (Array.isArray(v)) {
+    if (v.length === 0) out = '[]';
+    else {
+      out = '[ ';
+      for (let i = 0; i < v.length; i++) out += (i ? ', ' : '') + format(v[i], seen);
+      out += ' ]';
+    }
+  } else if (v instanceof Map) {
+    out = formatEntries(v.entries(), seen);
+  } else {
+    out = formatEntries(Object.entries(obj), seen);
+  }
+  seen.delete(obj);
+  return out;
+}
+
+function formatEntries(entries: Iterable<[unknown, unknown]>, seen: Set<object>): string {
+  let out = '';
+  for (const [key, value] of entries) out += `${out ? ', ' : '{ '}${formatShellKey(String(key))}: ${format(value, seen)}`;
+  return out ? `${out} }` : '{}';
+}
+
+type Bson = Record<string, unknown> & { toString(encoding?: string): string };
+
+function formatBson(tag: string, v: Record<string, unknown>, seen: Set<object>): string {
+  const b = v as Bson;
+  switch (tag) {
+    case 'ObjectId':
+    case 'ObjectID':
+      return `ObjectId('${b.toString('hex')}')`;
+    case 'Long':
+      return `NumberLong('${b.toString()}')`;
+    case 'Int32':
+      return `NumberInt(${String(b.value)})`;
+    case 'Double':
+      return format(Number(b.value), seen);
+    case 'Decimal128':
+      return `NumberDecimal('${b.toString()}')`;
+    case 'Binary': {
+      const hex = b.toString('hex');
+      if (b.sub_type === 4 && hex.length === 32) {
+        return `UUID('${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}')`;
+      }
+      return `BinData(${String(b.sub_type)}, '${b.toString('base64')}')`;
+    }
+    case 'Timestamp':
+      return `Timestamp({ t: ${String(b.t ?? b.high)}, i: ${String(b.i ?? b.low)} })`;
+    case 'MinKey':
+    case 'MaxKey':
+      return `${tag}()`;
+    case 'Code':
+      return `Code(${format(b.code, seen)}${b.scope ? `, ${format(b.scope, seen)}` : ''})`;
+    case 'DBRef':
+      return `DBRef(${format(b.collection, seen)}, ${format(b.oid, seen)}${b.db ? `, ${format(b.db, seen)}` : ''})`;
+    case 'BSONRegExp':
+      return `BSONRegExp(${format(b.pattern, seen)}, ${format(b.options, seen)})`;
+    case 'BSONSymbol':
+      return format(String(b.value), seen);
+    default:
+      return String(v);
+  }
+}
