@@ -3,7 +3,8 @@
  */
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
 import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
-import { StatementError } from '../../errors.js';
+import { DbxError, ExitCode, StatementError } from '../../errors.js';
+import { enrichHint } from './mysql-hint-lookup.js';
 import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
 import { runQuery, sumOk } from './mysql-result.js';
@@ -92,17 +93,24 @@ class MysqlEngine implements Engine {
     const bound = stmt.params !== undefined || stmt.paramRows !== undefined;
     const sql = placeholders(stmt.text, bound);
     const shown = redactSql(stmt.text);
-    const wrap = (e: unknown) => statementError(e, shown, this.endpoint);
-    if (stmt.paramRows) {
-      const headers: ResultSetHeader[] = [];
-      for (const row of stmt.paramRows) headers.push((await this.query(sql, row, shown)) as ResultSetHeader);
-      return sumOk(headers);
+    const wrap = (e: unknown) => statementError(e, shown, this.endpoint, stmt.line);
+    try {
+      if (stmt.paramRows) {
+        const headers: ResultSetHeader[] = [];
+        for (const row of stmt.paramRows) headers.push((await this.query(sql, row, shown)) as ResultSetHeader);
+        return sumOk(headers);
+      }
+      const use = USE.exec(sql);
+      const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
+      const result = await runQuery(this.conn, sql, stmt.params, db, wrap);
+      if (db) this.database = db;
+      return result;
+    } catch (e) {
+      if (e instanceof DbxError && e.exitCode === ExitCode.statement && this.conn) {
+        await enrichHint(e, stmt.text, (q, v) => this.query(q, v) as Promise<unknown[][]>);
+      }
+      throw e;
     }
-    const use = USE.exec(sql);
-    const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
-    const result = await runQuery(this.conn, sql, stmt.params, db, wrap);
-    if (db) this.database = db;
-    return result;
   }
 
   readonly transaction = {

@@ -50,7 +50,7 @@ export function connectError(e: unknown, endpoint: string): DbxError {
   });
 }
 
-export function statementError(e: unknown, statement: string, endpoint: string): DbxError {
+export function statementError(e: unknown, statement: string, endpoint: string, line = 1): DbxError {
   if (e instanceof DbxError) return e;
   const err = e as MysqlError;
   if (!err.sqlMessage) {
@@ -65,7 +65,7 @@ export function statementError(e: unknown, statement: string, endpoint: string):
     engine: 'sql',
     endpoint,
     statement,
-    hint: sqlHint(statement, err.errno ?? 0, err.sqlMessage),
+    hint: sqlHint(statement, err.errno ?? 0, err.sqlMessage, line),
     cause: e,
   });
 }

@@ -1,0 +1,364 @@
+/**
+ * Every MySQL command of the study note (shared/reference/notes.md), typed verbatim, through the built dbx against
+ * the real MariaDB: stdout, stderr and exit code. Each run uses its own database, dropped at the end.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { runDbx, type DbxRun } from '../support/run-dbx.js';
+import { testSqlUrl, uniqueName } from '../support/servers.js';
+
+const db = uniqueName('dbx_note');
+const user = uniqueName('t28').slice(0, 30);
+let baseUrl: string;
+let url: string;
+let admin: mysql.Connection;
+
+function sql(statement: string | string[], extra: string[] = [], input?: string): Promise<DbxRun> {
+  const words = Array.isArray(statement) ? statement : [statement];
+  return runDbx(['--url', url, ...extra, 'sql', ...words], { input });
+}
+
+async function ok(statement: string, extra: string[] = []): Promise<DbxRun> {
+  const r = await sql(statement, extra);
+  assert.equal(r.code, 0, `${statement}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+
+async function fails(statement: string, code: number, pattern: RegExp, extra: string[] = []): Promise<DbxRun> {
+  const r = await sql(statement, extra);
+  assert.equal(r.code, code, `${statement}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  assert.match(r.stderr, pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
+  return r;
+}
+
+async function json(statement: string): Promise<unknown> {
+  const r = await ok(statement, ['--json']);
+  return JSON.parse(r.stdout);
+}
+
+before(async () => {
+  baseUrl = await testSqlUrl();
+  const u = new URL(baseUrl);
+  admin = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: u.username, password: decodeURIComponent(u.password) });
+  await admin.query(`CREATE DATABASE \`${db}\``);
+  u.pathname = `/${db}`;
+  url = u.toString();
+});
+
+after(async () => {
+  await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+  await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
+  await admin.end();
+});
+
+describe('MySQL basics of the note', () => {
+  test('create user: the note forgets the closing quote → exit 2 with the corrected statement, nothing sent', async () => {
+    const r = await fails(`create user '${user}'@'%' identified by 'qwe123`, 2, /unterminated quote/);
+    assert.match(r.stderr, new RegExp(`hint: close the quote: create user '${user}'@'%' identified by 'qwe123'`));
+    const [rows] = await admin.query(`select user from mysql.user where user = ?`, [user]);
+    assert.equal((rows as unknown[]).length, 0);
+  });
+
+  test('create user, grant, flush privileges, then connect as the new user', async () => {
+    await ok(`create user '${user}'@'%' identified by 'qwe123'`);
+    await ok(`grant all on *.* to '${user}'@'%'`);
+    await ok('flush privileges');
+    const u = new URL(url);
+    const r = await runDbx(['--url', `mysql://${user}:qwe123@${u.host}/${db}`, '--json', 'sql', 'select user()']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`"user\\(\\)":"${user}@`));
+  });
+
+  test('the password of create user is not in -v output or the audit log', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/dbx-audit-');
+    const r = await sql(`alter user '${user}'@'%' identified by 'TopSecret9'`, ['-v', '--log-file', `${dir}/audit.log`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /TopSecret9/);
+    const log = readFileSync(`${dir}/audit.log`, 'utf8');
+    assert.doesNotMatch(log, /TopSecret9/);
+    const line = JSON.parse(log.trim().split('\n').pop()!);
+    assert.equal(line.engine, 'sql');
+    assert.equal(line.outcome, 'ok');
+    assert.ok(typeof line.durationMs === 'number' && line.time && line.profile);
+  });
+
+  test('select user(), select database(), show databases', async () => {
+    assert.match((await ok('select user()')).stdout, /\| user\(\)/);
+    assert.deepEqual(await json('select database()'), [{ 'database()': db }]);
+    const r = await ok('show databases');
+    assert.match(r.stdout, new RegExp(`\\| ${db} +\\|`));
+    assert.match(r.stderr, /\d+ rows in set \(\d+\.\d\d sec\)/);
+  });
+
+  test('create database [if not exists], use, drop database [if exists]', async () => {
+    const other = `${db}_x`;
+    await ok(`create database if not exists ${other}`);
+    const r = await ok(`create database if not exists ${other}`);
+    assert.match(r.stderr, /Query OK, \d rows? affected, 1 warning/);
+    const used = await ok(`use ${other}; select database()`);
+    assert.match(used.stderr, /Database changed/);
+    assert.match(used.stdout, new RegExp(`\\| ${other} `));
+    await ok(`drop database if exists ${other}`);
+    await fails(`drop database ${other}`, 1, /ER_DB_DROP_EXISTS \(1008\)/);
+  });
+});
+
+describe('tables, data types, DDL', () => {
+  test('create table if ont exists (the note\'s typo) → syntax error with the fix', async () => {
+    const r = await fails('create table if ont exists t1(id int)', 1, /ER_PARSE_ERROR \(1064\)/);
+    assert.match(r.stderr, /hint: .*if not exists t1\(id int\)/i);
+  });
+
+  test('every data type of the note', async () => {
+    await ok(
+      "create table if not exists types(i int, v varchar(65), c char(255), d double(4,2), t text, dt datetime, e enum('male','female'))",
+    );
+    await ok("insert into types value(1, 'v', 'c', 12.345, 'long text', '2018-08-15 20:53:20', 'male')");
+    assert.deepEqual(await json('select * from types'), [
+      { i: 1, v: 'v', c: 'c', d: 12.35, t: 'long text', dt: '2018-08-15 20:53:20', e: 'male' },
+    ]);
+    await fails("insert into types (e) value('other')", 1, /WARN_DATA_TRUNCATED \(1265\)|Data truncated/);
+  });
+
+  test('show tables, describe, desc, show create table', async () => {
+    assert.match((await ok('show tables')).stdout, /\| types +\|/);
+    for (const s of ['describe types', 'desc types']) {
+      const r = await ok(s);
+      assert.match(r.stdout, /\| Field +\| Type +\| Null +\| Key +\| Default +\| Extra +\|/);
+      assert.match(r.stdout, /\| dt +\| datetime +\| YES/);
+    }
+    assert.match((await ok('show create table types')).stdout, /CREATE TABLE `types`/);
+  });
+
+  test('insert value(...), value(...),(...), insert with columns, select, update, delete', async () => {
+    await ok('create table people(id int, name varchar(20), sex varchar(10))');
+    assert.match((await ok("insert into people value(1, 'Sam', 'male')")).stderr, /Query OK, 1 row affected/);
+    assert.match((await ok("insert into people value(3, 'Ann', 'female'),(4, 'Bob', 'male')")).stderr, /Query OK, 2 rows affected/);
+    await ok("insert into people (id, sex) value(2, 'male')");
+    const rows = (await json('select * from people order by id')) as Array<Record<string, unknown>>;
+    assert.deepEqual(rows[1], { id: 2, name: null, sex: 'male' });
+    const table = await ok('select * from people order by id');
+    assert.match(table.stdout, /\|  2 \| NULL \| male   \|/);
+    assert.match((await ok("update people set name = 'a' where id = 2")).stderr, /Rows matched: 1  Changed: 1/);
+    assert.match((await ok('delete from people where id = 4')).stderr, /Query OK, 1 row affected/);
+  });
+
+  test('every alter form of the note', async () => {
+    await ok('create table tbName(id int)');
+    await ok('alter table tbName rename to NewtbName');
+    await ok('alter table NewtbName change id id1 int');
+    await ok('alter table NewtbName add sex varchar(10) first');
+    await ok('alter table NewtbName add address int after sex');
+    const cols = (await json('desc NewtbName')) as Array<{ Field: string }>;
+    assert.deepEqual(cols.map((c) => c.Field), ['sex', 'address', 'id1']);
+    await ok('alter table NewtbName drop id1');
+    await ok('drop table NewtbName');
+    await fails('select * from NewtbName', 1, /ER_NO_SUCH_TABLE \(1146\)/);
+  });
+});
+
+describe('constraints of the note', () => {
+  test('not null: create, violate, modify, drop', async () => {
+    await ok('create table nn(id int not null)');
+    await fails('insert into nn value(null)', 1, /ER_BAD_NULL_ERROR \(1048\)/);
+    await ok('alter table nn modify id int');
+    await ok('insert into nn value(null)');
+    await fails('alter table nn modify id int not null', 1, /1265|1138|Data truncated|Invalid use of NULL/);
+  });
+
+  test('unique key: all four forms, the violation, drop key', async () => {
+    await ok('create table u1(id int unique key)');
+    await ok('create table u2(id int, unique key(id))');
+    await ok('create table u3(id int)');
+    await ok('alter table u3 add unique key(id)');
+    await ok('create table u4(id int)');
+    await ok('alter table u4 modify id int unique key');
+    await ok('insert into u1 value(1)');
+    const r = await fails('insert into u1 value(1)', 1, /ER_DUP_ENTRY \(1062\): Duplicate entry '1'/);
+    const j = await sql('insert into u1 value(1)', ['--json']);
+    assert.equal(j.code, 1);
+    assert.deepEqual(JSON.parse(j.stderr).error.errno, 1062);
+    assert.ok(r.stderr.length > 0);
+    await ok('alter table u1 drop key id');
+    await ok('insert into u1 value(1)');
+  });
+
+  test('primary key: three forms, drop primary key', async () => {
+    await ok('create table p1(id int primary key)');
+    await ok('create table p2(id int)');
+    await ok('alter table p2 add primary key(id)');
+    await ok('create table p3(id int)');
+    await ok('alter table p3 modify id int primary key');
+    await ok('insert into p1 value(1)');
+    await fails('insert into p1 value(1)', 1, /1062/);
+    await fails('insert into p1 value(null)', 1, /1048/);
+    await ok('alter table p1 drop primary key');
+  });
+
+  test('auto_increment=100, and the note\'s auto_crement typo with its fix', async () => {
+    const verbatim = await fails('create table tbName(id int auto_increment)auto_increment=100', 1, /1075/);
+    assert.match(verbatim.stderr, /hint: .*primary key/i);
+    await ok('create table ai(id int primary key auto_increment)auto_increment=100');
+    const r = await ok('insert into ai value(null)', ['--json']);
+    assert.equal((JSON.parse(r.stdout) as { insertId: number }).insertId, 100);
+    await ok('create table tbName(id int primary key)');
+    const bad = await fails('alter table tbName modify id int auto_crement', 1, /ER_PARSE_ERROR \(1064\)/);
+    assert.match(bad.stderr, /hint: .*alter table tbName modify id int auto_increment/i);
+    await ok('alter table tbName modify id int auto_increment');
+  });
+
+  test('default 10', async () => {
+    await ok('create table df(id int default 10, x int)');
+    await ok('insert into df (x) value(1)');
+    assert.deepEqual(await json('select id from df'), [{ id: 10 }]);
+  });
+});
+
+const schemaBlock = `# 学校
+create table school(
+    id int primary key,
+    name varchar(10) not null
+);
+
+# 学生所在的学校
+create table student(
+    s_id int primary key auto_increment,
+    s_name char(10) not null,
+    d_id int not null,
+    constraint ds_id foreign key(d_id) references school(id)
+)
+
+# 学生详细信息
+create table student_detail(
+    de_id int primary key auto_increment,
+    info varchar(10) not null,
+    foreign key(de_id) references student(s_id)
+)
+
+# 课程信息
+create table cours(
+    c_id int primary key,
+    c_name char(10) not null
+)
+
+# 选课表(多对多)学生与课程关联
+create table choose(
+    cs_id int, # 表示学生
+    cours_id int, # 表示课程
+    primary key(cs_id, cours_id), # 联合主键(组合唯一且非空)
+    foreign key(cs_id) references student(s_id),
+    foreign key(cours_id) references  cours(c_id)
+)
+`;
+
+describe('the school / student / choose schema block', () => {
+  test('verbatim from the note: the missing ; is reported with where to put it', async () => {
+    const r = await runDbx(['--url', url, 'sql'], { input: schemaBlock });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ER_PARSE_ERROR \(1064\)/);
+    assert.match(r.stderr, /hint: .*;.*create table student_detail/i);
+    await ok('drop table if exists school');
+  });
+
+  test('with the ; added it builds, and the foreign keys hold', async () => {
+    const fixed = schemaBlock.replace(/\n\)\n/g, '\n);\n');
+    const r = await runDbx(['--url', url, 'sql'], { input: fixed });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match((await ok('show tables')).stdout, /choose[\s\S]*cours[\s\S]*school[\s\S]*student[\s\S]*student_detail/);
+    await fails("insert into student (s_name, d_id) value('张三', 99)", 1, /ER_NO_REFERENCED_ROW_2 \(1452\)/);
+    const drop = await fails('alter table student drop foreign key(d_id)', 1, /ER_PARSE_ERROR \(1064\)/);
+    assert.match(drop.stderr, /hint: .*constraint's name.*alter table student drop foreign key ds_id/is);
+    await ok('alter table student drop foreign key ds_id');
+  });
+});
+
+describe('queries of the note', () => {
+  before(async () => {
+    await ok(
+      "create table stu(id int primary key, name varchar(10), age int, class int); insert into stu value(1,'张三',17,5),(2,'张四',19,5),(3,'李四',20,6),(4,'王五',16,6),(5,'赵六',21,5)",
+    );
+  });
+
+  test("like '张%' with column aliases; CJK stays aligned", async () => {
+    const r = await ok("select id 学号,name 姓名 from stu where name like '张%'");
+    assert.equal(
+      r.stdout,
+      ['+------+------+', '| 学号 | 姓名 |', '+------+------+', '|    1 | 张三 |', '|    2 | 张四 |', '+------+------+', ''].join('\n'),
+    );
+    assert.match(r.stderr, /2 rows in set/);
+  });
+
+  test('order by … limit 3 and limit 3,2', async () => {
+    assert.deepEqual(await json('select id from stu order by id asc limit 3'), [{ id: 1 }, { id: 2 }, { id: 3 }]);
+    assert.deepEqual(await json('select id from stu order by id desc limit 3,2'), [{ id: 2 }, { id: 1 }]);
+  });
+
+  test('MAX MIN SUM AVG ROUND COUNT', async () => {
+    assert.deepEqual(await json('select max(age), min(age), sum(age), round(avg(age), 1) a, count(*) from stu'), [
+      { 'max(age)': 21, 'min(age)': 16, 'sum(age)': '93', a: '18.6', 'count(*)': 5 },
+    ]);
+  });
+
+  test('group by … having (the note\'s three lines)', async () => {
+    const r = await runDbx(['--url', url, '--json', 'sql'], { input: 'select class,count(*) from stu\ngroup by class \nhaving class = 5' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ class: 5, 'count(*)': 3 }]);
+  });
+
+  test('subquery', async () => {
+    assert.deepEqual(await json('select id from stu where age > (select avg(age) from stu) order by id'), [{ id: 2 }, { id: 3 }, { id: 5 }]);
+  });
+
+  test("the note's join names a column that does not exist (sd_id): the hint names the real one", async () => {
+    await ok('create table student_detail2(de_id int, info varchar(10))');
+    const r = await fails('select * from stu inner join student_detail2 on id = sd_id', 1, /ER_BAD_FIELD_ERROR \(1054\)/);
+    assert.match(r.stderr, /hint: did you mean de_id\? select \* from stu inner join student_detail2 on id = de_id/);
+  });
+
+  test('inner, left and right join', async () => {
+    await ok("create table detail(sd_id int, info varchar(10)); insert into detail value(1,'a'),(2,'b'),(9,'z')");
+    assert.equal(((await json('select * from stu inner join detail on id = sd_id')) as unknown[]).length, 2);
+    assert.equal(((await json('select * from stu left join detail on id = sd_id')) as unknown[]).length, 5);
+    const right = (await json('select id, sd_id from stu right join detail on id = sd_id order by sd_id')) as unknown[];
+    assert.deepEqual(right[2], { id: null, sd_id: 9 });
+  });
+});
+
+describe("pymysql section: executemany, commit, rollback", () => {
+  test("create table test, insert value(1, \"Sam\"), duplicate insert fails", async () => {
+    await ok('create table test(id int PRIMARY KEY,name VARCHAR(100))');
+    await ok('insert into test value(1, "Sam")');
+    await fails('insert into test value(1, "Sam")', 1, /1062/);
+  });
+
+  test('executemany through --params, with the note\'s %s placeholders', async () => {
+    await ok('insert into test value(2, "Two")');
+    const upd = await ok("update test set name = 'haha' where id = %s", ['--params', '[[1],[2]]']);
+    assert.match(upd.stderr, /Query OK, 2 rows affected/);
+    await ok('insert test value(%s, %s)', ['--params', '[[3,"QWE"],[4,"ASD"]]']);
+    assert.deepEqual(await json('select * from test order by id'), [
+      { id: 1, name: 'haha' },
+      { id: 2, name: 'haha' },
+      { id: 3, name: 'QWE' },
+      { id: 4, name: 'ASD' },
+    ]);
+    const bound = await ok('select name from test where id = ?', ['--param', '3', '--json']);
+    assert.deepEqual(JSON.parse(bound.stdout), [{ name: 'QWE' }]);
+  });
+
+  test('--transaction: all or nothing (rollback on the failing statement)', async () => {
+    const r = await runDbx(['--url', url, '--transaction', 'sql'], {
+      input: 'insert into test value(5, "five");\ninsert into test value(1, "dup");\n',
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /1062/);
+    assert.match(r.stderr, /rolled back/);
+    assert.deepEqual(await json('select count(*) n from test where id = 5'), [{ n: 0 }]);
+    const good = await runDbx(['--url', url, '--transaction', 'sql'], { input: 'insert into test value(5, "five");\ninsert into test value(6, "six");' });
+    assert.equal(good.code, 0, good.stderr);
+    assert.deepEqual(await json('select count(*) n from test where id in (5, 6)'), [{ n: 2 }]);
+  });
+});
