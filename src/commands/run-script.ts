@@ -4,7 +4,7 @@
  * --transaction. Engines differ only behind the Engine interface.
  */
 import type { Engine, EngineName, Outcome, Result, Statement } from '../engines/engine.js';
-import { ExitCode, InterruptedError, StatementError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, InterruptedError, StatementError, type DbxError, type ExitCodeValue } from '../errors.js';
 import { createWriter, type ResultWriter } from '../output/writers.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { askOnTty, type Deps } from './deps.js';
@@ -14,7 +14,8 @@ import { checkSafety } from './safety.js';
 import { readStatements } from './script-input.js';
 import { openSession, type Session } from './session.js';
 
-interface RunState {
+/** What running statements needs; the interactive shell builds one too, and may swap the writer per statement. */
+export interface RunState {
   engine: Engine;
   writer: ResultWriter;
   audit: AuditLog;
@@ -67,8 +68,11 @@ async function writeResult(state: RunState, stmt: Statement, result: Result, sta
   });
 }
 
-/** Runs one statement; returns false when the script must stop. */
-async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
+/**
+ * Runs one statement and writes its result. A statement error (exit 1) is reported here and returned; anything
+ * else (connect, safety, usage, interrupted) is thrown for the caller to report once.
+ */
+export async function runStatement(state: RunState, stmt: Statement): Promise<DbxError | undefined> {
   const started = performance.now();
   const label = stmtLabel(state.engine, stmt);
   if (state.opts.verbose) state.deps.stderr.write(`-- [${state.engine.name} line ${stmt.line}] ${label}\n`);
@@ -78,16 +82,22 @@ async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
       return writeResult(state, stmt, result, started);
     });
     state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'ok', rows });
-    return true;
+    return undefined;
   } catch (e) {
     if (state.interrupted) throw new InterruptedError({ engine: state.engine.name, endpoint: state.engine.endpoint });
     const err = asDbxError(e);
     state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: err.message });
     if (err.exitCode !== ExitCode.statement) throw err; // reported once, by runScript
     report(state, err, stmt);
-    state.failed = true;
-    return state.opts.force && !state.opts.transaction;
+    return err;
   }
+}
+
+/** Runs one statement; returns false when the script must stop. */
+async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
+  if ((await runStatement(state, stmt)) === undefined) return true;
+  state.failed = true;
+  return state.opts.force && !state.opts.transaction;
 }
 
 /** kv scripts: pipelined batches through engine.executeBatch. */
