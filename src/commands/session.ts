@@ -19,7 +19,7 @@ export interface Session {
 
 export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'>, deps: Deps): Promise<LoadedConfig> {
   const loaded = loadConfig({ configPath: opts.config }, { env: deps.env, cwd: deps.cwd });
-  if (!opts.quiet) for (const w of loaded.warnings) deps.stderr.write(`warning: ${w}\n`);
+  if (!opts.quiet) for (const w of loaded.warnings) deps.stderr.write(w.startsWith("warning:") ? `${w}\n` : `warning: ${w}\n`);
   return loaded;
 }
 
