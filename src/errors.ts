@@ -118,9 +118,13 @@ export function isDbxError(e: unknown): e is DbxError {
   return e instanceof DbxError;
 }
 
-/** Removes the password from a URL-ish string: scheme://user:secret@host → scheme://user:***@host. */
+/**
+ * Removes the password from URL-ish text: scheme://user:secret@host → scheme://user:***@host. The userinfo runs to
+ * the last `@` of the authority, so a password holding `@` is masked whole.
+ */
 export function redactUrl(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi, (_m, scheme: string, user: string) =>
-    `${scheme}${user}:***@`,
-  );
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^\s/?#]*)@/gi, (_m, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
+  });
 }
