@@ -1,0 +1,141 @@
+/**
+ * A profile's kv entry → where and how to connect. Accepts `redis://[user:pass@]host:port/db`, `rediss://` (TLS),
+ * an object `{host, port, username, password, db, tls, url}`, or `{cluster: [urls…]}` for Redis Cluster.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { UsageError } from '../../errors.js';
+
+export interface NodeAddress {
+  host: string;
+  port: number;
+}
+
+export interface RedisEndpoint {
+  /** the server, or the cluster's seed nodes */
+  nodes: NodeAddress[];
+  cluster: boolean;
+  username?: string;
+  password?: string;
+  db: number;
+  /** undefined = plain TCP */
+  tls?: ConnectionOptions;
+  /** for messages: never contains the password */
+  display: string;
+}
+
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 6379;
+
+export function parseRedisEndpoint(entry: string | Record<string, unknown>): RedisEndpoint {
+  if (typeof entry === 'string') return fromUrl(entry);
+  if (entry === null || typeof entry !== 'object') throw bad('expected a redis:// URL or an object');
+  if (entry.cluster !== undefined) return fromCluster(entry);
+  const base = typeof entry.url === 'string' ? fromUrl(entry.url) : undefined;
+  const host = str(entry.host) ?? base?.nodes[0]!.host ?? DEFAULT_HOST;
+  const port = num(entry.port, 'port') ?? base?.nodes[0]!.port ?? DEFAULT_PORT;
+  const ep: RedisEndpoint = {
+    nodes: [{ host, port }],
+    cluster: false,
+    username: str(entry.username) ?? str(entry.user) ?? base?.username,
+    password: str(entry.password) ?? base?.password,
+    db: num(entry.db, 'db') ?? num(entry.database, 'database') ?? base?.db ?? 0,
+    tls: entry.tls !== undefined ? tlsOptions(entry.tls, host) : base?.tls,
+    display: '',
+  };
+  ep.display = displayOf(ep);
+  return ep;
+}
+
+function fromUrl(text: string): RedisEndpoint {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw bad(`not a URL: ${redactedInput(text)}`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw bad(`expected redis:// or rediss://, got ${url.protocol}//`);
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || DEFAULT_HOST;
+  const port = url.port ? Number(url.port) : DEFAULT_PORT;
+  const path = url.pathname.replace(/^\//, '');
+  const dbText = path || url.searchParams.get('db') || '0';
+  if (!/^\d+$/.test(dbText)) throw bad(`the database in a redis URL is a number, got "${dbText}"`);
+  const ep: RedisEndpoint = {
+    nodes: [{ host, port }],
+    cluster: false,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: Number(dbText),
+    tls: url.protocol === 'rediss:' ? { servername: host } : undefined,
+    display: '',
+  };
+  ep.display = displayOf(ep);
+  return ep;
+}
+
+function fromCluster(entry: Record<string, unknown>): RedisEndpoint {
+  const seeds = entry.cluster;
+  if (!Array.isArray(seeds) || seeds.length === 0) throw bad('cluster: expected a list of redis:// URLs');
+  const parsed = seeds.map((s) => parseRedisEndpoint(s as string | Record<string, unknown>));
+  const first = parsed[0]!;
+  const ep: RedisEndpoint = {
+    nodes: parsed.map((p) => p.nodes[0]!),
+    cluster: true,
+    username: str(entry.username) ?? str(entry.user) ?? first.username,
+    password: str(entry.password) ?? first.password,
+    db: 0,
+    tls: entry.tls !== undefined ? tlsOptions(entry.tls, first.nodes[0]!.host) : first.tls,
+    display: '',
+  };
+  ep.display = displayOf(ep);
+  return ep;
+}
+
+function tlsOptions(value: unknown, host: string): ConnectionOptions | undefined {
+  if (value === false || value === undefined || value === null) return undefined;
+  if (value === true) return { servername: host };
+  if (typeof value !== 'object') throw bad('tls: expected true, false or an object');
+  const o = value as Record<string, unknown>;
+  const opts: ConnectionOptions = { servername: str(o.servername) ?? host };
+  // ca/cert/key may be PEM text or a file path
+  const pem = (v: unknown): string | undefined => {
+    const s = str(v);
+    if (s === undefined || s.includes('-----BEGIN')) return s;
+    return readFileSync(s, 'utf8');
+  };
+  if (o.ca !== undefined) opts.ca = pem(o.ca);
+  if (o.cert !== undefined) opts.cert = pem(o.cert);
+  if (o.key !== undefined) opts.key = pem(o.key);
+  if (o.rejectUnauthorized === false) opts.rejectUnauthorized = false;
+  return opts;
+}
+
+function displayOf(ep: RedisEndpoint): string {
+  const scheme = ep.tls ? 'rediss' : 'redis';
+  const user = ep.username ? `${encodeURIComponent(ep.username)}@` : '';
+  const hostPort = (n: NodeAddress): string => `${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`;
+  if (ep.cluster) return `${scheme}://${user}${ep.nodes.map(hostPort).join(',')} (cluster)`;
+  return `${scheme}://${user}${hostPort(ep.nodes[0]!)}/${ep.db}`;
+}
+
+function str(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  return String(v);
+}
+
+function num(v: unknown, what: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw bad(`${what}: expected a non-negative integer`);
+  return n;
+}
+
+function redactedInput(text: string): string {
+  return text.replace(/\/\/([^/@]*)@/, '//***@');
+}
+
+function bad(message: string): UsageError {
+  return new UsageError(`kv connection: ${message}`, { code: 'BAD_CONFIG', engine: 'kv' });
+}

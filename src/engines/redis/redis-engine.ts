@@ -1,0 +1,222 @@
+/**
+ * The kv engine: Redis and Redis Cluster over our own RESP3 client (resp-*.ts). ioredis was measured first: its
+ * per-command cost made a 100,000-line script ~5× slower than `redis-cli --pipe` (bench/README.md, "kv"), and its
+ * RESP3 mode decodes map keys as text, losing binary hash fields.
+ */
+import { StatementError, UsageError } from '../../errors.js';
+import type { Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
+import { CommandCatalog } from './redis-command-docs.js';
+import { ClusterRouter } from './redis-cluster.js';
+import { parseRedisEndpoint } from './redis-endpoint.js';
+import { toStatementError } from './redis-errors.js';
+import { splitRedisArgs, splitRedisScript } from './redis-line-splitter.js';
+import { messageStream, STREAMING_COMMANDS } from './redis-pubsub.js';
+import { joinArgs, redactArgs, redactText } from './redis-redact.js';
+import { replyToResult } from './redis-reply-mapper.js';
+import { StandaloneRouter, type Router } from './redis-router.js';
+import { keysByScan, streamIfLarge } from './redis-streaming.js';
+import { encodeCommand } from './resp-encoder.js';
+import { ReplyError, type Arg, type Reply } from './resp-types.js';
+
+/** confirmed under `safety: confirm` */
+const DESTRUCTIVE = new Set(['flushall', 'flushdb', 'script|flush', 'function|flush']);
+/**
+ * Not flagged `write` by the server, yet they change the server rather than read it; `safety: readonly` refuses
+ * them too.
+ */
+const SERVER_CHANGES = new Set([
+  'config|set', 'config|rewrite', 'config|resetstat', 'shutdown', 'replicaof', 'slaveof', 'failover',
+  'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'module|load', 'module|loadex', 'module|unload',
+  'script|kill', 'function|kill', 'client|kill', 'debug', 'save', 'bgsave', 'bgrewriteaof',
+]);
+/** the server refuses inline commands longer than 64 KB */
+const INLINE_MAX = 60_000;
+/** these need the whole reply shaped by the engine, so a script runs them on their own, not in a pipeline */
+const ALONE = new Set(['keys', 'lrange', 'zrange', 'zrevrange', 'smembers', 'hgetall', ...STREAMING_COMMANDS]);
+
+export function createEngine(ctx: EngineContext): Engine {
+  return new RedisEngine(ctx);
+}
+
+class RedisEngine implements Engine {
+  readonly name = 'kv' as const;
+  readonly endpoint: string;
+  /** statements per pipeline: after an error the rest of its batch has already run, so keep it moderate */
+  readonly batchSize = 1000;
+  readonly transaction = {
+    begin: async (): Promise<void> => {
+      await this.execute({ text: 'MULTI', line: 0, args: ['MULTI'] });
+    },
+    commit: async (): Promise<Result | undefined> => this.execute({ text: 'EXEC', line: 0, args: ['EXEC'] }),
+    rollback: async (): Promise<void> => {
+      await this.router.send(['DISCARD']).catch(() => undefined);
+    },
+  };
+  private readonly router: Router;
+  private readonly catalog: CommandCatalog;
+  private db: number;
+
+  constructor(private readonly ctx: EngineContext) {
+    const ep = parseRedisEndpoint(ctx.endpoint);
+    this.endpoint = ep.display;
+    this.db = ep.db;
+    const opts = { endpoint: ep, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, askPassword: ctx.askPassword };
+    this.router = ep.cluster ? new ClusterRouter(opts) : new StandaloneRouter(opts);
+    this.catalog = new CommandCatalog((args) => this.router.send(args));
+  }
+
+  get database(): string {
+    return String(this.db);
+  }
+
+  split(script: string): Statement[] {
+    return splitRedisScript(script);
+  }
+
+  connect(): Promise<void> {
+    return this.router.connect();
+  }
+
+  async classify(stmt: Statement): Promise<Classification> {
+    const args = this.argsOf(stmt);
+    let info;
+    try {
+      info = await this.catalog.infoFor(args);
+    } catch {
+      // COMMAND is renamed or forbidden here: without flags, assume the worst
+      return { write: true, destructive: DESTRUCTIVE.has(word(args[0]).toLowerCase()) };
+    }
+    const name = info?.name ?? word(args[0]).toLowerCase();
+    const destructive = DESTRUCTIVE.has(name);
+    return { write: destructive || SERVER_CHANGES.has(name) || (info?.flags.has('write') ?? false), destructive };
+  }
+
+  async execute(stmt: Statement): Promise<Result> {
+    const args = this.argsOf(stmt);
+    const name = word(args[0]).toLowerCase();
+    const fail = (e: ReplyError): Promise<Error> => this.fail(e, args);
+    if (name === 'keys' && args.length === 2) return keysByScan(this.router, args[1]!, fail);
+    if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
+    const streamed = await streamIfLarge(this.router, args, fail);
+    if (streamed) return streamed;
+    const reply = await this.router.send(args);
+    if (reply instanceof ReplyError) throw await this.fail(reply, args);
+    return this.resultOf(reply, stmt, args);
+  }
+
+  /**
+   * Pipelines the statements; KEYS, the possibly huge collection reads and SUBSCRIBE/MONITOR run on their own.
+   * On a standalone server a script line goes out as it is, as an inline command: the server splits it with the
+   * very splitter redis-cli uses (and split() already refused bad quoting), which spares us re-splitting and
+   * encoding 100,000 lines.
+   */
+  async *executeBatch(stmts: Statement[]): AsyncIterable<Outcome> {
+    const raw = this.router.pipelineRaw !== undefined;
+    let i = 0;
+    while (i < stmts.length) {
+      const chunk: Statement[] = [];
+      const requests: string[] = [];
+      const argLists: Arg[][] = [];
+      for (; i < stmts.length; i++) {
+        const statement = stmts[i]!;
+        if (ALONE.has(commandName(statement))) break;
+        if (raw) {
+          const request = encodedRequest(statement);
+          if (request === undefined) break;
+          requests.push(request);
+        } else {
+          argLists.push(this.argsOf(statement));
+        }
+        chunk.push(statement);
+      }
+      if (chunk.length > 0) {
+        const replies = raw
+          ? await this.router.pipelineRaw!(requests.join(''), chunk.length)
+          : await this.router.pipeline(argLists);
+        for (let k = 0; k < chunk.length; k++) {
+          const statement = chunk[k]!;
+          const reply = replies[k]!;
+          if (reply instanceof ReplyError) yield { statement, error: await this.fail(reply, this.argsOf(statement)) };
+          else yield { statement, result: this.resultOf(reply, statement) };
+        }
+      }
+      // the inner loop stopped at a statement that runs on its own
+      if (i < stmts.length) {
+        const statement = stmts[i++]!;
+        try {
+          yield { statement, result: await this.execute(statement) };
+        } catch (error) {
+          if (!(error instanceof StatementError)) throw error;
+          yield { statement, error };
+        }
+      }
+    }
+  }
+
+  redact(stmt: Statement): string {
+    try {
+      return joinArgs(redactArgs(this.argsOf(stmt)));
+    } catch {
+      return redactText(stmt.text);
+    }
+  }
+
+  async cancel(reason: 'CANCELLED' | 'TIMEOUT' = 'CANCELLED'): Promise<void> {
+    this.router.cancel(reason);
+  }
+
+  close(): Promise<void> {
+    return this.router.close();
+  }
+
+  private argsOf(stmt: Statement): Arg[] {
+    const args = stmt.args ?? splitRedisArgs(stmt.text, stmt.line);
+    if (args.length === 0) throw new UsageError('empty kv command', { engine: 'kv' });
+    return args;
+  }
+
+  private resultOf(reply: Reply, stmt: Statement, args?: readonly Arg[]): Result {
+    const protocol = this.router.protocol;
+    if (commandName(stmt) === 'select') {
+      this.db = Number(word((args ?? this.argsOf(stmt))[1]));
+      this.router.selected(this.db);
+    }
+    return replyToResult(reply, protocol === 2 ? (args ?? this.argsOf(stmt)) : [], protocol);
+  }
+
+  private fail(err: ReplyError, args: readonly Arg[]): Promise<StatementError> {
+    return toStatementError(err, args, {
+      catalog: this.catalog, endpoint: this.endpoint, statement: joinArgs(redactArgs(args)),
+    });
+  }
+}
+
+/** the command's name, lower-case, without splitting the whole line when the first word is plain */
+function commandName(stmt: Statement): string {
+  if (stmt.args) return (stmt.args[0] ?? '').toLowerCase();
+  const t = stmt.text;
+  let end = 0;
+  for (; end < t.length; end++) {
+    const c = t.charCodeAt(end);
+    if (c === 32 || (c >= 9 && c <= 13)) break;
+    // a quoted or escaped first word needs the real splitter
+    if (c === 0x22 || c === 0x27 || c === 0x5c) return word(splitRedisArgs(t, stmt.line)[0]).toLowerCase();
+  }
+  return t.slice(0, end).toLowerCase();
+}
+
+/**
+ * The request bytes for a pipeline: the script line itself as an inline command, or RESP for words from the
+ * command line. Undefined when the line must be sent on its own (too long for an inline command, or starting
+ * with `*`, which the server would read as RESP).
+ */
+function encodedRequest(stmt: Statement): string | undefined {
+  if (stmt.args) return encodeCommand(stmt.args) as string;
+  if (stmt.text.length >= INLINE_MAX || stmt.text.charCodeAt(0) === 0x2a) return undefined;
+  return `${stmt.text}\r\n`;
+}
+
+function word(a: Arg | undefined): string {
+  if (a === undefined) return '';
+  return typeof a === 'string' ? a : a.toString('latin1');
+}

@@ -1,0 +1,234 @@
+/**
+ * One connection to one Redis node: a socket, the streaming parser, and a FIFO of requests waiting for replies.
+ * Requests are pipelined (written at once, answered in order). Error replies resolve like any reply: the caller
+ * decides what an error means, so a pipeline carries on past one.
+ */
+import net from 'node:net';
+import tls, { type ConnectionOptions as TlsOptions } from 'node:tls';
+import { ConnectError, DbxError, StatementError } from '../../errors.js';
+import { encodeCommands } from './resp-encoder.js';
+import { RespParser } from './resp-parser.js';
+import { Push, ReplyError, type Arg, type Reply } from './resp-types.js';
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  tls?: TlsOptions;
+  /** covers TCP, TLS and the HELLO/AUTH/SELECT handshake */
+  timeoutMs: number;
+  username?: string;
+  password?: string;
+  db: number;
+  /** for messages, without a password */
+  display: string;
+  verbose(line: string): void;
+  /** asked once when the server wants a password and none was configured */
+  askPassword?: (prompt: string) => Promise<string>;
+}
+
+interface Pending {
+  need: number;
+  replies: Reply[];
+  resolve(replies: Reply[]): void;
+  reject(err: DbxError): void;
+}
+
+export class RespConnection {
+  /** 3 after a successful HELLO 3; 2 on servers without RESP3 */
+  protocol: 2 | 3 = 3;
+  /** replies nobody asked for: RESP3 pushes (pub/sub), MONITOR lines */
+  onUnsolicited?: (reply: Reply) => void;
+  /** called once when the connection is gone (closed, cancelled, lost) */
+  onClose?: (reason: DbxError) => void;
+  private readonly pending: Pending[] = [];
+  private readonly parser = new RespParser((r) => this.onReply(r));
+  private closedWith?: DbxError;
+  private cancelCode?: string;
+
+  private constructor(private readonly socket: net.Socket, readonly address: string) {
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.parser.feed(chunk);
+      } catch (e) {
+        this.fail(new ConnectError(`protocol error from ${address}: ${(e as Error).message}`, {
+          code: 'PROTOCOL', engine: 'kv', endpoint: address,
+        }));
+      }
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(connectError(e, address)));
+    socket.on('close', () => this.fail(new ConnectError(`the connection to ${address} was closed`, {
+      code: 'CONNECTION_LOST', engine: 'kv', endpoint: address,
+    })));
+  }
+
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  static async open(opts: ConnectionOptions): Promise<RespConnection> {
+    const display = opts.display;
+    let timer: NodeJS.Timeout | undefined;
+    let socket: net.Socket | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        socket?.destroy();
+        reject(new ConnectError(`cannot connect to ${display}: no answer within ${opts.timeoutMs} ms`, {
+          code: 'ETIMEDOUT', engine: 'kv', endpoint: display,
+        }));
+      }, opts.timeoutMs);
+    });
+    try {
+      opts.verbose(`kv: connecting to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}`);
+      const connected = new Promise<net.Socket>((resolve, reject) => {
+        const s = opts.tls
+          ? tls.connect({ host: opts.host, port: opts.port, ...opts.tls }, () => resolve(s))
+          : net.connect({ host: opts.host, port: opts.port }, () => resolve(s));
+        socket = s;
+        s.once('error', (e: NodeJS.ErrnoException) => reject(connectError(e, display)));
+      });
+      const s = await Promise.race([connected, timeout]);
+      s.setNoDelay(true);
+      s.setKeepAlive(true);
+      const conn = new RespConnection(s, display);
+      await Promise.race([conn.handshake(opts), timeout]);
+      return conn;
+    } catch (e) {
+      socket?.destroy();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** HELLO 3 (with AUTH), falling back to RESP2 + AUTH on servers older than Redis 6; then SELECT. */
+  private async handshake(opts: ConnectionOptions): Promise<void> {
+    let password = opts.password;
+    const user = opts.username ?? 'default';
+    const hello = (): Arg[] => (password === undefined ? ['HELLO', '3'] : ['HELLO', '3', 'AUTH', user, password]);
+    let reply = await this.send(hello());
+    if (reply instanceof ReplyError && reply.prefix === 'NOAUTH' && password === undefined && opts.askPassword) {
+      password = await opts.askPassword(`Password for ${opts.display}: `);
+      reply = await this.send(hello());
+    }
+    if (reply instanceof ReplyError) {
+      if (reply.prefix === 'NOPROTO' || /unknown command/i.test(reply.text)) {
+        this.protocol = 2;
+        opts.verbose('kv: the server does not speak RESP3; using RESP2');
+        if (password !== undefined) {
+          const auth = await this.send(opts.username ? ['AUTH', opts.username, password] : ['AUTH', password]);
+          if (auth instanceof ReplyError) throw authError(auth, opts.display);
+        }
+      } else {
+        throw authError(reply, opts.display);
+      }
+    }
+    if (opts.db !== 0) {
+      const sel = await this.send(['SELECT', String(opts.db)]);
+      if (sel instanceof ReplyError) {
+        throw new ConnectError(`cannot select database ${opts.db} on ${opts.display}: ${sel.message}`, {
+          code: sel.prefix, engine: 'kv', endpoint: opts.display,
+        });
+      }
+    }
+    opts.verbose(`kv: connected to ${opts.display} (RESP${this.protocol})`);
+  }
+
+  send(args: readonly Arg[]): Promise<Reply> {
+    return this.pipeline([args]).then((r) => r[0]!);
+  }
+
+  /** Writes all commands at once; resolves with their replies in order (error replies included). */
+  pipeline(cmds: readonly (readonly Arg[])[]): Promise<Reply[]> {
+    return this.pipelineRaw(encodeCommands(cmds), cmds.length);
+  }
+
+  /** Writes already encoded requests (RESP or inline commands) and waits for `count` replies. */
+  pipelineRaw(payload: string | Buffer, count: number): Promise<Reply[]> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    if (count === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ need: count, replies: [], resolve, reject });
+      this.socket.write(payload);
+    });
+  }
+
+  /** Sends without waiting for a reply: the replies of SUBSCRIBE / MONITOR arrive through onUnsolicited. */
+  sendUnanswered(args: readonly Arg[]): void {
+    if (this.closedWith) throw this.closedWith;
+    this.socket.write(encodeCommands([args]));
+  }
+
+  /** Drops the connection: whatever is waiting rejects with a StatementError carrying `code`. */
+  cancel(code: string): void {
+    if (this.closedWith) return;
+    this.cancelCode = code;
+    this.socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    if (this.closedWith) return;
+    this.closedWith = new ConnectError(`the connection to ${this.address} is closed`, {
+      code: 'CLOSED', engine: 'kv', endpoint: this.address,
+    });
+    await new Promise<void>((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.end();
+      setTimeout(() => {
+        this.socket.destroy();
+        resolve();
+      }, 1000).unref();
+    });
+  }
+
+  private onReply(reply: Reply): void {
+    const head = this.pending[0];
+    if (!head || reply instanceof Push) {
+      this.onUnsolicited?.(reply);
+      return;
+    }
+    head.replies.push(reply);
+    if (head.replies.length === head.need) {
+      this.pending.shift();
+      head.resolve(head.replies);
+    }
+  }
+
+  private fail(err: DbxError): void {
+    if (this.closedWith) return;
+    const reason = this.cancelCode
+      ? new StatementError(this.cancelCode === 'TIMEOUT' ? 'the statement timed out and was cancelled'
+        : 'the statement was cancelled', { code: this.cancelCode, engine: 'kv', endpoint: this.address })
+      : err;
+    this.closedWith = reason;
+    this.parser.reset();
+    this.socket.destroy();
+    for (const p of this.pending.splice(0)) p.reject(reason);
+    this.onClose?.(reason);
+  }
+}
+
+const SOCKET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'timed out',
+  ECONNRESET: 'connection reset by the server',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed by the server',
+};
+
+function connectError(e: NodeJS.ErrnoException, display: string): ConnectError {
+  const code = e.code ?? 'ECONNECT';
+  const what = SOCKET_ERRORS[code] ?? (/SSL|TLS|CERT/i.test(code) ? `TLS failure (${e.message})` : e.message);
+  return new ConnectError(`cannot connect to ${display}: ${what}`, { code, engine: 'kv', endpoint: display });
+}
+
+function authError(reply: ReplyError, display: string): ConnectError {
+  const hint = reply.prefix === 'NOAUTH'
+    ? 'the server needs a password: put it in the profile (redis://:PASSWORD@host) or in a ${VAR}'
+    : reply.prefix === 'WRONGPASS' ? 'check the user name and password of the profile' : undefined;
+  return new ConnectError(`cannot log in to ${display}: ${reply.message}`, {
+    code: reply.prefix, engine: 'kv', endpoint: display, hint,
+  });
+}
