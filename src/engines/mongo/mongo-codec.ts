@@ -1,0 +1,75 @@
+/**
+ * How documents and replies become text and JSON: table cells and lone values in mongo-shell style
+ * (formatShellValue), JSON as relaxed Extended JSON (`{"$oid": …}`, `{"$date": ISO}`), as mongosh and
+ * mongoexport write them.
+ */
+import { EJSON } from 'bson';
+import type { ValueCodec } from '../engine.js';
+import { formatShellValue } from '../../shell/shell-format.js';
+
+/** Relaxed Extended JSON of one value. Primitives skip EJSON's stringify/parse round trip: rows are hot. */
+export function toExtendedJson(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // relaxed EJSON keeps finite doubles as numbers; NaN and ±Infinity need {"$numberDouble"}
+      if (Number.isFinite(value)) return value;
+      break;
+    case 'undefined':
+      return null;
+    case 'bigint':
+      return { $numberLong: value.toString() };
+  }
+  if (value === null) return null;
+  const tag = (value as { _bsontype?: unknown })._bsontype;
+  if (tag === 'ObjectId') return { $oid: (value as { toHexString(): string }).toHexString() };
+  return EJSON.serialize(value, { relaxed: true });
+}
+
+/** A table cell or a lone value: text as itself (`Sam`, `test`, `name_1`), anything else as the shell writes it. */
+export function shellText(value: unknown): string {
+  return typeof value === 'string' ? value : formatShellValue(value);
+}
+
+export const documentCodec: ValueCodec = {
+  text: shellText,
+  json: toExtendedJson,
+};
+
+/** `show collections` (and `show users` names): one name per line, as mongosh prints them. */
+export const nameListCodec: ValueCodec = {
+  text: shellText,
+  json: toExtendedJson,
+  display: (value) => (Array.isArray(value) ? value.map(shellText).join('\n') : shellText(value)),
+};
+
+/** mongosh's sizes: 1024-based with two decimals ("40.00 KiB"). */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let n = bytes;
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  return `${n.toFixed(2)} ${units[unit]}`;
+}
+
+export interface DatabaseInfo {
+  name: string;
+  sizeOnDisk: number;
+  empty: boolean;
+}
+
+/** `show dbs`: JSON keeps {name, sizeOnDisk, empty}; the table is mongosh's two columns, names padded. */
+export const databaseListCodec: ValueCodec = {
+  text: shellText,
+  json: toExtendedJson,
+  display: (value) => {
+    const list = value as DatabaseInfo[];
+    const width = Math.max(0, ...list.map((d) => d.name.length));
+    return list.map((d) => `${d.name.padEnd(width)}  ${formatSize(d.sizeOnDisk)}`.trimEnd()).join('\n');
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * MongoClient.connect(), failing fast when no server can be there. The driver retries until
+ * serverSelectionTimeoutMS even when every host refused the connection or does not exist; like mongosh, give
+ * up as soon as each seed host has failed for one of those reasons (the timeout still bounds everything else).
+ */
+import type { MongoClient, ServerHeartbeatFailedEvent } from 'mongodb';
+
+/** Failures that waiting will not cure. */
+const DEFINITIVE = new Set(['ECONNREFUSED', 'ENOTFOUND']);
+
+function failureCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+  while (e && !seen.has(e)) {
+    seen.add(e);
+    if (typeof e.code === 'string' && DEFINITIVE.has(e.code)) return e.code;
+    const m = typeof e.message === 'string' ? /\b(ECONNREFUSED|ENOTFOUND)\b/.exec(e.message) : null;
+    if (m) return m[1];
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/** The number of hosts in a mongodb:// URL; undefined for mongodb+srv:// (DNS decides). */
+export function seedCount(url: string): number | undefined {
+  const m = /^mongodb:\/\/(?:[^@/]*@)?([^/?#]*)/i.exec(url);
+  return m ? m[1]!.split(',').filter(Boolean).length : undefined;
+}
+
+export async function connectClient(client: MongoClient, seeds: number | undefined): Promise<void> {
+  if (!seeds) {
+    await client.connect();
+    return;
+  }
+  const failed = new Map<string, Error>();
+  let onHeartbeat: ((event: ServerHeartbeatFailedEvent) => void) | undefined;
+  const fastFail = new Promise<never>((_resolve, reject) => {
+    onHeartbeat = (event) => {
+      if (!failureCode(event.failure)) return;
+      failed.set(event.connectionId, event.failure);
+      if (failed.size >= seeds) reject(event.failure);
+    };
+    client.on('serverHeartbeatFailed', onHeartbeat);
+  });
+  const connecting = client.connect();
+  try {
+    await Promise.race([connecting, fastFail]);
+  } catch (e) {
+    connecting.catch(() => undefined);
+    throw e;
+  } finally {
+    client.off('serverHeartbeatFailed', onHeartbeat!);
+  }
+}

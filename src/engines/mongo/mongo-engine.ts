@@ -1,0 +1,193 @@
+/**
+ * The MongoDB engine: the only code that talks to the mongodb driver. Statements are parsed (src/shell/),
+ * never evaluated; legacy calls are mapped to modern ones (legacy-map.ts) and run here.
+ */
+import { MongoClient, type Db } from 'mongodb';
+import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
+import { ParseError } from '../../errors.js';
+import { parseDocStatement, type DocCommand } from '../../shell/doc-parser.js';
+import { splitDocScript } from '../../shell/doc-splitter.js';
+import { checkChain, runCollectionOp } from './collection-ops.js';
+import { runDbMethod, runShow, serverVersion, useResult } from './db-ops.js';
+import { classifyDoc } from './doc-classify.js';
+import { redactDoc } from './doc-redact.js';
+import { toModern, type ModernOp } from './legacy-map.js';
+import { documentCodec } from './mongo-codec.js';
+import { connectClient, seedCount } from './mongo-connect.js';
+import { connectError, statementError } from './mongo-errors.js';
+import { mongoTarget, type MongoTarget } from './mongo-target.js';
+
+interface Parsed {
+  cmd: DocCommand;
+  /** the driver call for a `call` statement */
+  modern?: ModernOp;
+}
+
+/** How long close() and cancel() wait for the driver's clean-up before giving up on it. */
+const CLOSE_WAIT_MS = 2000;
+
+class MongoEngine implements Engine {
+  readonly name = 'doc' as const;
+  readonly endpoint: string;
+  private readonly target: MongoTarget;
+  private dbName: string;
+  private client?: MongoClient;
+  /** statements and streams in flight: cancel() only has something to stop while this is above 0 */
+  private busy = 0;
+  private readonly parsed = new WeakMap<Statement, Parsed>();
+
+  constructor(private readonly ctx: EngineContext) {
+    this.target = mongoTarget(ctx.endpoint, ctx.connectTimeoutMs);
+    this.endpoint = this.target.endpoint;
+    this.dbName = this.target.database;
+  }
+
+  get database(): string {
+    return this.dbName;
+  }
+
+  /** Splits and parses the whole script, so that no statement is sent when any of them cannot run. */
+  split(script: string): Statement[] {
+    const statements = splitDocScript(script);
+    for (const stmt of statements) this.parse(stmt);
+    return statements;
+  }
+
+  private parse(stmt: Statement): Parsed {
+    const cached = this.parsed.get(stmt);
+    if (cached) return cached;
+    let parsed: Parsed;
+    try {
+      const cmd = parseDocStatement(stmt.text, stmt.line);
+      parsed = { cmd };
+      if (cmd.kind === 'call') {
+        parsed.modern = toModern(cmd);
+        if (cmd.target.type === 'collection') checkChain(cmd, parsed.modern);
+      }
+    } catch (e) {
+      if (e instanceof ParseError || (e as { exitCode?: number }).exitCode === 2) {
+        const err = e as ParseError;
+        // the caret is drawn under the statement: masking keeps a password out of it
+        if (err.statement !== undefined) err.statement = redactDoc(err.statement);
+        if (err.hint !== undefined) err.hint = redactDoc(err.hint);
+        err.endpoint ??= this.endpoint;
+      }
+      throw e;
+    }
+    this.parsed.set(stmt, parsed);
+    return parsed;
+  }
+
+  private newClient(): MongoClient {
+    try {
+      return new MongoClient(this.target.url, this.target.options);
+    } catch (e) {
+      throw connectError(e, this.endpoint);
+    }
+  }
+
+  async connect(): Promise<void> {
+    if (this.client) return;
+    if (this.target.passwordMissing && this.ctx.askPassword && !this.target.options.auth?.password) {
+      const password = await this.ctx.askPassword(`Enter password for ${this.endpoint}: `);
+      this.target.options.auth = { username: this.target.user, password };
+    }
+    this.ctx.verbose(`-- connecting to ${this.endpoint}`);
+    const started = performance.now();
+    const client = this.newClient();
+    try {
+      await connectClient(client, seedCount(this.target.url));
+    } catch (e) {
+      await closeWithin(client, CLOSE_WAIT_MS);
+      throw connectError(e, this.endpoint, this.ctx.connectTimeoutMs);
+    }
+    this.client = client;
+    this.ctx.verbose(`-- connected (${(performance.now() - started).toFixed(0)} ms), db ${this.dbName}`);
+  }
+
+  async classify(stmt: Statement): Promise<Classification> {
+    return classifyDoc(this.parse(stmt).cmd);
+  }
+
+  private db(): Db {
+    return this.client!.db(this.dbName);
+  }
+
+  async execute(stmt: Statement): Promise<Result> {
+    const { cmd, modern } = this.parse(stmt);
+    if (cmd.kind === 'use') {
+      this.dbName = cmd.db;
+      return useResult(cmd.db);
+    }
+    if (cmd.kind === 'db') return { kind: 'value', value: this.dbName, codec: documentCodec };
+    // a cancelled statement closed the client; the next one (under --force) connects again
+    if (!this.client) await this.connect();
+    const client = this.client!;
+    const shown = redactDoc(stmt.text);
+    const wrap = (e: unknown) => statementError(e, shown, this.endpoint);
+    this.busy++;
+    let streaming = false;
+    try {
+      let result: Result;
+      if (cmd.kind === 'show') result = await runShow({ client, db: this.db() }, cmd.what);
+      else if (cmd.target.type === 'db') result = await runDbMethod({ client, db: this.db() }, cmd, modern!.args);
+      else {
+        if (modern!.note) this.ctx.verbose(`-- ${redactDoc(modern!.note)}`);
+        result = await runCollectionOp({ db: this.db(), wrap, done: () => this.busy-- }, cmd.target.name, cmd, modern!);
+      }
+      streaming = result.kind === 'rows';
+      return result;
+    } catch (e) {
+      throw wrap(e);
+    } finally {
+      if (!streaming) this.busy--;
+    }
+  }
+
+  async serverVersion(): Promise<string> {
+    if (!this.client) await this.connect();
+    try {
+      return await serverVersion(this.client!);
+    } catch (e) {
+      throw statementError(e, 'buildInfo', this.endpoint);
+    }
+  }
+
+  redact(stmt: Statement): string {
+    return redactDoc(stmt.text);
+  }
+
+  /**
+   * Closing the client ends the in-flight request's connection: the running call fails at once, and the
+   * server stops an operation whose client has gone. The next statement reconnects.
+   */
+  async cancel(): Promise<void> {
+    const client = this.client;
+    if (!client || this.busy === 0) return;
+    this.ctx.verbose('-- cancelling: closing the connection');
+    this.client = undefined;
+    await closeWithin(client, CLOSE_WAIT_MS);
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await closeWithin(client, CLOSE_WAIT_MS);
+  }
+}
+
+async function closeWithin(client: MongoClient, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.close().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+export function createEngine(ctx: EngineContext): Engine {
+  return new MongoEngine(ctx);
+}
