@@ -1,0 +1,145 @@
+/**
+ * Redis Cluster: starts three `redis-server --cluster-enabled yes` nodes on free loopback ports in a temp dir,
+ * joins them with `redis-cli --cluster create`, drives the kv engine across slots (and through a MOVED after a
+ * slot migration), then stops the nodes.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Engine, Result } from '../../src/engines/engine.js';
+import { createEngine } from '../../src/engines/redis/redis-engine.js';
+import { keySlot } from '../../src/engines/redis/redis-cluster.js';
+
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'dbx-cluster-'));
+const servers: ChildProcess[] = [];
+let ports: number[] = [];
+let kv: Engine;
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** three ports whose cluster-bus ports (+10000) are free too */
+async function freePorts(): Promise<number[]> {
+  const out: number[] = [];
+  for (let p = 17000 + Math.floor(Math.random() * 3000); out.length < 3 && p < 21000; p++) {
+    if ((await portFree(p)) && (await portFree(p + 10000))) out.push(p);
+  }
+  return out;
+}
+
+const cli = async (port: number, ...args: string[]): Promise<string> =>
+  (await exec('redis-cli', ['-p', String(port), ...args])).stdout.trim();
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function json(text: string): Promise<unknown> {
+  const r: Result = await kv.execute({ text, line: 1 });
+  if (r.kind === 'value') return r.codec.json(r.value);
+  assert.equal(r.kind, 'rows');
+  const out: unknown[] = [];
+  for await (const row of r.rows) out.push(r.codec.json(row.value));
+  return out;
+}
+
+before(async () => {
+  ports = await freePorts();
+  assert.equal(ports.length, 3, 'three free ports');
+  for (const port of ports) {
+    const s = spawn('redis-server', [
+      '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+      '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
+    ], { stdio: 'ignore' });
+    servers.push(s);
+  }
+  for (const port of ports) await until(async () => (await cli(port, 'ping')) === 'PONG', `node ${port}`);
+  await exec('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+  for (const port of ports) {
+    await until(async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'), `cluster state on ${port}`);
+  }
+  kv = createEngine({
+    profile: 'cluster', endpoint: { cluster: [`redis://127.0.0.1:${ports[0]}`] }, connectTimeoutMs: 5000,
+    readonly: false, verbose: () => undefined, warn: () => undefined,
+  });
+  await kv.connect();
+});
+
+after(async () => {
+  await kv?.close();
+  for (const s of servers) s.kill('SIGTERM');
+  await Promise.all(servers.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once('exit', r)))));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Redis Cluster', () => {
+  const keys = Array.from({ length: 30 }, (_, i) => `key:${i}`);
+
+  test('set / get across slots, one command at a time', async () => {
+    for (const k of keys) assert.equal(await json(`set ${k} v-${k}`), 'OK');
+    for (const k of keys) assert.equal(await json(`get ${k}`), `v-${k}`);
+    // each key lives on exactly one node, and the keys are spread over several nodes
+    const owners = new Set<number>();
+    for (const k of keys) {
+      const counts = await Promise.all(ports.map((p) => cli(p, 'cluster', 'countkeysinslot', String(keySlot(k)))));
+      assert.equal(counts.filter((c) => c !== '0').length, 1, k);
+      owners.add(counts.findIndex((c) => c !== '0'));
+    }
+    assert.ok(owners.size > 1, 'keys on more than one node');
+  });
+
+  test('a pipelined batch across nodes keeps its order', async () => {
+    const stmts = kv.split(keys.map((k) => `incr n:${k}`).concat(keys.map((k) => `get n:${k}`)).join('\n'));
+    const got: unknown[] = [];
+    for await (const o of kv.executeBatch!(stmts)) {
+      assert.equal(o.error, undefined);
+      got.push(o.result!.kind === 'value' ? o.result!.codec.json(o.result!.value) : undefined);
+    }
+    assert.deepEqual(got, [...keys.map(() => 1), ...keys.map(() => '1')]);
+  });
+
+  test('keys * visits every master', async () => {
+    const all = (await json('keys key:*')) as string[];
+    assert.deepEqual(all, [...keys].sort());
+  });
+
+  test('MULTI / EXEC on one slot (hash tag)', async () => {
+    await kv.transaction!.begin();
+    assert.equal(await json('set {t}a 1'), 'QUEUED');
+    assert.equal(await json('incr {t}a'), 'QUEUED');
+    const r = await kv.transaction!.commit();
+    assert.deepEqual(r && r.kind === 'value' ? r.codec.json(r.value) : undefined, ['OK', 2]);
+  });
+
+  test('after a slot moves, MOVED is followed', async () => {
+    const key = 'moving-key';
+    await json(`set ${key} before`);
+    const slot = String(keySlot(key));
+    const ids = await Promise.all(ports.map((p) => cli(p, 'cluster', 'myid')));
+    const counts = await Promise.all(ports.map((p) => cli(p, 'cluster', 'countkeysinslot', slot)));
+    const from = counts.indexOf('1');
+    const to = (from + 1) % 3;
+    await cli(ports[to]!, 'cluster', 'setslot', slot, 'importing', ids[from]!);
+    await cli(ports[from]!, 'cluster', 'setslot', slot, 'migrating', ids[to]!);
+    await cli(ports[from]!, 'migrate', '127.0.0.1', String(ports[to]), key, '0', '5000');
+    for (const p of ports) await cli(p, 'cluster', 'setslot', slot, 'node', ids[to]!);
+    assert.equal(await json(`get ${key}`), 'before');
+    assert.equal(await json(`set ${key} after`), 'OK');
+    assert.equal(await cli(ports[to]!, 'get', key), 'after');
+  });
+});
