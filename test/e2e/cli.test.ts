@@ -226,12 +226,13 @@ describe('safety and profiles', () => {
     const list = await runDbx(['--config', file, 'profile', 'list']);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /\* a/);
-    assert.match(list.stderr, /warning: .*(readable|permission)/i);
+    assert.match(list.stderr, /warning: .*other users can read it/);
     for (const name of ['a', 'b']) {
       const show = await runDbx(['--config', file, 'profile', 'show', name]);
       assert.equal(show.code, 0, show.stderr);
       assert.doesNotMatch(show.stdout + show.stderr, /Sekr3t/);
-      assert.match(show.stdout, /\*\*\*/);
+      if (name === 'a') assert.match(show.stdout, /password: \*\*\*/);
+      else assert.match(show.stdout, /mysql:\/\/x@h\/db/);
     }
     const t = await runDbx(['--config', file, 'profile', 'test', 'b']);
     assert.equal(t.code, 3);
@@ -251,6 +252,6 @@ describe('safety and profiles', () => {
     const again = await runDbx(['init', target]);
     assert.equal(again.code, 2);
     const list = await runDbx(['--config', target, 'profile', 'list']);
-    assert.match(list.stdout, /local/);
+    assert.match(list.stdout, /local/, list.stderr);
   });
 });
