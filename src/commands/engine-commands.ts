@@ -6,7 +6,6 @@ import type { EngineName } from '../engines/engine.js';
 import type { ExitSlot } from '../program.js';
 import type { Deps } from './deps.js';
 import { addGlobalOptions, readGlobalOptions } from './global-options.js';
-import { runScript } from './run-script.js';
 
 const engines: Array<{ name: EngineName; args: string; summary: string; verbatim: boolean }> = [
   { name: 'sql', args: '[statement...]', summary: 'MySQL / MariaDB: run SQL statements (`;`-separated)', verbatim: false },
@@ -22,6 +21,8 @@ export function registerEngineCommands(program: Command, deps: Deps, exit: ExitS
     if (spec.verbatim) cmd.passThroughOptions();
     cmd.action(async (words: string[]) => {
       const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
+      // the runner (writers, config, engines) is loaded only when a command runs, not for --help
+      const { runScript } = await import('./run-script.js');
       exit.code = await runScript(spec.name, words, opts, deps);
     });
   }

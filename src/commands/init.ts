@@ -3,8 +3,6 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { userConfigPath } from '../config/config-file.js';
-import { writeStarterConfig } from '../config/init.js';
 import { ExitCode } from '../errors.js';
 import type { ExitSlot } from '../program.js';
 import type { Deps } from './deps.js';
@@ -18,6 +16,8 @@ export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot
     .option('--force', 'overwrite an existing file')
     .action(async (path: string | undefined, cmdOpts: { force?: boolean }) => {
       try {
+        const { userConfigPath } = await import('../config/config-file.js');
+        const { writeStarterConfig } = await import('../config/init.js');
         const target = path ? resolve(deps.cwd, path) : userConfigPath(deps.env, (await import('node:os')).homedir());
         await writeStarterConfig(target, { force: Boolean(cmdOpts.force) });
         deps.stderr.write(`wrote ${target}\nedit it, then try: dbx profile list\n`);

@@ -11,7 +11,7 @@ import type { Deps } from './deps.js';
 import { addGlobalOptions, readGlobalOptions, wantsJson, type GlobalOptions } from './global-options.js';
 import { asDbxError, reportError } from './report-error.js';
 import type { ResolvedProfile } from '../config/profile.js';
-import { createSessionEngine, openProfile } from './session.js';
+import type * as SessionModule from './session.js';
 
 interface PingLine {
   engine: EngineName;
@@ -22,9 +22,15 @@ interface PingLine {
   error?: { code: string; message: string };
 }
 
-async function pingOne(engineName: EngineName, profile: ResolvedProfile, opts: GlobalOptions, deps: Deps): Promise<PingLine | undefined> {
+async function pingOne(
+  session: typeof SessionModule,
+  engineName: EngineName,
+  profile: ResolvedProfile,
+  opts: GlobalOptions,
+  deps: Deps,
+): Promise<PingLine | undefined> {
   if (profile.engines[engineName] === undefined) return undefined;
-  const engine = await createSessionEngine(engineName, profile, opts, deps);
+  const engine = await session.createSessionEngine(engineName, profile, opts, deps);
   const started = performance.now();
   try {
     await engine.connect();
@@ -41,8 +47,9 @@ async function pingOne(engineName: EngineName, profile: ResolvedProfile, opts: G
 export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?: string): Promise<number> {
   const json = wantsJson(opts);
   try {
-    const profile = await openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps);
-    const lines = (await Promise.all(engineNames.map((name) => pingOne(name, profile, opts, deps)))).filter(
+    const session = await import('./session.js');
+    const profile = await session.openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps);
+    const lines = (await Promise.all(engineNames.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
       (l): l is PingLine => l !== undefined,
     );
     for (const l of lines) {

@@ -3,21 +3,26 @@
  * references stay visible) with every password masked.
  */
 import type { Command } from 'commander';
-import { describeEndpoint, redactEntry } from '../config/redact.js';
-import { ENGINE_NAMES } from '../config/config-schema.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { ExitSlot } from '../program.js';
 import type { Deps } from './deps.js';
 import { addGlobalOptions, readGlobalOptions, wantsJson, type GlobalOptions } from './global-options.js';
-import { pingProfile } from './ping.js';
 import { reportError } from './report-error.js';
-import { loadDbxConfig } from './session.js';
+
+// config, session and ping are imported on use, so that `dbx --help` loads none of them
+const load = async () => ({
+  ...(await import('../config/redact.js')),
+  ...(await import('../config/config-schema.js')),
+  ...(await import('./session.js')),
+  ...(await import('./ping.js')),
+});
 
 function chosenName(opts: GlobalOptions, deps: Deps, fileDefault: string | undefined): string {
   return opts.profile ?? deps.env.DBX_PROFILE ?? fileDefault ?? 'local';
 }
 
 async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
+  const { loadDbxConfig, ENGINE_NAMES } = await load();
   const { config } = await loadDbxConfig(opts, deps);
   const current = chosenName(opts, deps, config.default);
   const rows = Object.entries(config.profiles).map(([name, p]) => ({
@@ -36,6 +41,7 @@ async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
 }
 
 async function show(name: string | undefined, opts: GlobalOptions, deps: Deps): Promise<number> {
+  const { loadDbxConfig, ENGINE_NAMES, redactEntry, describeEndpoint } = await load();
   const { config } = await loadDbxConfig(opts, deps);
   const chosen = name ?? chosenName(opts, deps, config.default);
   const profile = config.profiles[chosen];
@@ -67,5 +73,5 @@ export function registerProfileCommand(program: Command, deps: Deps, exit: ExitS
   };
   sub('list', 'list the profiles of the config file', (_a, opts) => list(opts, deps));
   sub('show', 'show a profile (passwords masked)', (name, opts) => show(name, opts, deps));
-  sub('test', "connect to each engine of a profile", (name, opts) => pingProfile(opts, deps, name));
+  sub('test', 'connect to each engine of a profile', async (name, opts) => (await load()).pingProfile(opts, deps, name));
 }

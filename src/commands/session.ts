@@ -4,7 +4,7 @@
 import type { Engine, EngineName } from '../engines/engine.js';
 import { loadEngine } from '../engines/index.js';
 import { UsageError } from '../errors.js';
-import { loadConfig, type LoadedConfig } from '../config/config-file.js';
+import type { LoadedConfig } from '../config/config-file.js';
 import { resolveProfile, type ResolvedProfile } from '../config/profile.js';
 import { askOnTty, type Deps } from './deps.js';
 import type { GlobalOptions } from './global-options.js';
@@ -18,6 +18,8 @@ export interface Session {
 }
 
 export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'>, deps: Deps): Promise<LoadedConfig> {
+  // loaded on use: the YAML parser is not needed for --help
+  const { loadConfig } = await import('../config/config-file.js');
   const loaded = loadConfig({ configPath: opts.config }, { env: deps.env, cwd: deps.cwd });
   if (!opts.quiet) for (const w of loaded.warnings) deps.stderr.write(w.startsWith("warning:") ? `${w}\n` : `warning: ${w}\n`);
   return loaded;
