@@ -6,7 +6,7 @@
 import { isSignificant, matchBrackets, scanTokens, type Token } from './shell-scanner.js';
 
 /** What the second argument of a method is called, for "the projection is the second argument". */
-const SECOND_ARGUMENT: Record<string, string> = {
+const SECOND_ARGUMENT: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   find: 'projection',
   findOne: 'projection',
   find_one: 'projection',
@@ -16,7 +16,7 @@ const SECOND_ARGUMENT: Record<string, string> = {
   findOneAndUpdate: 'update',
   replaceOne: 'replacement',
   findOneAndReplace: 'replacement',
-};
+});
 
 /**
  * The note's `db.student.find({_id: 123, {name: 1}})`: a bare `{…}` where an object expects its next key.
@@ -66,4 +66,32 @@ function previousSignificant(tokens: Token[], i: number): number {
 function nextSignificant(tokens: Token[], i: number): number {
   for (let j = i + 1; j < tokens.length; j++) if (isSignificant(tokens[j]!)) return j;
   return -1;
+}
+
+/** Full-width punctuation an IME types in place of the ASCII the shell needs. */
+const FULL_WIDTH: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  '（': '(', '）': ')', '［': '[', '］': ']', '｛': '{', '｝': '}', '：': ':', '；': ';', '，': ',', '．': '.',
+  '＂': '"', '“': '"', '”': '"', '＇': "'", '‘': "'", '’': "'", '＄': '$',
+});
+
+/**
+ * `db.student.find（{name：'张三'}）` typed with a Chinese input method: when acorn stopped at full-width
+ * punctuation, returns the statement with the full-width punctuation outside strings made ASCII.
+ */
+export function fullWidthHint(text: string, at: number): string | undefined {
+  if (!FULL_WIDTH[text[at] ?? '']) return undefined;
+  let tokens: Token[];
+  try {
+    tokens = scanTokens(text);
+  } catch {
+    return undefined;
+  }
+  let out = '';
+  let from = 0;
+  for (const t of tokens) {
+    if (t.type !== 'word' && t.type !== 'punct') continue;
+    out += text.slice(from, t.start) + text.slice(t.start, t.end).replace(/[（）［］｛｝：；，．＂“”＇‘’＄]/g, (c) => FULL_WIDTH[c]!);
+    from = t.end;
+  }
+  return `use ASCII punctuation: ${out + text.slice(from)}`;
 }

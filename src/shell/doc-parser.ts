@@ -6,7 +6,7 @@
  */
 import { parse as parseJs, type Expression, type Node, type Program, type Super } from 'acorn';
 import { ParseError } from '../errors.js';
-import { bareObjectEntryHint } from './doc-hints.js';
+import { bareObjectEntryHint, fullWidthHint } from './doc-hints.js';
 import { COLLECTION_METHODS, DB_METHODS, closestName, isCollectionMethod, isDbMethod } from './doc-methods.js';
 import { evaluateArgument } from './doc-values.js';
 import { LineIndex, blankComments, isSignificant, scanTokens } from './shell-scanner.js';
@@ -32,7 +32,8 @@ export interface DocCall {
 }
 export type DocCommand = { kind: 'show'; what: ShowWhat } | { kind: 'use'; db: string } | { kind: 'db' } | DocCall;
 
-const SHOW_TARGETS: Record<string, ShowWhat> = {
+// null prototype: `show constructor` must not find Object's constructor
+const SHOW_TARGETS: Record<string, ShowWhat> = Object.assign(Object.create(null) as Record<string, ShowWhat>, {
   dbs: 'dbs',
   databases: 'dbs',
   collections: 'collections',
@@ -41,7 +42,7 @@ const SHOW_TARGETS: Record<string, ShowWhat> = {
   roles: 'roles',
   profile: 'profile',
   logs: 'logs',
-};
+});
 
 /**
  * Parses `text`, one statement as splitDocScript cut it (a trailing `;` is allowed). `startLine` is the
@@ -68,20 +69,21 @@ class StatementParser {
 
   parse(): DocCommand {
     const { text } = this;
-    let sig;
+    let tokens;
     try {
-      sig = scanTokens(text, this.startLine).filter(isSignificant);
+      tokens = scanTokens(text, this.startLine);
     } catch (e) {
       if (e instanceof ParseError) e.statement = text;
       throw e;
     }
+    const sig = tokens.filter(isSignificant);
     while (sig.length && sig[sig.length - 1]!.type === 'semi') sig.pop();
     const first = sig[0];
     if (!first) return this.fail(0, 'empty statement', 'try: show dbs');
     const word = text.slice(first.start, first.end);
     const second = sig[1];
     if ((word === 'show' || word === 'use') && (!second || !/^[.([=]/.test(text[second.start]!))) {
-      const code = blankComments(text, scanTokens(text)).slice(first.end, sig[sig.length - 1]!.end);
+      const code = blankComments(text, tokens).slice(first.end, sig[sig.length - 1]!.end);
       return word === 'show' ? this.show(code, first.end) : this.use(code, first.end);
     }
     try {
@@ -127,6 +129,9 @@ class StatementParser {
         const pos = (e as SyntaxError & { pos: number }).pos;
         const hint = bareObjectEntryHint(this.text, pos);
         if (hint) return this.fail(pos, "a bare {…} cannot be an entry of an object: every entry needs a key", hint);
+        const wide = fullWidthHint(this.text, pos);
+        if (wide) return this.fail(pos, `'${this.text[pos]}' is full-width punctuation`, wide);
+        if (e.message.startsWith('Not enough stack space')) return this.fail(pos, 'the statement is nested too deeply');
         return this.fail(pos, e.message.replace(/ \(\d+:\d+\)$/, '').replace(/^Unexpected token$/, 'unexpected token'));
       }
       throw e;

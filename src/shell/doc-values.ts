@@ -32,12 +32,13 @@ const DATE_METHODS = new Set(
     'setUTCFullYear setUTCHours setUTCMilliseconds setUTCMinutes setUTCMonth setUTCSeconds setYear toISOString ' +
     'valueOf').split(' '),
 );
-const CLASS_METHODS: Record<string, Set<string>> = {
+// null prototype: a user's `constructor.x()` must not reach Object's constructor
+const CLASS_METHODS: Record<string, Set<string>> = Object.assign(Object.create(null) as Record<string, Set<string>>, {
   Math: MATH_METHODS,
   Date: DATE_METHODS,
   ISODate: DATE_METHODS,
   Binary: new Set(['createFromHexString', 'createFromBase64']),
-};
+});
 const UNARY = new Set(['-', '+', '!', '~']);
 const VALUE_NAMES = new Set(['Infinity', 'NaN', 'undefined']);
 
@@ -55,31 +56,48 @@ interface Replacement {
  * turns a rejection into the caller's ParseError.
  */
 export function evaluateArgument(node: Expression | SpreadElement, source: string, fail: Fail): unknown {
-  const replacements: Replacement[] = [];
-  check(node, 0, { source, fail, replacements });
+  const ctx: Ctx = { source, fail, replacements: [], calls: [] };
+  check(node, 0, ctx);
+  ctx.replacements.sort((a, b) => a.start - b.start);
+  const result = evaluate(node, ctx);
+  if (result.ok) return result.value;
+  // point at the call that failed (ObjectId('zz') deep inside a filter), not at the whole argument
+  for (const call of ctx.calls) {
+    const inner = evaluate(call, ctx);
+    if (!inner.ok) return fail(call.start, inner.message);
+  }
+  return fail(node.start, result.message);
+}
+
+type Evaluated = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** shell-bson-parser's value for the source of `node`, with our rewrites applied. */
+function evaluate(node: Node, ctx: Ctx): Evaluated {
   let text = '';
   let at = node.start;
-  for (const r of replacements.sort((a, b) => a.start - b.start)) {
-    text += source.slice(at, r.start) + r.text;
+  for (const r of ctx.replacements) {
+    if (r.start < node.start || r.end > node.end) continue;
+    text += ctx.source.slice(at, r.start) + r.text;
     at = r.end;
   }
-  text += source.slice(at, node.end);
+  text += ctx.source.slice(at, node.end);
   let result: unknown;
   try {
     // wrapped in an array so that a rejected input ('') cannot be confused with the empty string
     result = parseBson(`[${text}\n]`, { mode: ParseMode.Loose });
   } catch (e) {
-    const message = e instanceof Error && e.message ? e.message : 'cannot be read';
-    return fail(node.start, `invalid value: ${message}`);
+    return { ok: false, message: `invalid value: ${e instanceof Error && e.message ? e.message : 'cannot be read'}` };
   }
-  if (!Array.isArray(result) || result.length !== 1) return fail(node.start, 'this value is not accepted');
-  return result[0];
+  if (!Array.isArray(result) || result.length !== 1) return { ok: false, message: 'this value is not accepted' };
+  return { ok: true, value: result[0] };
 }
 
 interface Ctx {
   source: string;
   fail: Fail;
   replacements: Replacement[];
+  /** value-function calls, innermost first: where to look when the whole value fails */
+  calls: Node[];
 }
 
 /** JSON string syntax acorn also reads at ecmaVersion 6 (which rejects raw U+2028/U+2029). */
@@ -203,13 +221,19 @@ function checkCall(n: Extract<Expression, { type: 'CallExpression' | 'NewExpress
     return fail(callee.start, `this call is not accepted: ${NOTHING_RUNS}`);
   }
   for (const arg of n.arguments) check(arg, depth + 1, ctx);
+  ctx.calls.push(n);
   if (callee.type === 'Identifier' && INTEGER_BITS[callee.name] && n.arguments[0]) {
     checkInteger(callee.name, INTEGER_BITS[callee.name], n.arguments[0], ctx);
   }
 }
 
 /** bson would silently wrap NumberLong('99999999999999999999') or read NumberLong('abc') as 0 */
-const INTEGER_BITS: Record<string, number> = { NumberInt: 32, Int32: 32, NumberLong: 64, Int64: 64 };
+const INTEGER_BITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
+  NumberInt: 32,
+  Int32: 32,
+  NumberLong: 64,
+  Int64: 64,
+});
 
 function checkInteger(name: string, bits: number, arg: Node, ctx: Ctx): void {
   let text: string | undefined;

@@ -26,7 +26,8 @@ interface Signature {
 
 const sig = (min: number, kinds: Kind[], usage: string): Signature => ({ min, kinds, usage });
 
-const COLLECTION: Record<string, Signature> = {
+// null prototypes: a method named `constructor` must find nothing
+const COLLECTION: Record<string, Signature> = Object.assign(Object.create(null) as Record<string, Signature>, {
   insertOne: sig(1, ['doc', 'options'], 'document'),
   insertMany: sig(1, ['docs', 'options'], '[document, …]'),
   find: sig(0, ['filter', 'doc', 'options'], 'filter?, projection?'),
@@ -53,9 +54,9 @@ const COLLECTION: Record<string, Signature> = {
   update: sig(2, ['filter', 'update', 'any', 'any'], "filter, update, { multi: true, upsert: true }"),
   remove: sig(1, ['filter', 'any'], 'filter, { justOne: true }'),
   count: sig(0, ['filter', 'options'], 'filter?'),
-};
+});
 
-const DB: Record<string, Signature> = {
+const DB: Record<string, Signature> = Object.assign(Object.create(null) as Record<string, Signature>, {
   version: sig(0, [], ''),
   dropDatabase: sig(0, ['options'], ''),
   createCollection: sig(1, ['string', 'options'], "'name'"),
@@ -63,10 +64,14 @@ const DB: Record<string, Signature> = {
   stats: sig(0, ['any'], ''),
   getCollection: sig(1, ['string'], "'name'"),
   getName: sig(0, [], ''),
-};
+});
 
 /** pymongo spellings (the note's python part) of shell methods */
-const ALIASES: Record<string, string> = { insert_one: 'insertOne', insert_many: 'insertMany', find_one: 'findOne' };
+const ALIASES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  insert_one: 'insertOne',
+  insert_many: 'insertMany',
+  find_one: 'findOne',
+});
 
 /**
  * The modern call for `cmd`. Throws UsageError (exit 2) for a wrong number or kind of arguments, and for a
@@ -76,7 +81,7 @@ const ALIASES: Record<string, string> = { insert_one: 'insertOne', insert_many: 
 export function toModern(cmd: DocCall): ModernOp {
   const method = ALIASES[cmd.method] ?? cmd.method;
   const table = cmd.target.type === 'db' ? DB : COLLECTION;
-  const signature = Object.hasOwn(table, method) ? table[method] : undefined;
+  const signature = table[method];
   if (!signature) throw usage(cmd, `${path(cmd)}.${cmd.method}() is not supported`);
   checkArgs(cmd, method, signature);
   const modern = rewrite(cmd, method);
