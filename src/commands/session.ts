@@ -5,7 +5,7 @@ import type { Engine, EngineName } from '../engines/engine.js';
 import { loadEngine } from '../engines/index.js';
 import { UsageError } from '../errors.js';
 import type { LoadedConfig } from '../config/config-file.js';
-import { resolveProfile, type ResolvedProfile } from '../config/profile.js';
+import type { ResolvedProfile } from '../config/profile.js';
 import { askOnTty, type Deps } from './deps.js';
 import type { GlobalOptions } from './global-options.js';
 import type { SafetyMode } from './safety.js';
@@ -25,9 +25,23 @@ export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'
   return loaded;
 }
 
+/**
+ * The chosen profile with ${VAR}s filled. A password variable that is not set is asked for on a TTY (no echo);
+ * without a TTY it is an exit-3 error (CONTRACT "Configuration").
+ */
 export async function openProfile(engineName: EngineName | undefined, opts: GlobalOptions, deps: Deps): Promise<ResolvedProfile> {
   const loaded = await loadDbxConfig(opts, deps);
-  return resolveProfile(loaded.config, { profile: opts.profile, url: opts.url, engine: engineName, env: deps.env });
+  const { resolveProfile, missingPasswordError } = await import('../config/profile.js');
+  const base = { profile: opts.profile, url: opts.url, engine: engineName };
+  const first = resolveProfile(loaded.config, { ...base, env: deps.env, missingPassword: 'report' });
+  if (first.missingPasswords.length === 0) return first;
+  if (!deps.stdin.isTTY) throw missingPasswordError(first.missingPasswords);
+  const env = { ...deps.env };
+  for (const missing of first.missingPasswords) {
+    if (env[missing.variable] !== undefined) continue;
+    env[missing.variable] = await askOnTty(deps, `Password for ${missing.engine} (${missing.variable}): `, true);
+  }
+  return resolveProfile(loaded.config, { ...base, env });
 }
 
 export async function createSessionEngine(engineName: EngineName, profile: ResolvedProfile, opts: GlobalOptions, deps: Deps): Promise<Engine> {

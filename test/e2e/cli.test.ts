@@ -158,6 +158,29 @@ describe('statement errors (exit 1) and scripts', () => {
   });
 });
 
+describe('interrupt and character set', () => {
+  test('Ctrl-C (SIGINT) cancels the running statement on the server and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const { DBX_BIN, baseEnv } = await import('../support/run-dbx.js');
+    const child = spawn(process.execPath, [DBX_BIN, '--url', url, 'sql', 'select sleep(21)'], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /interrupted/);
+    const [rows] = await admin.query("select id from information_schema.processlist where info like 'select sleep(21)%'");
+    assert.equal((rows as unknown[]).length, 0, 'the query is gone from the server');
+  });
+
+  test('utf8mb4: emoji and CJK round-trip', async () => {
+    const r = await runDbx(['--url', url, '--json', 'sql', "select '😀 张三' as s, char_length('😀') as n"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ s: '😀 张三', n: 1 }]);
+  });
+});
+
 describe('output formats', () => {
   const q = `select id, name, note from ${table} order by id`;
   test('csv quotes per RFC 4180 (NULL shown as NULL, as in tsv)', async () => {
