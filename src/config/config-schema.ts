@@ -9,6 +9,7 @@
  *          validateConfig(value, source); whereOf(config, path); suggest(word, candidates)
  */
 import { UsageError, type EngineName } from '../errors.js';
+import { closestName } from '../text/closest-name.js';
 import { hasEnvRefs, tokenizeEnvRefs, type ValueWhere } from './env-vars.js';
 import { checkEngineUrl, schemeList, URL_SCHEMES } from './engine-url.js';
 
@@ -84,28 +85,7 @@ export function whereOf(source: ConfigSource, path: string): ValueWhere {
 
 /** Closest candidate within a small edit distance, for "did you mean". */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
+  return closestName(word, candidates);
 }
 
 type Plain = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * Runs only after a statement failed, so it costs nothing on the way of a good statement.
  */
 import type { DbxError } from '../../errors.js';
-import { closestName } from '../../shell/doc-methods.js';
+import { closestName } from '../../text/closest-name.js';
 
 export type Lookup = (sql: string, values: unknown[]) => Promise<unknown[][]>;
 

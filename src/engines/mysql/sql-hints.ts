@@ -3,6 +3,7 @@
  * the corrected statement. Rules are pure and tried in order; the first that answers wins.
  */
 import { tokenizeSql, type SqlToken } from './sql-splitter.js';
+import { editDistance } from '../../text/closest-name.js';
 
 const ER_PARSE_ERROR = 1064;
 const ER_WRONG_AUTO_KEY = 1075;
@@ -175,23 +176,6 @@ const PHRASES = [
   ['IF', 'NOT', 'EXISTS'], ['IF', 'EXISTS'], ['NOT', 'NULL'], ['PRIMARY', 'KEY'], ['FOREIGN', 'KEY'],
   ['UNIQUE', 'KEY'], ['ORDER', 'BY'], ['GROUP', 'BY'], ['INNER', 'JOIN'], ['LEFT', 'JOIN'], ['RIGHT', 'JOIN'],
 ];
-
-/**
- * Damerau (optimal string alignment) distance: a swapped pair (`ont`/`not`) is one slip. `substitution` 2 counts
- * a changed letter as two slips, for short words where one changed letter makes another word (`sex`/`set`).
- */
-function editDistance(a: string, b: string, substitution = 1): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : substitution;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
 
 /** The phrase the keyword would form with the words around `t`, if any. */
 function phraseOf(t: SqlToken, keyword: string, tokens: SqlToken[]): string[] | undefined {
