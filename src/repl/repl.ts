@@ -1,11 +1,272 @@
 /**
- * The interactive shell (placeholder until it lands): reads statements from the TTY line by line.
+ * The interactive shell behind `dbx sql`, `dbx kv` and `dbx doc` on a terminal: one implementation for the three
+ * engines, on node:readline. Per engine only the input rules (repl-input.ts), the completion sources
+ * (repl-completer.ts) and the help text differ; statements run through the one-shot runner (repl-executor.ts).
  */
+import { createInterface, type Interface } from 'node:readline';
+import { openAuditLog, type AuditLog } from '../commands/audit-log.js';
 import type { Deps } from '../commands/deps.js';
-import type { GlobalOptions } from '../commands/global-options.js';
+import { wantsJson, type GlobalOptions } from '../commands/global-options.js';
+import { reportError } from '../commands/report-error.js';
+import type { RunState } from '../commands/run-script.js';
 import type { Session } from '../commands/session.js';
-import { UsageError } from '../errors.js';
+import type { Engine } from '../engines/engine.js';
+import { ExitCode } from '../errors.js';
+import { Completer, type Completion } from './repl-completer.js';
+import { StatementExecutor } from './repl-executor.js';
+import { helpText } from './repl-help.js';
+import { HISTORY_SIZE, HistoryFile, historyEntry, historyPath, redactEntry } from './repl-history.js';
+import { inputRules, type InputRules, type ShellCommand } from './repl-input.js';
+import { choosePager } from './repl-pager.js';
 
-export async function runShell(session: Session, _opts: GlobalOptions, _deps: Deps): Promise<number> {
-  throw new UsageError(`no statement given for ${session.engine.name}`, { hint: `dbx ${session.engine.name} "STATEMENT" or -f FILE` });
+/** `dbx sql local:test> `; kv shows the database number, as redis-cli does. */
+export function mainPrompt(engine: Engine, profile: string): string {
+  return `dbx ${engine.name} ${profile}${engine.database !== undefined && engine.database !== '' ? `:${engine.database}` : ''}> `;
+}
+
+/** The continuation prompt, right-aligned under the main one like the mysql client's `    -> ` and `    '> `. */
+export function continuationPrompt(main: string, waiting: string): string {
+  return `${' '.repeat(Math.max(0, main.length - waiting.length - 1))}${waiting} `;
+}
+
+class Shell {
+  private readonly rl: Interface;
+  private readonly rules: InputRules;
+  private readonly history: HistoryFile;
+  /** readline's history, newest first: whole inputs, never the single lines of a multi-line one */
+  private entries: string[];
+  private readonly completer: Completer;
+  private readonly executor: StatementExecutor;
+  private readonly engine: Engine;
+  private lines: string[] = [];
+  private waiting = '->';
+  private readonly queue: string[] = [];
+  private busy = false;
+  private closed = false;
+  private exiting = false;
+  private database: string | undefined;
+  private cancelQuestion?: () => void;
+  private finished!: (code: number) => void;
+
+  constructor(
+    private readonly session: Session,
+    private readonly opts: GlobalOptions,
+    private readonly deps: Deps,
+    audit: AuditLog,
+  ) {
+    const engine = (this.engine = session.engine);
+    this.database = engine.database;
+    this.rules = inputRules(engine);
+    this.history = new HistoryFile(historyPath(deps.env, engine.name), (line) => deps.stderr.write(`warning: ${line}\n`));
+    this.entries = this.history.load();
+    const executorReady = (): boolean => !this.executor.needsReconnect;
+    this.completer = new Completer(engine, executorReady);
+    // prompts go to the terminal, even when stdout is redirected
+    const output = deps.stdout.isTTY || !deps.stderr.isTTY ? deps.stdout : deps.stderr;
+    this.rl = createInterface({
+      input: deps.stdin,
+      output,
+      terminal: true,
+      history: [...this.entries],
+      historySize: HISTORY_SIZE,
+      tabSize: 4,
+      completer: (line: string, callback: (err: null, result: Completion) => void) => {
+        this.completer.complete(line).then(
+          (result) => callback(null, result),
+          () => callback(null, [[], line]),
+        );
+      },
+    });
+    const state: RunState = {
+      engine,
+      writer: undefined as unknown as RunState['writer'], // set per statement by the executor
+      audit,
+      opts,
+      deps,
+      failed: false,
+      interrupted: false,
+    };
+    this.executor = new StatementExecutor({
+      session,
+      opts,
+      deps,
+      state,
+      pager: choosePager(deps.env, deps.stdout, deps.stderr, opts.pager),
+      ask: (question) => this.ask(question),
+      cooked: () => {
+        this.rl.pause();
+        if (deps.stdin.isTTY) deps.stdin.setRawMode?.(false);
+      },
+      raw: () => {
+        if (deps.stdin.isTTY) deps.stdin.setRawMode?.(true);
+      },
+      reconnected: () => this.completer.invalidate(),
+    });
+  }
+
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.finished = resolve));
+    // readline adds every line to its history; the shell keeps whole inputs instead
+    this.rl.on('history', (list: string[]) => list.splice(0, list.length, ...this.entries));
+    this.rl.on('line', (line) => {
+      this.queue.push(line);
+      void this.pump();
+    });
+    this.rl.on('close', () => {
+      this.closed = true;
+      void this.pump();
+    });
+    this.rl.on('SIGINT', () => this.interrupt());
+    this.prompt();
+    return done;
+  }
+
+  private prompt(): void {
+    const main = mainPrompt(this.engine, this.session.profileName);
+    this.rl.setPrompt(this.lines.length === 0 ? main : continuationPrompt(main, this.waiting));
+    this.rl.prompt();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.queue.length > 0 && !this.exiting) await this.handle(this.queue.shift()!);
+    } finally {
+      this.busy = false;
+    }
+    if (this.closed || this.exiting) {
+      if (!this.exiting) this.deps.stdout.write('\n'); // Ctrl-D: leave the user's shell prompt on a line of its own
+      this.exiting = true;
+      this.rl.close();
+      this.finished(ExitCode.ok);
+    } else if (this.queue.length === 0) {
+      this.prompt();
+    }
+  }
+
+  /** Ctrl-C while idle: the line (and any unfinished input) is thrown away, as in the mysql client. */
+  private interrupt(): void {
+    if (this.cancelQuestion) return this.cancelQuestion();
+    if (this.busy) return;
+    this.lines = [];
+    const rl = this.rl as Interface & { clearLine?: () => void; historyIndex?: number };
+    if (typeof rl.clearLine === 'function') rl.clearLine();
+    else this.deps.stdout.write('\n');
+    rl.historyIndex = -1; // the next Up starts from the newest entry again
+    this.prompt();
+  }
+
+  private remember(lines: string[]): void {
+    const entry = historyEntry(lines);
+    if (entry === '') return;
+    this.entries = [entry, ...this.entries.filter((e) => e !== entry)].slice(0, HISTORY_SIZE);
+    const list = (this.rl as unknown as { history: string[] }).history;
+    list.splice(0, list.length, ...this.entries);
+    this.history.append(redactEntry(this.engine, entry));
+  }
+
+  private report(e: unknown): void {
+    reportError(e, this.deps.stderr, { json: wantsJson(this.opts), verbose: this.opts.verbose });
+  }
+
+  private async handle(line: string): Promise<void> {
+    if (this.lines.length === 0) {
+      if (line.trim() === '') return;
+      let command: ShellCommand | undefined;
+      try {
+        command = this.rules.command(line);
+      } catch (e) {
+        this.remember([line]);
+        return this.report(e);
+      }
+      if (command) {
+        this.remember([line]);
+        return this.command(command);
+      }
+    }
+    this.lines.push(line);
+    const lines = this.lines;
+    const buffer = lines.join('\n');
+    if (this.rules.cleared?.(buffer)) {
+      this.remember(lines);
+      this.lines = [];
+      return;
+    }
+    let statements;
+    try {
+      const state = lines.length === 1 && this.rules.completeLine?.(line)
+        ? { kind: 'complete' as const, statements: this.engine.split(line) }
+        : this.rules.check(buffer);
+      if (state.kind === 'incomplete') {
+        this.waiting = state.waiting;
+        return;
+      }
+      statements = state.statements;
+    } catch (e) {
+      this.remember(lines);
+      this.lines = [];
+      return this.report(e);
+    }
+    this.remember(lines);
+    this.lines = [];
+    for (const stmt of statements) {
+      const ok = await this.executor.run(stmt);
+      if (this.engine.database !== this.database || this.completer.changesNames(stmt)) this.completer.invalidate();
+      this.database = this.engine.database;
+      if (!ok && !this.opts.force) break;
+    }
+  }
+
+  private command(command: ShellCommand): void {
+    switch (command.kind) {
+      case 'exit':
+        this.exiting = true;
+        return;
+      case 'help':
+        this.deps.stdout.write(helpText(this.engine.name, command.topic));
+        return;
+      case 'rehash':
+        this.completer.invalidate();
+        return;
+      case 'delimiter':
+        return;
+    }
+  }
+
+  /** A question on the shell's own line editor (a second one on the same terminal would fight it for keys). */
+  private ask(question: string): Promise<string> {
+    return new Promise<string>((resolve) => {
+      const controller = new AbortController();
+      this.cancelQuestion = () => {
+        controller.abort();
+        this.deps.stdout.write('\n');
+        resolve('');
+      };
+      this.rl.question(question, { signal: controller.signal }, (answer) => resolve(answer));
+    }).finally(() => {
+      this.cancelQuestion = undefined;
+    });
+  }
+}
+
+export async function runShell(session: Session, opts: GlobalOptions, deps: Deps): Promise<number> {
+  const engine = session.engine;
+  try {
+    await engine.connect();
+  } catch (e) {
+    return reportError(e, deps.stderr, { json: wantsJson(opts), verbose: opts.verbose });
+  }
+  if (!opts.quiet) {
+    const version = await engine.serverVersion?.().catch(() => undefined);
+    deps.stderr.write(
+      `Connected to ${engine.endpoint}${version ? ` (${version})` : ''}. Type help for help, exit or Ctrl-D to leave.\n`,
+    );
+  }
+  const audit = await openAuditLog(opts.logFile, session.profileName, engine.name);
+  try {
+    return await new Shell(session, opts, deps, audit).run();
+  } finally {
+    await audit.close();
+  }
 }

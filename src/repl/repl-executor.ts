@@ -1,0 +1,158 @@
+/**
+ * Runs one statement typed in the shell through the same runner as one-shot mode (runStatement: execute, the
+ * --format writer, error report, audit log), adding what only a shell needs: the profile's safety check asked on
+ * the prompt, the pager, Ctrl-C that cancels on the server and returns to the prompt, and re-opening a lost
+ * connection before the next statement.
+ */
+import type { Deps } from '../commands/deps.js';
+import { wantsJson, type GlobalOptions } from '../commands/global-options.js';
+import { asDbxError, reportError } from '../commands/report-error.js';
+import { runStatement, type RunState } from '../commands/run-script.js';
+import { checkSafety } from '../commands/safety.js';
+import type { Session } from '../commands/session.js';
+import type { Engine, Statement } from '../engines/engine.js';
+import { ExitCode, InterruptedError, type DbxError } from '../errors.js';
+import { createWriter } from '../output/writers.js';
+import { PagedOutput, type PagerSettings } from './repl-pager.js';
+
+export interface ExecutorContext {
+  session: Session;
+  opts: GlobalOptions;
+  deps: Deps;
+  state: RunState;
+  pager?: PagerSettings;
+  /** asks on the shell's own prompt (safety: confirm) */
+  ask(question: string): Promise<string>;
+  /** the terminal hands Ctrl-C to the kernel (SIGINT) while a statement runs, and back to the line editor after */
+  cooked(): void;
+  raw(): void;
+  /** the connection was re-opened: cached names may be stale */
+  reconnected(): void;
+}
+
+/** Errors after which the connection cannot be used again. */
+export function isConnectionLost(err: DbxError): boolean {
+  if (err.exitCode === ExitCode.connect) return true;
+  if (/^(?:ECONNRESET|EPIPE|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|NOT_CONNECTED|ERR_STREAM_DESTROYED|CONNECTION_LOST)$/.test(err.code)) return true;
+  return /closed state|connection (?:is |was )?(?:closed|lost|reset|ended)|not connected|gone away|socket hang up/i.test(err.message);
+}
+
+/** The statement that makes a new connection use the database the old one had switched to. */
+function switchTo(engine: Engine, database: string): string {
+  switch (engine.name) {
+    case 'sql':
+      return `use \`${database.replace(/`/g, '``')}\``;
+    case 'kv':
+      return `select ${database}`;
+    case 'doc':
+      return `use ${database}`;
+  }
+}
+
+export class StatementExecutor {
+  /** the last statement lost the connection: re-open it before the next one */
+  needsReconnect = false;
+  private readonly homeDatabase?: string;
+
+  constructor(private readonly ctx: ExecutorContext) {
+    this.homeDatabase = ctx.session.engine.database;
+  }
+
+  private report(e: unknown, to: NodeJS.WritableStream = this.ctx.deps.stderr): DbxError {
+    const err = asDbxError(e);
+    reportError(err, to, { json: wantsJson(this.ctx.opts), verbose: this.ctx.opts.verbose });
+    return err;
+  }
+
+  private notice(text: string): void {
+    if (!this.ctx.opts.quiet) this.ctx.deps.stderr.write(text + '\n');
+  }
+
+  /** Runs one statement; false when it failed or was cancelled (the shell goes on either way). */
+  async run(stmt: Statement): Promise<boolean> {
+    const { session, deps, opts, state } = this.ctx;
+    const engine = session.engine;
+    if (this.needsReconnect && !(await this.reconnect())) return false;
+    try {
+      await checkSafety(engine, [stmt], session.safety, { yes: opts.yes, profile: session.profileName, ask: (q) => this.ctx.ask(q) });
+    } catch (e) {
+      this.report(e);
+      return false;
+    }
+
+    const output = new PagedOutput({ out: deps.stdout, err: deps.stderr }, this.ctx.pager);
+    state.writer = createWriter({ format: opts.format, color: opts.color, quiet: opts.quiet }, output.out, output.err);
+    state.deps = { ...deps, stderr: output.err };
+    state.interrupted = false;
+
+    let abandon: () => void = () => {};
+    const abandoned = new Promise<'abandoned'>((resolve) => (abandon = () => resolve('abandoned')));
+    let presses = 0;
+    let removeInterrupt: () => void = () => {};
+    const onCtrlC = (): void => {
+      // registered afresh on every press: src/cli.ts ends the process on a second press, which suits a script
+      // but not a shell
+      removeInterrupt();
+      removeInterrupt = deps.onInterrupt(onCtrlC);
+      presses += 1;
+      if (presses === 1) {
+        state.interrupted = true;
+        deps.stderr.write(' -- cancelling the statement on the server\n');
+        engine.cancel().catch(() => {});
+      } else {
+        abandon();
+      }
+    };
+    removeInterrupt = deps.onInterrupt(onCtrlC);
+    this.ctx.cooked();
+    let error: DbxError | undefined;
+    try {
+      const running = runStatement(state, stmt);
+      running.catch(() => {}); // an abandoned statement may still fail later, unheard
+      const outcome = await Promise.race([running, abandoned]);
+      if (outcome === 'abandoned') {
+        output.discard();
+        this.needsReconnect = true;
+        engine.close().catch(() => {});
+        this.notice('Statement abandoned; the connection will be re-opened for the next one.');
+        return false;
+      }
+      error = outcome;
+    } catch (e) {
+      error = asDbxError(e);
+      if (error instanceof InterruptedError) output.err.write('Statement cancelled.\n');
+      else this.report(error, output.err);
+    } finally {
+      await output.finish();
+      this.ctx.raw();
+      removeInterrupt();
+    }
+    if (error && isConnectionLost(error)) this.needsReconnect = true;
+    return error === undefined;
+  }
+
+  /** The mysql client's reconnect: a new connection, back on the database the lost one was using. */
+  private async reconnect(): Promise<boolean> {
+    const engine = this.ctx.session.engine;
+    const database = engine.database;
+    this.notice(`No connection. Trying to reconnect to ${engine.endpoint}...`);
+    await engine.close().catch(() => {});
+    try {
+      await engine.connect();
+    } catch (e) {
+      this.report(e);
+      return false;
+    }
+    this.needsReconnect = false;
+    this.ctx.reconnected();
+    if (database !== undefined && database !== this.homeDatabase) {
+      try {
+        await engine.execute({ text: switchTo(engine, database), line: 1 });
+      } catch (e) {
+        this.report(e);
+      }
+    }
+    this.notice(`Connection re-opened${database !== undefined ? `; current database: ${database}` : ''}.`);
+    return true;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The shell's output for one statement, like the mysql client's `pager`: text is held back until it is clear
+ * whether it fits the screen; if it does it goes to the terminal, if it does not everything (data and status
+ * lines, in order) goes through $PAGER. Only one screenful is ever held, so a huge result still streams.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { stringWidth } from '../output/text-width.js';
+
+export interface PagerSettings {
+  /** a shell command line */
+  command: string;
+  env: NodeJS.ProcessEnv;
+  /** the terminal's size */
+  rows: number;
+  columns: number;
+  /** the file descriptors the pager writes to: the terminal */
+  outFd: number;
+  errFd: number;
+}
+
+type Terminal = NodeJS.WritableStream & { isTTY?: boolean; rows?: number; columns?: number; fd?: number };
+
+function onPath(name: string, path: string | undefined): boolean {
+  for (const dir of (path ?? '').split(delimiter)) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      // not in this one
+    }
+  }
+  return false;
+}
+
+/** $PAGER (empty or `cat`: none), else `less` when installed; undefined when output must not be paged. */
+export function choosePager(env: NodeJS.ProcessEnv, stdout: Terminal, stderr: Terminal, enabled: boolean): PagerSettings | undefined {
+  if (!enabled || !stdout.isTTY || !stdout.rows || !stdout.columns || stdout.fd === undefined) return undefined;
+  const chosen = env.PAGER?.trim();
+  if (chosen === '' || chosen === 'cat') return undefined;
+  const command = chosen ?? (onPath('less', env.PATH) ? 'less' : undefined);
+  if (!command) return undefined;
+  return {
+    command,
+    // quit when it fits after all, keep colour, scroll wide tables sideways, leave the text on screen
+    env: { ...env, LESS: env.LESS ?? 'FRSX' },
+    rows: stdout.rows,
+    columns: stdout.columns,
+    outFd: stdout.fd,
+    errFd: stderr.isTTY && (stderr as Terminal).fd !== undefined ? (stderr as Terminal).fd! : stdout.fd,
+  };
+}
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+type Channel = 'out' | 'err';
+type Mode = 'hold' | 'direct' | 'pager' | 'discard';
+
+export class PagedOutput {
+  /** what the writer writes data to */
+  readonly out: Writable;
+  /** what the writer writes status lines and errors to */
+  readonly err: Writable;
+  private mode: Mode;
+  private held: Array<[Channel, string]> = [];
+  private rows = 0;
+  private column = 0;
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+  private waiting?: () => void;
+
+  constructor(
+    private readonly terminal: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
+    private readonly pager: PagerSettings | undefined,
+  ) {
+    this.mode = pager ? 'hold' : 'direct';
+    this.out = this.channel('out');
+    this.err = this.channel('err');
+  }
+
+  /** Whether the output went through the pager. */
+  get paged(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Drop whatever still comes (the statement was abandoned). */
+  discard(): void {
+    this.mode = 'discard';
+    this.held = [];
+    this.release();
+  }
+
+  /** Everything written so far reaches the screen; resolves when the pager has quit. */
+  async finish(): Promise<void> {
+    await Promise.all([this.out, this.err].map((w) => new Promise<void>((resolve) => w.end(() => resolve()))));
+    if (this.mode === 'hold') {
+      for (const [channel, text] of this.held) this.stream(channel).write(text);
+      this.held = [];
+      this.mode = 'direct';
+    }
+    if (this.child) {
+      this.child.stdin?.end();
+      await this.exited;
+    }
+  }
+
+  private channel(channel: Channel): Writable {
+    const writable = new Writable({
+      decodeStrings: false,
+      write: (chunk: Buffer | string, _encoding, done) => this.take(channel, String(chunk), () => done()),
+    });
+    // an abandoned statement may write after the end: nothing to say about it
+    writable.on('error', () => {});
+    return writable;
+  }
+
+  private stream(channel: Channel): NodeJS.WritableStream {
+    return channel === 'out' ? this.terminal.out : this.terminal.err;
+  }
+
+  private take(channel: Channel, text: string, done: () => void): void {
+    switch (this.mode) {
+      case 'discard':
+        return done();
+      case 'direct':
+        if (this.stream(channel).write(text)) return done();
+        this.stream(channel).once('drain', done);
+        return;
+      case 'pager':
+        return this.toPager(text, done);
+      case 'hold':
+        this.held.push([channel, text]);
+        this.measure(text);
+        if (this.rows + (this.column > 0 ? 1 : 0) < this.pager!.rows) return done();
+        this.startPager();
+        return this.toPager(this.held.splice(0).map(([, t]) => t).join(''), done);
+    }
+  }
+
+  /** Terminal rows the held text takes, long lines wrapping. */
+  private measure(text: string): void {
+    const lines = text.replace(ANSI, '').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      this.column += stringWidth(lines[i]!);
+      if (i < lines.length - 1) {
+        this.rows += Math.max(1, Math.ceil(this.column / this.pager!.columns));
+        this.column = 0;
+      }
+    }
+  }
+
+  private startPager(): void {
+    const pager = this.pager!;
+    this.mode = 'pager';
+    const child = spawn(pager.command, { shell: true, stdio: ['pipe', pager.outFd, pager.errFd], env: pager.env });
+    this.child = child;
+    // the user may quit the pager before the result ends: the rest is dropped, not an error
+    child.stdin!.on('error', () => this.discard());
+    this.exited = new Promise<void>((resolve) => {
+      const gone = (): void => {
+        this.discard();
+        resolve();
+      };
+      child.once('exit', gone);
+      child.once('error', gone);
+    });
+  }
+
+  private toPager(text: string, done: () => void): void {
+    const stdin = this.child!.stdin!;
+    if (stdin.destroyed || stdin.write(text)) return done();
+    this.waiting = done;
+    stdin.once('drain', () => this.release());
+  }
+
+  private release(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+}
