@@ -7,7 +7,7 @@ import type { Result } from '../engine.js';
 import type { DocCall } from '../../shell/doc-parser.js';
 import type { ModernOp } from './legacy-map.js';
 import { checkNoChain, planCursor, type CursorPlan } from './cursor-chain.js';
-import { documentCodec } from './mongo-codec.js';
+import { documentCodec, writeResultCodec } from './mongo-codec.js';
 
 /** Documents per getMore: big enough to keep round trips rare, small enough to keep memory flat. */
 export const BATCH_SIZE = 1000;
@@ -25,6 +25,10 @@ const doc = (v: unknown): Document => (v ?? {}) as Document;
 
 function value(v: unknown): Result {
   return { kind: 'value', value: v, codec: documentCodec };
+}
+
+function written(v: unknown): Result {
+  return { kind: 'value', value: v, codec: writeResultCodec };
 }
 
 /** A cursor as a RowsResult; the first batch is fetched here, so a bad query fails before any output. */
@@ -134,19 +138,19 @@ export async function runCollectionOp(env: OpEnv, name: string, cmd: DocCall, mo
       return value(await coll.findOne(doc(filter), { ...doc(options), ...(projection ? { projection: projection as Document } : {}) }));
     }
     case 'insertOne':
-      return value(await coll.insertOne(doc(a[0]), doc(a[1])));
+      return written(await coll.insertOne(doc(a[0]), doc(a[1])));
     case 'insertMany':
-      return value(await coll.insertMany(a[0] as Document[], doc(a[1])));
+      return written(await coll.insertMany(a[0] as Document[], doc(a[1])));
     case 'updateOne':
-      return value(await coll.updateOne(doc(a[0]), a[1] as Document, doc(a[2])));
+      return written(await coll.updateOne(doc(a[0]), a[1] as Document, doc(a[2])));
     case 'updateMany':
-      return value(await coll.updateMany(doc(a[0]), a[1] as Document, doc(a[2])));
+      return written(await coll.updateMany(doc(a[0]), a[1] as Document, doc(a[2])));
     case 'replaceOne':
-      return value(await coll.replaceOne(doc(a[0]), doc(a[1]), doc(a[2])));
+      return written(await coll.replaceOne(doc(a[0]), doc(a[1]), doc(a[2])));
     case 'deleteOne':
-      return value(await coll.deleteOne(doc(a[0]), doc(a[1])));
+      return written(await coll.deleteOne(doc(a[0]), doc(a[1])));
     case 'deleteMany':
-      return value(await coll.deleteMany(doc(a[0]), doc(a[1])));
+      return written(await coll.deleteMany(doc(a[0]), doc(a[1])));
     case 'countDocuments':
       return value(await coll.countDocuments(doc(a[0]), doc(a[1])));
     case 'estimatedDocumentCount':
@@ -169,7 +173,7 @@ export async function runCollectionOp(env: OpEnv, name: string, cmd: DocCall, mo
     case 'findOneAndDelete':
       return value(await coll.findOneAndDelete(doc(a[0]), doc(a[1])));
     case 'bulkWrite':
-      return value(bulkResult((await coll.bulkWrite(a[0] as never, doc(a[1]))) as unknown as Record<string, unknown>));
+      return written(bulkResult((await coll.bulkWrite(a[0] as never, doc(a[1]))) as unknown as Record<string, unknown>));
     default:
       throw new Error(`db.${name}.${modern.op}() has no runner`);
   }

@@ -38,6 +38,27 @@ export const documentCodec: ValueCodec = {
   json: toExtendedJson,
 };
 
+/**
+ * Write results: JSON is the driver's result as it is; the table shows an update the way mongosh does,
+ * `{ acknowledged: true, insertedId: null, matchedCount: 1, modifiedCount: 1, upsertedCount: 0 }`
+ * (mongosh calls the upserted id insertedId).
+ */
+export const writeResultCodec: ValueCodec = {
+  text: shellText,
+  json: toExtendedJson,
+  display: (value) => {
+    const r = value as Record<string, unknown> | null;
+    if (!r || typeof r !== 'object' || !('matchedCount' in r)) return shellText(value);
+    return formatShellValue({
+      acknowledged: r.acknowledged,
+      insertedId: r.upsertedId ?? null,
+      matchedCount: r.matchedCount,
+      modifiedCount: r.modifiedCount,
+      upsertedCount: r.upsertedCount,
+    });
+  },
+};
+
 /** `show collections` (and `show users` names): one name per line, as mongosh prints them. */
 export const nameListCodec: ValueCodec = {
   text: shellText,
