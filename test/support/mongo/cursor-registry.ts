@@ -1,8 +1,7 @@
-// Server-side cursors: a lazy document source per cursor id, drained one bounded batch at a time so
-// that a getMore costs O(batch), however large the result.
-import { Long } from 'bson';
+// Server-side cursors: a lazy source of documents (stored BSON bytes, or reply documents) per cursor id,
+// drained one bounded batch at a time so that a getMore costs O(batch), however large the result.
+import { Long, serialize } from 'bson';
 import type { Document } from 'bson';
-import { docBytes } from './doc-bytes.js';
 import { encodeCursorReply } from './reply-encoder.js';
 import { CommandError } from './server-errors.js';
 
@@ -13,7 +12,7 @@ export const DEFAULT_FIRST_BATCH = 101;
 interface ServerCursor {
   id: Long;
   ns: string;
-  source: Iterator<Document, void, undefined>;
+  source: Iterator<Uint8Array | Document, void, undefined>;
   /** A document pulled from the source that did not fit in the previous batch. */
   pending: Uint8Array | undefined;
 }
@@ -22,7 +21,7 @@ export class CursorRegistry {
   private readonly cursors = new Map<string, ServerCursor>();
 
   /** Runs the first batch; the cursor is kept only if documents remain and the client may ask for them. */
-  firstBatch(ns: string, source: Iterator<Document, void, undefined>, batchSize: number, singleBatch: boolean): Buffer {
+  firstBatch(ns: string, source: Iterator<Uint8Array | Document, void, undefined>, batchSize: number, singleBatch: boolean): Buffer {
     const cursor: ServerCursor = { id: randomCursorId(), ns, source, pending: undefined };
     const { docs, exhausted } = takeBatch(cursor, batchSize);
     if (exhausted || singleBatch) return encodeCursorReply('firstBatch', docs, Long.ZERO, ns);
@@ -72,7 +71,8 @@ function takeBatch(cursor: ServerCursor, maxDocs: number): { docs: Uint8Array[];
 
 function pull(cursor: ServerCursor): Uint8Array | undefined {
   const step = cursor.source.next();
-  return step.done ? undefined : docBytes(step.value);
+  if (step.done) return undefined;
+  return step.value instanceof Uint8Array ? step.value : serialize(step.value);
 }
 
 function randomCursorId(): Long {

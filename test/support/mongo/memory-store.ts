@@ -1,10 +1,10 @@
-// In-memory catalogue: databases → collections → documents plus their indexes. A database exists only
-// while it holds a collection, as in mongod; admin/config/local are seeded the way a fresh mongod shows them.
+// In-memory catalogue: databases → collections → documents (BSON bytes) plus their indexes. A database
+// exists only while it holds a collection, as in mongod; admin/config/local are seeded as a fresh mongod shows them.
 import { Long, UUID } from 'bson';
 import type { Document } from 'bson';
 import { formatDoc, valueKey } from './bson-values.js';
 import { getPath } from './doc-paths.js';
-import { docBytes } from './doc-bytes.js';
+import { docBytes, typedOf } from './doc-bytes.js';
 import { CommandError } from './server-errors.js';
 
 export interface IndexSpec {
@@ -21,10 +21,12 @@ export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 export class Collection {
   readonly uuid = new UUID();
   /** Replaced (never spliced) on delete so that open cursors keep walking the array they started on. */
-  docs: Document[] = [];
+  docs: Uint8Array[] = [];
   indexes: IndexSpec[] = [ID_INDEX];
-  /** index name → key string → document, for `_id_` and every unique index. */
-  private readonly keyMaps = new Map<string, Map<string, Document>>([['_id_', new Map()]]);
+  /** `_id_` plus the unique indexes, kept apart because every write consults them. */
+  private uniques: IndexSpec[] = [ID_INDEX];
+  /** index name → key string → stored document. */
+  private readonly keyMaps = new Map<string, Map<string, Uint8Array>>([['_id_', new Map()]]);
 
   constructor(readonly db: string, readonly name: string, readonly options: Document = {}) {}
 
@@ -32,73 +34,76 @@ export class Collection {
     return `${this.db}.${this.name}`;
   }
 
-  findById(id: unknown): Document | undefined {
+  findById(id: unknown): Uint8Array | undefined {
     return this.keyMaps.get('_id_')?.get(valueKey(id));
   }
 
+  /** Stores a typed document; throws E11000 when a unique index already holds one of its keys. */
   insert(doc: Document): void {
+    const bytes = docBytes(doc);
     const keys = this.checkKeys(doc, undefined);
-    for (const [name, key] of keys) this.keyMaps.get(name)?.set(key, doc);
-    this.docs.push(doc);
+    for (const [name, key] of keys) this.keyMaps.get(name)?.set(key, bytes);
+    this.docs.push(bytes);
   }
 
   replaceAt(position: number, next: Document): void {
     const old = this.docs[position];
+    const bytes = docBytes(next);
     const keys = this.checkKeys(next, old);
-    for (const spec of this.uniqueIndexes()) {
-      const map = this.keyMaps.get(spec.name);
-      const oldKey = indexKey(spec, old);
-      if (oldKey !== undefined && map?.get(oldKey) === old) map.delete(oldKey);
-    }
-    for (const [name, key] of keys) this.keyMaps.get(name)?.set(key, next);
-    this.docs[position] = next;
+    this.forgetKeys([old]);
+    for (const [name, key] of keys) this.keyMaps.get(name)?.set(key, bytes);
+    this.docs[position] = bytes;
   }
 
-  removeMany(doomed: Set<Document>): void {
+  removeMany(doomed: Set<Uint8Array>): void {
     if (doomed.size === 0) return;
-    for (const spec of this.uniqueIndexes()) {
-      const map = this.keyMaps.get(spec.name);
-      for (const doc of doomed) {
-        const key = indexKey(spec, doc);
-        if (key !== undefined && map?.get(key) === doc) map.delete(key);
-      }
-    }
+    this.forgetKeys(doomed);
     this.docs = this.docs.filter((doc) => !doomed.has(doc));
   }
 
   addIndex(spec: IndexSpec): void {
     if (spec.unique) {
-      const map = new Map<string, Document>();
-      for (const doc of this.docs) {
+      const map = new Map<string, Uint8Array>();
+      for (const bytes of this.docs) {
+        const doc = typedOf(bytes);
         const key = indexKey(spec, doc);
         if (key === undefined) continue;
         if (map.has(key)) throw duplicateKey(this.ns, spec, doc);
-        map.set(key, doc);
+        map.set(key, bytes);
       }
       this.keyMaps.set(spec.name, map);
+      this.uniques.push(spec);
     }
     this.indexes.push(spec);
   }
 
   dropIndex(name: string): void {
     this.indexes = this.indexes.filter((spec) => spec.name !== name);
+    this.uniques = this.uniques.filter((spec) => spec.name !== name);
     this.keyMaps.delete(name);
   }
 
   dataSize(): number {
     let size = 0;
-    for (const doc of this.docs) size += docBytes(doc).length;
+    for (const bytes of this.docs) size += bytes.length;
     return size;
   }
 
-  private uniqueIndexes(): IndexSpec[] {
-    return this.indexes.filter((spec) => spec.name === '_id_' || spec.unique);
+  private forgetKeys(stored: Iterable<Uint8Array>): void {
+    for (const bytes of stored) {
+      const doc = typedOf(bytes);
+      for (const spec of this.uniques) {
+        const map = this.keyMaps.get(spec.name);
+        const key = indexKey(spec, doc);
+        if (key !== undefined && map?.get(key) === bytes) map.delete(key);
+      }
+    }
   }
 
-  /** The keys `doc` would take in each unique index; throws E11000 when another document holds one. */
-  private checkKeys(doc: Document, replacing: Document | undefined): Array<[string, string]> {
+  /** The keys `doc` takes in each unique index; throws E11000 when another document holds one. */
+  private checkKeys(doc: Document, replacing: Uint8Array | undefined): Array<[string, string]> {
     const keys: Array<[string, string]> = [];
-    for (const spec of this.uniqueIndexes()) {
+    for (const spec of this.uniques) {
       const key = indexKey(spec, doc);
       if (key === undefined) continue;
       const holder = this.keyMaps.get(spec.name)?.get(key);
@@ -110,8 +115,8 @@ export class Collection {
 }
 
 function indexKey(spec: IndexSpec, doc: Document): string | undefined {
-  const fields = Object.keys(spec.key);
-  const values = fields.map((field) => getPath(doc, field));
+  if (spec === ID_INDEX) return valueKey(doc._id);
+  const values = Object.keys(spec.key).map((field) => getPath(doc, field));
   if (spec.sparse && values.every((value) => value === undefined)) return undefined;
   return values.map(valueKey).join('|');
 }

@@ -1,12 +1,14 @@
-// Filtering, sorting and projecting stored documents with mingo. Filters and sorts run on the numeric
-// "view" of each document; the typed original is what gets returned.
+// Filtering, sorting and projecting stored documents with mingo. Filters and sorts run on each document's
+// numeric view; what is returned is the stored bytes (or a projection of the typed document).
 import { Query, find } from 'mingo';
+import { serialize } from 'bson';
 import type { Document } from 'bson';
 import { isPlainDoc, toView } from './bson-values.js';
+import { typedOf, viewOf } from './doc-bytes.js';
 import type { Collection } from './memory-store.js';
 import { CommandError } from './server-errors.js';
 
-export type DocFilter = (doc: Document) => boolean;
+export type StoredTest = (stored: Uint8Array) => boolean;
 
 export function requireDoc(value: unknown, field: string): Document {
   if (value === undefined || value === null) return {};
@@ -16,11 +18,11 @@ export function requireDoc(value: unknown, field: string): Document {
   return value;
 }
 
-/** undefined for an empty filter, so full scans skip building views. */
-export function compileFilter(filter: Document): DocFilter | undefined {
+/** undefined for an empty filter, so full scans decode nothing. */
+export function compileFilter(filter: Document): StoredTest | undefined {
   if (Object.keys(filter).length === 0) return undefined;
   const query = new Query(toView(filter) as Document);
-  return (doc) => query.test(toView(doc) as Document);
+  return (stored) => query.test(viewOf(stored));
 }
 
 /** `{_id: <plain value>}` can be answered from the _id index instead of a scan. */
@@ -33,19 +35,18 @@ function idLookup(filter: Document): { id: unknown } | undefined {
 }
 
 /** The matching documents in natural order, as a lazy walk over the collection (O(1) per document pulled). */
-export function* matching(coll: Collection | undefined, filter: Document): Generator<Document, void, undefined> {
+export function* matching(coll: Collection | undefined, filter: Document): Generator<Uint8Array, void, undefined> {
   if (coll === undefined) return;
   const byId = idLookup(filter);
   if (byId !== undefined) {
-    const doc = coll.findById(byId.id);
-    if (doc !== undefined) yield doc;
+    const stored = coll.findById(byId.id);
+    if (stored !== undefined) yield stored;
     return;
   }
   const test = compileFilter(filter);
   const docs = coll.docs;
   for (let i = 0; i < docs.length; i++) {
-    const doc = docs[i];
-    if (test === undefined || test(doc)) yield doc;
+    if (test === undefined || test(docs[i])) yield docs[i];
   }
 }
 
@@ -54,8 +55,8 @@ export function matchingPositions(coll: Collection, filter: Document, firstOnly:
   const docs = coll.docs;
   const byId = idLookup(filter);
   if (byId !== undefined) {
-    const doc = coll.findById(byId.id);
-    return doc === undefined ? [] : [docs.indexOf(doc)];
+    const stored = coll.findById(byId.id);
+    return stored === undefined ? [] : [docs.indexOf(stored)];
   }
   const test = compileFilter(filter);
   const positions: number[] = [];
@@ -67,17 +68,17 @@ export function matchingPositions(coll: Collection, filter: Document, firstOnly:
   return positions;
 }
 
-export function sortDocs(docs: Document[], sort: Document): Document[] {
+export function sortStored(stored: Uint8Array[], sort: Document): Uint8Array[] {
   const keys = Object.keys(sort);
-  if (keys.length === 0) return docs;
-  if (keys.length === 1 && keys[0] === '$natural') return Number(toView(sort.$natural)) < 0 ? docs.reverse() : docs;
-  const original = new Map<unknown, Document>();
-  const views = docs.map((doc) => {
-    const view = toView(doc);
-    original.set(view, doc);
-    return view as Document;
+  if (keys.length === 0) return stored;
+  if (keys.length === 1 && keys[0] === '$natural') return Number(toView(sort.$natural)) < 0 ? stored.reverse() : stored;
+  const original = new Map<Document, Uint8Array>();
+  const views = stored.map((bytes) => {
+    const view = viewOf(bytes);
+    original.set(view, bytes);
+    return view;
   });
-  return find(views, {}).sort(toView(sort) as Record<string, 1 | -1>).all().map((view) => original.get(view) as Document);
+  return find(views, {}).sort(toView(sort) as Record<string, 1 | -1>).all().map((view) => original.get(view) as Uint8Array);
 }
 
 /** undefined when there is nothing to project. */
@@ -109,19 +110,19 @@ export interface ScanOptions {
   limit: number; // 0 = no limit
 }
 
-/** The document stream behind find, count and delete: filter → sort → skip → limit → projection. */
-export function* scan(coll: Collection | undefined, options: ScanOptions): Generator<Document, void, undefined> {
+/** The stream behind find and count: filter → sort → skip → limit → projection, as BSON bytes. */
+export function* scan(coll: Collection | undefined, options: ScanOptions): Generator<Uint8Array, void, undefined> {
   const project = makeProjector(options.projection);
-  let source: Iterable<Document> = matching(coll, options.filter);
-  if (Object.keys(options.sort).length > 0) source = sortDocs([...source], options.sort);
+  let source: Iterable<Uint8Array> = matching(coll, options.filter);
+  if (Object.keys(options.sort).length > 0) source = sortStored([...source], options.sort);
   let skipped = 0;
   let returned = 0;
-  for (const doc of source) {
+  for (const stored of source) {
     if (skipped < options.skip) {
       skipped++;
       continue;
     }
-    yield project === undefined ? doc : project(doc);
+    yield project === undefined ? stored : serialize(project(typedOf(stored)));
     if (options.limit > 0 && ++returned >= options.limit) return;
   }
 }

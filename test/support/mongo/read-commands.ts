@@ -3,6 +3,7 @@ import { aggregate } from 'mingo';
 import { compare } from 'mingo/util';
 import { Long } from 'bson';
 import type { Document } from 'bson';
+import { typedOf, viewOf } from './doc-bytes.js';
 import { intOption, isPlainDoc, toView, valueKey } from './bson-values.js';
 import { collectionArg, type CommandContext, type CommandHandler } from './command-types.js';
 import { DEFAULT_FIRST_BATCH } from './cursor-registry.js';
@@ -69,8 +70,8 @@ function distinct(cmd: Document, ctx: CommandContext): Document {
   const name = collectionArg(cmd, 'distinct');
   if (typeof cmd.key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing or is the wrong type, expected type 'string'");
   const seen = new Map<string, unknown>();
-  for (const doc of matching(ctx.store.getCollection(ctx.db, name), requireDoc(cmd.query, 'query'))) {
-    for (const value of collectPathValues(doc, cmd.key)) {
+  for (const stored of matching(ctx.store.getCollection(ctx.db, name), requireDoc(cmd.query, 'query'))) {
+    for (const value of collectPathValues(typedOf(stored), cmd.key)) {
       const key = valueKey(value);
       if (!seen.has(key)) seen.set(key, value);
     }
@@ -95,27 +96,30 @@ function runAggregate(cmd: Document, ctx: CommandContext): Uint8Array {
     ? stages[stages.length - 1].$out : undefined;
   const pipeline = (outStage === undefined ? stages : stages.slice(0, -1)).map((stage) => toView(stage) as Document);
 
-  // Stages such as $match pass input objects through untouched; those are mapped back to the typed originals.
-  const original = new Map<unknown, Document>();
-  const views = collectionless ? [] : (ctx.store.getCollection(ctx.db, name)?.docs ?? []).map((doc) => {
-    const view = toView(doc) as Document;
-    original.set(view, doc);
+  // Stages such as $match pass input objects through untouched; those go out as the stored bytes, types intact.
+  const original = new Map<Document, Uint8Array>();
+  const views = collectionless ? [] : (ctx.store.getCollection(ctx.db, name)?.docs ?? []).map((stored) => {
+    const view = viewOf(stored);
+    original.set(view, stored);
     return view;
   });
-  const resolver = (other: string): Document[] =>
-    (ctx.store.getCollection(ctx.db, other)?.docs ?? []).map((doc) => toView(doc) as Document);
-  const results = aggregate(views, pipeline, { collectionResolver: resolver }).map((doc) => original.get(doc) ?? doc);
+  const resolver = (other: string): Document[] => (ctx.store.getCollection(ctx.db, other)?.docs ?? []).map(viewOf);
+  const results = aggregate(views, pipeline, { collectionResolver: resolver });
 
   if (outStage !== undefined) {
     if (typeof outStage !== 'string') throw new CommandError(2, 'test server: only $out: <collection name> is supported');
     ctx.store.dropCollection(ctx.db, outStage);
     const target = ctx.store.ensureCollection(ctx.db, outStage);
-    for (const doc of results) target.insert(withIdFirst(doc));
+    for (const doc of results) {
+      const stored = original.get(doc);
+      target.insert(stored === undefined ? withIdFirst(doc) : typedOf(stored));
+    }
     return ctx.cursors.firstBatch(`${ctx.db}.${name}`, [][Symbol.iterator](), 0, true);
   }
   const cursorOptions = isPlainDoc(cmd.cursor) ? cmd.cursor : {};
   const batchSize = intOption(cursorOptions.batchSize, DEFAULT_FIRST_BATCH);
-  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, results[Symbol.iterator](), batchSize, false);
+  const outgoing = results.map((doc) => original.get(doc) ?? doc);
+  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, outgoing[Symbol.iterator](), batchSize, false);
 }
 
 export const readCommands: Record<string, CommandHandler> = {

@@ -29,10 +29,17 @@ export function applyUpdate(doc: Document, update: UpdateSpec, isInsert = false)
     if (MINGO_OPERATORS.includes(op)) mingoPart[op] = fields;
     else applyTypedOperator(next, op, fields as Document, isInsert);
   }
-  if (Object.keys(mingoPart).length > 0) mingoUpdate(next, mingoPart);
-  if (!isInsert && valueKey(next._id) !== valueKey(doc._id)) {
-    throw new CommandError(66, "Performing an update on the path '_id' would modify the immutable field '_id'");
+  const immutable = new CommandError(66, "Performing an update on the path '_id' would modify the immutable field '_id'");
+  if (Object.keys(mingoPart).length > 0) {
+    try {
+      mingoUpdate(next, mingoPart);
+    } catch (error) {
+      // mingo guards _id itself; answer with mongod's error code rather than a generic BadValue
+      if (error instanceof Error && /immutable field '_id'/.test(error.message)) throw immutable;
+      throw error;
+    }
   }
+  if (!isInsert && valueKey(next._id) !== valueKey(doc._id)) throw immutable;
   return next;
 }
 

@@ -4,9 +4,9 @@ import { serialize } from 'bson';
 import type { Document } from 'bson';
 import { bsonType, intOption, isPlainDoc } from './bson-values.js';
 import { collectionArg, type CommandContext, type CommandHandler } from './command-types.js';
-import { docBytes, rememberBytes } from './doc-bytes.js';
+import { docBytes, rememberBytes, typedOf } from './doc-bytes.js';
 import type { Collection } from './memory-store.js';
-import { makeProjector, matching, matchingPositions, requireDoc, sortDocs } from './query-engine.js';
+import { makeProjector, matching, matchingPositions, requireDoc, sortStored } from './query-engine.js';
 import { asCommandError, CommandError } from './server-errors.js';
 import { applyUpdate, buildUpsert, isReplacement, withIdFirst, type UpdateSpec } from './update-engine.js';
 
@@ -56,9 +56,9 @@ function insert(cmd: Document, ctx: CommandContext): Document {
 /** Replaces the document at `position` unless the update changed nothing; true when it changed. */
 function updateAt(coll: Collection, position: number, update: UpdateSpec): boolean {
   const before = coll.docs[position];
-  const after = applyUpdate(before, update);
+  const after = applyUpdate(typedOf(before), update);
   const bytes = serialize(after);
-  if (Buffer.from(bytes).equals(docBytes(before))) return false;
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).equals(before)) return false;
   rememberBytes(after, bytes);
   coll.replaceAt(position, after);
   return true;
@@ -101,9 +101,9 @@ function remove(cmd: Document, ctx: CommandContext): Document {
     if (limit !== 0 && limit !== 1) throw new CommandError(9, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
     const coll = ctx.store.getCollection(ctx.db, name);
     if (coll === undefined) return;
-    const doomed = new Set<Document>();
-    for (const doc of matching(coll, requireDoc(statement.q, 'q'))) {
-      doomed.add(doc);
+    const doomed = new Set<Uint8Array>();
+    for (const stored of matching(coll, requireDoc(statement.q, 'q'))) {
+      doomed.add(stored);
       if (limit === 1) break;
     }
     coll.removeMany(doomed);
@@ -116,9 +116,13 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   const name = collectionArg(cmd, 'findAndModify');
   const filter = requireDoc(cmd.query, 'query');
   const project = makeProjector(requireDoc(cmd.fields, 'fields'));
-  const shape = (doc: Document | undefined): Document | null => (doc === undefined ? null : project?.(doc) ?? doc);
+  const shape = (stored: Uint8Array | undefined): Document | null => {
+    if (stored === undefined) return null;
+    const doc = typedOf(stored);
+    return project === undefined ? doc : project(doc);
+  };
   const coll = ctx.store.getCollection(ctx.db, name);
-  const candidates = coll === undefined ? [] : sortDocs([...matching(coll, filter)], requireDoc(cmd.sort, 'sort'));
+  const candidates = coll === undefined ? [] : sortStored([...matching(coll, filter)], requireDoc(cmd.sort, 'sort'));
   const target = candidates[0];
   if (cmd.remove === true) {
     if (cmd.update !== undefined) throw new CommandError(9, 'Cannot specify both an update and remove=true');
@@ -136,7 +140,7 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   if (cmd.upsert === true) {
     const doc = buildUpsert(filter, spec);
     ctx.store.ensureCollection(ctx.db, name).insert(doc);
-    const value = cmd.new === true ? shape(doc) : null;
+    const value = cmd.new === true ? shape(docBytes(doc)) : null;
     return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value, ok: 1 };
   }
   return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
