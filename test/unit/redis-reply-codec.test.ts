@@ -20,6 +20,8 @@ async function rowsOf(r: Result): Promise<Record<string, unknown>[]> {
 describe('display: redis-cli on a terminal', () => {
   const cases: [string, Reply, string][] = [
     ['bulk string', b('Sam'), '"Sam"'],
+    ['bulk string decoded as text', 'Sam', '"Sam"'],
+    ['text with escapes', 'a"b\n', '"a\\"b\\n"'],
     ['integer', 5, '(integer) 5'],
     ['negative integer', -2, '(integer) -2'],
     ['nil', null, '(nil)'],
@@ -68,6 +70,11 @@ describe('json', () => {
     assert.equal(redisCodec.json(new Double('2.5')), 2.5);
     assert.equal(redisCodec.json(new Double('inf')), 'inf');
     assert.equal(redisCodec.json(12345678901234567890n), '12345678901234567890');
+  });
+  test('text stays text', () => {
+    assert.equal(redisCodec.json('中文'), '中文');
+    assert.equal(redisCodec.text('中文'), '中文');
+    assert.equal(redisCodec.raw!('中文'), '中文');
   });
   test('bytes that are not UTF-8 → $base64', () => {
     assert.deepEqual(redisCodec.json(Buffer.from([0xff, 0x00])), { $base64: '/wA=' });

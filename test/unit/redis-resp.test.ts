@@ -51,7 +51,7 @@ describe('RESP parser', () => {
     assert.equal(err.text, 'Operation against');
     assert.equal(int, 42);
     assert.equal(neg, -7);
-    assert.deepEqual(bulk, Buffer.from('Sam'));
+    assert.equal(bulk, 'Sam');
     assert.equal(nil, null);
     assert.equal(nilArr, null);
   });
@@ -64,7 +64,7 @@ describe('RESP parser', () => {
     assert.ok(d instanceof Double && d.value === 3.5 && d.text === '3.5');
     assert.ok(inf instanceof Double && inf.value === Infinity);
     assert.ok(big instanceof BigNumber && big.text === '12345678901234567890');
-    assert.deepEqual(verb, Buffer.from('abcd'));
+    assert.equal(verb, 'abcd');
     assert.ok(blobErr instanceof ReplyError && blobErr.prefix === 'ERR' && blobErr.text === 'x');
   });
 
@@ -83,15 +83,19 @@ describe('RESP parser', () => {
     );
     assert.deepEqual(arr, [[1], []]);
     assert.ok(set instanceof ReplySet);
-    assert.deepEqual(set.items, [Buffer.from('a'), Buffer.from('b')]);
+    assert.deepEqual(set.items, ['a', 'b']);
     assert.ok(map instanceof ReplyMap);
-    assert.deepEqual(map.entries, [[Buffer.from('name'), Buffer.from('Sam')]]);
+    assert.deepEqual(map.entries, [['name', 'Sam']]);
     assert.ok(push instanceof Push && push.items.length === 3);
     assert.equal(afterAttr, 5);
   });
 
-  test('bulk strings are binary-safe (CRLF inside)', () => {
-    assert.deepEqual(parseAll('$4\r\na\r\nb\r\n'), [Buffer.from('a\r\nb')]);
+  test('bulk strings are binary-safe: text when UTF-8, exact bytes otherwise', () => {
+    assert.deepEqual(parseAll('$4\r\na\r\nb\r\n'), ['a\r\nb']);
+    assert.deepEqual(parseAll(Buffer.from('$6\r\n\xe4\xb8\xad\xef\xbf\xbd\r\n', 'latin1')), ['中\uFFFD']);
+    const [bin] = parseAll(Buffer.from('$3\r\n\xff\x00\xe4\r\n', 'latin1'));
+    assert.ok(Buffer.isBuffer(bin));
+    assert.deepEqual([...bin], [0xff, 0x00, 0xe4]);
   });
 
   test('a reply cut at any byte parses the same', () => {
@@ -106,7 +110,15 @@ describe('RESP parser', () => {
     const out: Reply[] = [];
     const p = new RespParser((r) => out.push(r));
     for (const b of Buffer.from(input)) p.feed(Buffer.from([b]));
-    assert.deepEqual(out, [[Buffer.from('hello'), null]]);
+    assert.deepEqual(out, [['hello', null]]);
+  });
+
+  test('a large text bulk string arrives as text', () => {
+    const body = 'é'.repeat(100_000);
+    const wire = Buffer.from(`$${Buffer.byteLength(body)}\r\n${body}\r\n`);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < wire.length; i += 65_536) chunks.push(wire.subarray(i, i + 65_536));
+    assert.deepEqual(parseAll(...chunks), [body]);
   });
 
   test('a large bulk string arriving in chunks is assembled exactly', () => {
@@ -131,7 +143,7 @@ describe('RESP parser', () => {
     const [arr] = parseAll(...chunks);
     assert.ok(Array.isArray(arr));
     assert.equal(arr.length, n);
-    assert.deepEqual(arr[n - 1], Buffer.from(String(n - 1)));
+    assert.equal(arr[n - 1], String(n - 1));
   });
 
   test('garbage is a protocol error', () => {

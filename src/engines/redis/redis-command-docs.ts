@@ -3,7 +3,7 @@
  * cluster routing) and syntax (for learner hints). Everything comes from COMMAND INFO / COMMAND DOCS /
  * COMMAND LIST and is cached per name: there is no hand-written table of commands here.
  */
-import { ReplyError, isAggregate, replyItems, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
+import { ReplyError, isAggregate, isBulk, replyItems, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
 
 export interface CommandInfo {
   /** lower-case, `container|sub` for subcommands */
@@ -54,7 +54,7 @@ export class CommandCatalog {
   /** the keys of a command with movable key positions (EVAL, ZUNIONSTORE, SORT …); [] when it has none */
   async getKeys(args: readonly Arg[]): Promise<Arg[]> {
     const r = await this.send(['COMMAND', 'GETKEYS', ...args]);
-    return r instanceof ReplyError ? [] : replyItems(r).filter((k): k is Buffer => Buffer.isBuffer(k));
+    return r instanceof ReplyError ? [] : replyItems(r).filter(isBulk);
   }
 
   /** `LREM key count element`, built from COMMAND DOCS; undefined when the server has no docs (Redis < 7). */

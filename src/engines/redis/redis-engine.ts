@@ -29,6 +29,10 @@ const SERVER_CHANGES = new Set([
   'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'module|load', 'module|loadex', 'module|unload',
   'script|kill', 'function|kill', 'client|kill', 'debug', 'save', 'bgsave', 'bgrewriteaof',
 ]);
+/** statements per write within a batch */
+const PIPELINE_PART = 250;
+/** commands whose words may hold a password (see redis-redact.ts) */
+const SECRET_BEARING = new Set(['auth', 'hello', 'config', 'migrate', 'acl']);
 /** the server refuses inline commands longer than 64 KB */
 const INLINE_MAX = 60_000;
 /** these need the whole reply shaped by the engine, so a script runs them on their own, not in a pipeline */
@@ -129,12 +133,21 @@ class RedisEngine implements Engine {
         }
         chunk.push(statement);
       }
-      if (chunk.length > 0) {
+      // Sent as several back-to-back pipelines, so the server works on the later ones while the runner prints
+      // the first. A cluster keeps one pipeline: its parts could reach the nodes out of order.
+      const parts: { from: number; replies: Promise<Reply[]> }[] = [];
+      const step = raw ? PIPELINE_PART : chunk.length;
+      for (let from = 0; from < chunk.length; from += step) {
         const replies = raw
-          ? await this.router.pipelineRaw!(requests.join(''), chunk.length)
-          : await this.router.pipeline(argLists);
-        for (let k = 0; k < chunk.length; k++) {
-          const statement = chunk[k]!;
+          ? this.router.pipelineRaw!(requests.slice(from, from + step).join(''), Math.min(step, chunk.length - from))
+          : this.router.pipeline(argLists);
+        replies.catch(() => undefined); // an earlier part's failure is the one reported
+        parts.push({ from, replies });
+      }
+      for (const part of parts) {
+        const replies = await part.replies;
+        for (let k = 0; k < replies.length; k++) {
+          const statement = chunk[part.from + k]!;
           const reply = replies[k]!;
           if (reply instanceof ReplyError) yield { statement, error: await this.fail(reply, this.argsOf(statement)) };
           else yield { statement, result: this.resultOf(reply, statement) };
@@ -155,6 +168,8 @@ class RedisEngine implements Engine {
 
   redact(stmt: Statement): string {
     try {
+      // the runner labels every statement of a script: only the few commands that carry secrets are re-split
+      if (!SECRET_BEARING.has(commandName(stmt))) return stmt.args ? joinArgs(stmt.args) : stmt.text;
       return joinArgs(redactArgs(this.argsOf(stmt)));
     } catch {
       return redactText(stmt.text);

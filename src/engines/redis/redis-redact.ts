@@ -44,12 +44,7 @@ export function redactArgs(args: readonly Arg[]): Arg[] {
 
 /** The words back as one line, quoted where redis-cli's splitter needs it. */
 export function joinArgs(args: readonly Arg[]): string {
-  return args.map((a) => {
-    const buf = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
-    const s = typeof a === 'string' ? a : undefined;
-    if (s !== undefined && s !== '' && !/[\s"'\\\x00-\x1f\x7f]/.test(s)) return s;
-    return quote(buf);
-  }).join(' ');
+  return args.map((a) => (typeof a === 'string' && a !== '' && !/[\s"'\\\x00-\x1f\x7f]/.test(a) ? a : quote(a))).join(' ');
 }
 
 /** Masks what follows AUTH in text that could not be split into words. */

@@ -34,7 +34,7 @@ function tty(r: Reply, prefix: string): string {
 
 function scalarDisplay(r: Reply): string {
   if (r === null) return '(nil)';
-  if (Buffer.isBuffer(r)) return quote(r);
+  if (typeof r === 'string' || Buffer.isBuffer(r)) return quote(r);
   if (typeof r === 'number' || typeof r === 'bigint') return `(integer) ${r}`;
   if (typeof r === 'boolean') return `(integer) ${r ? 1 : 0}`;
   if (r instanceof SimpleString) return r.value;
@@ -47,6 +47,7 @@ function scalarDisplay(r: Reply): string {
 function rawText(r: Reply): string {
   if (isAggregate(r)) return replyItems(r).map(rawText).join('');
   if (r === null) return '\n';
+  if (typeof r === 'string') return `${r}\n`;
   if (Buffer.isBuffer(r)) return `${r.toString('utf8')}\n`;
   if (typeof r === 'boolean') return `${r ? 1 : 0}\n`;
   return `${cellText(r)}\n`;
@@ -54,6 +55,7 @@ function rawText(r: Reply): string {
 
 /** A table / csv cell. */
 function cellText(r: Reply): string {
+  if (typeof r === 'string') return r;
   if (r === null) return '(nil)';
   if (Buffer.isBuffer(r)) return isUtf8(r) ? r.toString('utf8') : escapeBytes(r);
   if (typeof r === 'number' || typeof r === 'bigint' || typeof r === 'boolean') return String(r);
@@ -64,7 +66,7 @@ function cellText(r: Reply): string {
 }
 
 function toJson(r: Reply): unknown {
-  if (r === null || typeof r === 'number' || typeof r === 'boolean') return r;
+  if (r === null || typeof r === 'string' || typeof r === 'number' || typeof r === 'boolean') return r;
   if (Buffer.isBuffer(r)) return isUtf8(r) ? r.toString('utf8') : { $base64: r.toString('base64') };
   // integers past 2^53 and big numbers are strings, as CONTRACT.md asks of sql
   if (typeof r === 'bigint') return r.toString();
@@ -85,10 +87,13 @@ function toJson(r: Reply): unknown {
 const NAMED: Record<number, string> = { 0x5c: '\\\\', 0x22: '\\"', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x07: '\\a', 0x08: '\\b' };
 
 /** `"…"` as redis-cli quotes a bulk string (sdscatrepr), keeping valid UTF-8 readable. */
-export function quote(buf: Buffer): string {
-  if (!isUtf8(buf)) return `"${escapeBytes(buf)}"`;
+export function quote(value: string | Buffer): string {
+  if (typeof value !== 'string') {
+    if (!isUtf8(value)) return `"${escapeBytes(value)}"`;
+    value = value.toString('utf8');
+  }
   let out = '';
-  for (const ch of buf.toString('utf8')) {
+  for (const ch of value) {
     const c = ch.codePointAt(0)!;
     if (NAMED[c] !== undefined) out += NAMED[c];
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;

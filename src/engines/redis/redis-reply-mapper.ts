@@ -6,7 +6,9 @@
  */
 import type { Result, RowsResult, ValueResult } from '../engine.js';
 import { redisCodec } from './redis-reply-codec.js';
-import { Double, ReplyMap, ReplySet, isAggregate, type Arg, type Reply } from './resp-types.js';
+import {
+  Double, OK, ReplyMap, ReplySet, isAggregate, isBulk, replyText, type Arg, type Reply,
+} from './resp-types.js';
 
 type Row = Record<string, unknown>;
 
@@ -14,14 +16,14 @@ type Row = Record<string, unknown>;
 const RESP2_MAP_COMMANDS = new Set(['hgetall', 'config|get']);
 
 export function replyToResult(reply: Reply, args: readonly Arg[], protocol: 2 | 3 = 3): Result {
+  // a script of 100,000 SETs gets one shared result object back
+  if (reply === OK) return OK_RESULT;
   if (protocol === 2) reply = resp2Typed(reply, args);
   if (Array.isArray(reply) || reply instanceof ReplySet) {
     const items = Array.isArray(reply) ? reply : reply.items;
     if (items.length === 0) return valueResult(reply);
-    if (items.every((i) => i === null || Buffer.isBuffer(i))) return valuesRows(items);
-    if (items.every(isScorePair)) {
-      return scoreRows(items.map((p) => { const [m, s] = p as [Reply, Double]; return { member: m, score: s }; }));
-    }
+    if (items.every((i) => i === null || isBulk(i))) return valuesRows(items.map((value) => ({ value })));
+    if (items.every(isScorePair)) return scoreRows(items.map(scoreRow));
   }
   if (reply instanceof ReplyMap && reply.entries.length > 0 && reply.entries.every(([, v]) => !isAggregate(v))) {
     return mapRows(reply.entries.map(([field, value]) => ({ field, value })));
@@ -29,32 +31,69 @@ export function replyToResult(reply: Reply, args: readonly Arg[], protocol: 2 | 
   return valueResult(reply);
 }
 
+const OK_RESULT: ValueResult = Object.freeze({ kind: 'value', value: OK, codec: redisCodec });
+
 export function valueResult(value: Reply): ValueResult {
   return { kind: 'value', value, codec: redisCodec };
 }
 
-export function valuesRows(items: Iterable<Reply> | AsyncIterable<Reply>): RowsResult {
-  return { kind: 'rows', columns: ['value'], json: 'values', codec: redisCodec, rows: mapRowsOf(items, (value) => ({ value })) };
+/** Rows as an array, or as a source of chunks (undefined = no more) for replies that stream. */
+export type RowSource = Row[] | (() => Promise<Row[] | undefined>);
+
+export function valuesRows(rows: RowSource): RowsResult {
+  return { kind: 'rows', columns: ['value'], json: 'values', codec: redisCodec, rows: chunkedRows(rows) };
 }
 
-export function mapRows(rows: Iterable<Row> | AsyncIterable<Row>): RowsResult {
-  return { kind: 'rows', columns: ['field', 'value'], json: 'map', codec: redisCodec, rows: mapRowsOf(rows, (r) => r) };
+export function mapRows(rows: RowSource): RowsResult {
+  return { kind: 'rows', columns: ['field', 'value'], json: 'map', codec: redisCodec, rows: chunkedRows(rows) };
 }
 
-export function scoreRows(rows: Iterable<Row> | AsyncIterable<Row>): RowsResult {
-  return { kind: 'rows', columns: ['member', 'score'], json: 'objects', codec: redisCodec, rows: mapRowsOf(rows, (r) => r) };
+export function scoreRows(rows: RowSource): RowsResult {
+  return { kind: 'rows', columns: ['member', 'score'], json: 'objects', codec: redisCodec, rows: chunkedRows(rows) };
+}
+
+/**
+ * An async iterator over chunks that hands out each row as an already-resolved promise: a million-row reply
+ * costs one promise per row, not the several microtasks per row of stacked async generators.
+ */
+function chunkedRows(source: RowSource): AsyncIterable<Row> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<Row> {
+      let chunk: Row[] = Array.isArray(source) ? source : [];
+      let i = 0;
+      let done = Array.isArray(source);
+      const iterator: AsyncIterator<Row> = {
+        next(): Promise<IteratorResult<Row>> {
+          if (i < chunk.length) return Promise.resolve({ value: chunk[i++]!, done: false });
+          if (done) return Promise.resolve({ value: undefined, done: true });
+          return (source as () => Promise<Row[] | undefined>)().then((next) => {
+            if (next === undefined) done = true;
+            else {
+              chunk = next;
+              i = 0;
+            }
+            return iterator.next();
+          });
+        },
+        return(): Promise<IteratorResult<Row>> {
+          done = true;
+          chunk = [];
+          return Promise.resolve({ value: undefined, done: true });
+        },
+      };
+      return iterator;
+    },
+  };
+}
+
+/** a RESP3 [member, score] pair as a row */
+export function scoreRow(pair: Reply): Row {
+  const [member, score] = pair as [Reply, Reply];
+  return { member, score: score instanceof Double ? score : new Double(replyText(score)) };
 }
 
 function isScorePair(r: Reply): boolean {
-  return Array.isArray(r) && r.length === 2 && Buffer.isBuffer(r[0]) && r[1] instanceof Double;
-}
-
-function mapRowsOf<T>(items: Iterable<T> | AsyncIterable<T>, toRow: (item: T) => Row): AsyncIterable<Row> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const item of items) yield toRow(item);
-    },
-  };
+  return Array.isArray(r) && r.length === 2 && isBulk(r[0]) && r[1] instanceof Double;
 }
 
 /** Gives RESP2 replies the types RESP3 would have: maps for HGETALL / CONFIG GET, score pairs for WITHSCORES. */
@@ -69,7 +108,7 @@ function resp2Typed(reply: Reply, args: readonly Arg[]): Reply {
   };
   if (RESP2_MAP_COMMANDS.has(name)) return new ReplyMap(pairs());
   if (name.startsWith('z') && words.includes('withscores')) {
-    return pairs().map(([m, s]) => [m, new Double(Buffer.isBuffer(s) ? s.toString('latin1') : String(s))]);
+    return pairs().map(([m, s]) => [m, new Double(replyText(s))]);
   }
   return reply;
 }

@@ -7,9 +7,11 @@
  * SCAN family may repeat an element when the server rehashes meanwhile.
  */
 import type { Result } from '../engine.js';
-import { mapRows, scoreRows, valueResult, valuesRows } from './redis-reply-mapper.js';
+import { mapRows, scoreRow, scoreRows, valueResult, valuesRows } from './redis-reply-mapper.js';
 import type { Router } from './redis-router.js';
-import { Double, ReplyError, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
+import { ReplyError, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
+
+type Row = Record<string, unknown>;
 
 /** collections up to this size come back in one reply, as usual */
 export const STREAM_THRESHOLD = 10_000;
@@ -37,12 +39,16 @@ function planFor(args: readonly Arg[]): Plan | undefined {
   const words = args.map(text);
   const name = words[0]!.toLowerCase();
   if (name === 'smembers' && args.length === 2) {
-    return { sizeCommand: 'SCARD', run: (r, _n, fail) => valuesRows(scan(r, ['SSCAN', args[1]!], fail)) };
+    return { sizeCommand: 'SCARD', run: (r, _n, fail) => valuesRows(scan(r, ['SSCAN', args[1]!], fail, (items) => items.map((value) => ({ value })))) };
   }
   if (name === 'hgetall' && args.length === 2) {
     return {
       sizeCommand: 'HLEN',
-      run: (r, _n, fail) => mapRows(pairs(scan(r, ['HSCAN', args[1]!], fail), (field, value) => ({ field, value }))),
+      run: (r, _n, fail) => mapRows(scan(r, ['HSCAN', args[1]!], fail, (items) => {
+        const rows: Row[] = [];
+        for (let i = 0; i + 1 < items.length; i += 2) rows.push({ field: items[i], value: items[i + 1] });
+        return rows;
+      })),
     };
   }
   const isInt = (w: string | undefined): boolean => w !== undefined && /^-?\d+$/.test(w);
@@ -50,79 +56,75 @@ function planFor(args: readonly Arg[]): Plan | undefined {
   const start = Number(words[2]);
   const stop = Number(words[3]);
   if (name === 'lrange' && args.length === 4) {
-    return { sizeCommand: 'LLEN', run: (r, n, fail) => valuesRows(ranges(r, 'LRANGE', args[1]!, start, stop, n, false, fail)) };
+    return {
+      sizeCommand: 'LLEN',
+      run: (r, n, fail) => valuesRows(ranges(r, ['LRANGE', args[1]!], start, stop, n, fail, (items) => items.map((value) => ({ value })))),
+    };
   }
   if ((name === 'zrange' || name === 'zrevrange') && args.length <= 5) {
     const extra = words[4]?.toLowerCase();
     if (extra !== undefined && extra !== 'withscores') return undefined;
-    const withScores = extra === 'withscores';
-    const cmd = name.toUpperCase();
+    const cmd = [name.toUpperCase(), args[1]!];
+    if (extra === undefined) {
+      return {
+        sizeCommand: 'ZCARD',
+        run: (r, n, fail) => valuesRows(ranges(r, cmd, start, stop, n, fail, (items) => items.map((value) => ({ value })))),
+      };
+    }
     return {
       sizeCommand: 'ZCARD',
-      run: (r, n, fail) => {
-        const items = ranges(r, cmd, args[1]!, start, stop, n, withScores, fail);
-        return withScores ? scoreRows(pairs(items, (member, score) => ({ member, score: asDouble(score) }))) : valuesRows(items);
-      },
+      run: (r, n, fail) => scoreRows(ranges(r, cmd, start, stop, n, fail, (items) => {
+        if (items.every(Array.isArray)) return items.map(scoreRow); // RESP3: [member, score] pairs
+        const rows: Row[] = [];
+        for (let i = 0; i + 1 < items.length; i += 2) rows.push(scoreRow([items[i]!, items[i + 1]!]));
+        return rows;
+      }, ['WITHSCORES'])),
     };
   }
   return undefined;
 }
 
+type Rows = (items: Reply[]) => Row[];
+
 /** LRANGE-style index ranges in chunks, the next chunk requested before the current one is handed out. */
-async function* ranges(
-  router: Router, cmd: string, key: Arg, start: number, stop: number, size: number, withScores: boolean, fail: Fail,
-): AsyncGenerator<Reply> {
+function ranges(
+  router: Router, cmd: Arg[], start: number, stop: number, size: number, fail: Fail, toRows: Rows, extra: Arg[] = [],
+): () => Promise<Row[] | undefined> {
   const from = start < 0 ? Math.max(0, size + start) : start;
   const to = stop < 0 ? size + stop : Math.min(stop, size - 1);
   const fetch = (i: number): Promise<Reply> => {
-    const args: Arg[] = [cmd, key, String(i), String(Math.min(i + RANGE_CHUNK - 1, to))];
-    if (withScores) args.push('WITHSCORES');
-    const p = router.send(args);
+    const p = router.send([...cmd, String(i), String(Math.min(i + RANGE_CHUNK - 1, to)), ...extra]);
     p.catch(() => undefined); // a consumer that stops early leaves one prefetch behind
     return p;
   };
+  let at = from;
   let next = from <= to ? fetch(from) : undefined;
-  for (let i = from; next !== undefined; i += RANGE_CHUNK) {
+  return async () => {
+    if (next === undefined) return undefined;
     const reply = await next;
-    next = i + RANGE_CHUNK <= to ? fetch(i + RANGE_CHUNK) : undefined;
+    at += RANGE_CHUNK;
+    next = at <= to ? fetch(at) : undefined;
     if (reply instanceof ReplyError) throw await fail(reply);
-    for (const item of replyItems(reply)) {
-      // RESP3 WITHSCORES gives [member, score] pairs; flatten them like RESP2 for pairs()
-      if (Array.isArray(item)) yield* item;
-      else yield item;
-    }
-  }
+    return toRows(replyItems(reply));
+  };
 }
 
 /** SSCAN / HSCAN until the cursor comes back to 0. */
-async function* scan(router: Router, base: Arg[], fail: Fail): AsyncGenerator<Reply> {
-  let cursor = '0';
-  do {
+function scan(router: Router, base: Arg[], fail: Fail, toRows: Rows): () => Promise<Row[] | undefined> {
+  let cursor: string | undefined = '0';
+  return async () => {
+    if (cursor === undefined) return undefined;
     const reply = await router.send([...base, cursor, 'COUNT', String(SCAN_COUNT)]);
     if (reply instanceof ReplyError) throw await fail(reply);
     const [next, items] = replyItems(reply);
-    cursor = text(next);
-    yield* replyItems(items ?? []);
-  } while (cursor !== '0');
-}
-
-async function* pairs<T>(items: AsyncIterable<Reply>, make: (a: Reply, b: Reply) => T): AsyncGenerator<T> {
-  let first: Reply | undefined;
-  let have = false;
-  for await (const item of items) {
-    if (!have) {
-      first = item;
-      have = true;
-    } else {
-      yield make(first!, item);
-      have = false;
-    }
-  }
+    cursor = text(next) === '0' ? undefined : text(next);
+    return toRows(replyItems(items ?? []));
+  };
 }
 
 /** KEYS pattern as a SCAN loop on every master: the same set of keys, sorted, without blocking the server. */
 export async function keysByScan(router: Router, pattern: Arg, fail: Fail): Promise<Result> {
-  const seen = new Map<string, Buffer>();
+  const seen = new Map<string, string | Buffer>();
   for (const conn of await router.masters()) {
     let cursor = '0';
     do {
@@ -131,16 +133,20 @@ export async function keysByScan(router: Router, pattern: Arg, fail: Fail): Prom
       const [next, keys] = replyItems(reply);
       cursor = text(next);
       for (const k of replyItems(keys ?? [])) {
-        if (Buffer.isBuffer(k)) seen.set(k.toString('latin1'), k);
+        // text and bytes that are not UTF-8 can never be the same key
+        if (typeof k === 'string') seen.set(`t${k}`, k);
+        else if (Buffer.isBuffer(k)) seen.set(`b${k.toString('latin1')}`, k);
       }
     } while (cursor !== '0');
   }
-  const keys = [...seen.values()].sort(Buffer.compare);
-  return keys.length === 0 ? valueResult([]) : valuesRows(keys);
+  const keys = [...seen.values()].sort(byBytes);
+  return keys.length === 0 ? valueResult([]) : valuesRows(keys.map((value) => ({ value })));
 }
 
-function asDouble(r: Reply): Reply {
-  return r instanceof Double ? r : new Double(replyText(r));
+/** KEYS order: by bytes, as redis-cli users would sort them */
+function byBytes(a: string | Buffer, b: string | Buffer): number {
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function text(a: Arg | Reply | undefined): string {

@@ -1,6 +1,8 @@
 /**
- * RESP replies as plain values. Bulk strings stay Buffers (binary-safe; decoded only for display); RESP3's typed
- * aggregates keep their type so the reply mapper needs no list of "commands that return a map".
+ * RESP replies as plain values. A bulk string is a JS string when its bytes are valid UTF-8 (decoding is exact
+ * and reversible then, and a string is far cheaper than a Buffer view per element of a million-item reply) and
+ * a Buffer otherwise, so binary values survive byte for byte. RESP3's typed aggregates keep their type so the
+ * reply mapper needs no list of "commands that return a map".
  */
 
 /** A command word: plain text, or bytes when an escape produced something that is not UTF-8. */
@@ -60,6 +62,7 @@ export class ReplyError {
 }
 
 export type Reply =
+  | string
   | Buffer
   | number
   | bigint
@@ -78,12 +81,18 @@ export type Reply =
 export const OK = new SimpleString('OK');
 export const QUEUED = new SimpleString('QUEUED');
 
+/** a bulk string: text, or bytes that are not UTF-8 */
+export function isBulk(r: Reply | undefined): r is string | Buffer {
+  return typeof r === 'string' || Buffer.isBuffer(r);
+}
+
 export function isAggregate(r: Reply): r is Reply[] | ReplySet | ReplyMap | Push {
   return Array.isArray(r) || r instanceof ReplySet || r instanceof ReplyMap || r instanceof Push;
 }
 
 /** The reply as text (bulk strings decoded as UTF-8), for internal use: docs, flags, cursors. */
 export function replyText(r: Reply): string {
+  if (typeof r === 'string') return r;
   if (Buffer.isBuffer(r)) return r.toString('utf8');
   if (r instanceof SimpleString) return r.value;
   if (r instanceof Double || r instanceof BigNumber) return r.text;
