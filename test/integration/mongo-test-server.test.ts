@@ -185,6 +185,7 @@ describe('find and cursors', () => {
     assert.ok(id !== undefined && !id.isZero());
     const kills = await commandsDuring('killCursors', () => cursor.close());
     assert.equal(kills.length, 1);
+    assert.ok(id.equals(kills[0].command.cursors[0]));
     await rejectsWithCode(db.command({ getMore: id, collection: 'people' }), 43);
   });
 
@@ -252,6 +253,19 @@ describe('update and delete', () => {
     assert.equal((await coll.findOne({ name: 'Ann' }))?.created, true);
   });
 
+  test('findOneAndUpdate and findOneAndDelete (findAndModify)', async () => {
+    const coll = db.collection('fam');
+    await coll.insertMany([{ _id: 1, n: 1 }, { _id: 2, n: 2 }] as Document[]);
+    const before = await coll.findOneAndUpdate({ n: { $gte: 1 } }, { $inc: { n: 10 } }, { sort: { n: -1 } });
+    assert.deepEqual(before, { _id: 2, n: 2 });
+    const after = await coll.findOneAndUpdate({ _id: 1 } as Document, { $set: { x: true } }, { returnDocument: 'after', projection: { n: 0 } });
+    assert.deepEqual(after, { _id: 1, x: true });
+    const upserted = await coll.findOneAndUpdate({ _id: 3 } as Document, { $set: { n: 3 } }, { upsert: true, returnDocument: 'after' });
+    assert.deepEqual(upserted, { _id: 3, n: 3 });
+    assert.deepEqual(await coll.findOneAndDelete({ n: 12 }), { _id: 2, n: 12 });
+    assert.equal(await coll.findOneAndDelete({ n: 99 }), null);
+  });
+
   test('delete with limit 1 and limit 0', async () => {
     const coll = db.collection('del');
     await coll.insertMany([{ name: 'sam' }, { name: 'sam' }, { name: 'sam' }, { name: 'kim' }]);
@@ -278,6 +292,23 @@ describe('aggregate and distinct', () => {
       { $sort: { total: -1, _id: 1 } },
     ], { batchSize: 1 }).toArray();
     assert.deepEqual(rows, [{ _id: 'cup', total: 5, n: 1 }, { _id: 'pen', total: 5, n: 2 }, { _id: 'ink', total: 1, n: 1 }]);
+  });
+
+  test('$project keeps stored types and field order; $lookup and $out use other collections', async () => {
+    const coll = db.collection('agg_types');
+    await coll.insertMany([{ _id: 1, n: Long.fromNumber(5), m: new Int32(2) }, { _id: 2, n: Long.fromNumber(6), m: new Int32(3) }] as Document[]);
+    const rows = await coll.aggregate([{ $project: { twice: { $multiply: ['$m', 2] }, n: 1 } }], { promoteLongs: false }).toArray();
+    assert.deepEqual(rows.map((r) => Object.keys(r)), [['_id', 'n', 'twice'], ['_id', 'n', 'twice']]);
+    assert.ok(rows[0].n instanceof Long);
+    assert.deepEqual(rows.map((r) => r.twice), [4, 6]);
+    await db.collection('agg_names').insertMany([{ _id: 1, label: 'one' }, { _id: 2, label: 'two' }] as Document[]);
+    const joined = await coll.aggregate([
+      { $lookup: { from: 'agg_names', localField: '_id', foreignField: '_id', as: 'names' } },
+      { $project: { _id: 1, label: { $first: '$names.label' } } },
+      { $out: 'agg_joined' },
+    ]).toArray();
+    assert.deepEqual(joined, []);
+    assert.deepEqual(await db.collection('agg_joined').find().sort({ _id: 1 }).toArray(), [{ _id: 1, label: 'one' }, { _id: 2, label: 'two' }]);
   });
 
   test('aggregate needs the cursor option', async () => {

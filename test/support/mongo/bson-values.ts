@@ -55,6 +55,31 @@ export function toView(value: unknown): unknown {
   return out;
 }
 
+/**
+ * mingo computes on views, so its output holds JS numbers; values it left unchanged get their stored BSON
+ * types back from `typed` (a NumberLong passed through a $project stays a NumberLong).
+ */
+export function restoreTypes(view: unknown, typed: unknown): unknown {
+  if (isPlainDoc(view) && isPlainDoc(typed)) {
+    const out: Document = {};
+    for (const key of Object.keys(view)) out[key] = restoreTypes(view[key], typed[key]);
+    return out;
+  }
+  return typed !== undefined && valueKey(toView(typed)) === valueKey(view) ? typed : view;
+}
+
+/** mingo moves `_id` last when projecting; mongod keeps the document's own field order, new fields after. */
+export function orderLike(projected: Document, original: Document): Document {
+  const out: Document = {};
+  for (const key of Object.keys(original)) {
+    if (!(key in projected)) continue;
+    const value = projected[key];
+    out[key] = isPlainDoc(value) && isPlainDoc(original[key]) ? orderLike(value, original[key]) : value;
+  }
+  for (const key of Object.keys(projected)) if (!(key in out)) out[key] = projected[key];
+  return out;
+}
+
 /** Deep copy of the document tree; BSON wrapper values are immutable so they are shared. */
 export function cloneValue<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneValue) as T;

@@ -16,12 +16,27 @@ const HANDLERS: Record<string, CommandHandler> = {
   ...catalogCommands,
 };
 
+/**
+ * Options that change which documents match or how they change must not be silently ignored: a test
+ * relying on them would pass here and fail against mongod.
+ */
+function refuseUnsupported(cmd: Document): void {
+  const statements: unknown[] = [cmd, ...(Array.isArray(cmd.updates) ? cmd.updates : []), ...(Array.isArray(cmd.deletes) ? cmd.deletes : [])];
+  for (const statement of statements) {
+    if (statement === null || typeof statement !== 'object') continue;
+    for (const option of ['collation', 'arrayFilters']) {
+      if (option in statement) throw new CommandError(115, `test server: ${option} is not supported`);
+    }
+  }
+}
+
 export function dispatch(cmd: Document, ctx: CommandContext): Uint8Array {
   const name = Object.keys(cmd)[0] ?? '';
   let reply: Document | Uint8Array;
   try {
     const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
     if (handler === undefined) throw new CommandError(59, `no such command: '${name}'`);
+    refuseUnsupported(cmd);
     reply = handler(cmd, ctx);
   } catch (error) {
     const failure = asCommandError(error);

@@ -8,6 +8,8 @@ import { CommandError } from './server-errors.js';
 /** Documents per batch are also capped by bytes so that a reply stays within mongod's 16 MiB limit. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
 export const DEFAULT_FIRST_BATCH = 101;
+/** mongod's cursorTimeoutMillis: a cursor nobody asked for in 10 minutes is dropped. */
+const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface ServerCursor {
   id: Long;
@@ -15,6 +17,7 @@ interface ServerCursor {
   source: Iterator<Uint8Array | Document, void, undefined>;
   /** A document pulled from the source that did not fit in the previous batch. */
   pending: Uint8Array | undefined;
+  lastUsed: number;
 }
 
 export class CursorRegistry {
@@ -22,7 +25,8 @@ export class CursorRegistry {
 
   /** Runs the first batch; the cursor is kept only if documents remain and the client may ask for them. */
   firstBatch(ns: string, source: Iterator<Uint8Array | Document, void, undefined>, batchSize: number, singleBatch: boolean): Buffer {
-    const cursor: ServerCursor = { id: randomCursorId(), ns, source, pending: undefined };
+    this.dropIdle();
+    const cursor: ServerCursor = { id: randomCursorId(), ns, source, pending: undefined, lastUsed: Date.now() };
     const { docs, exhausted } = takeBatch(cursor, batchSize);
     if (exhausted || singleBatch) return encodeCursorReply('firstBatch', docs, Long.ZERO, ns);
     this.cursors.set(cursor.id.toString(), cursor);
@@ -35,6 +39,7 @@ export class CursorRegistry {
     if (cursor.ns !== ns) {
       throw new CommandError(13, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
     }
+    cursor.lastUsed = Date.now();
     const { docs, exhausted } = takeBatch(cursor, batchSize === 0 ? Infinity : batchSize);
     if (exhausted) this.cursors.delete(id.toString());
     return encodeCursorReply('nextBatch', docs, exhausted ? Long.ZERO : cursor.id, ns);
@@ -44,8 +49,9 @@ export class CursorRegistry {
     return this.cursors.delete(id.toString());
   }
 
-  get openCount(): number {
-    return this.cursors.size;
+  private dropIdle(): void {
+    const cutoff = Date.now() - IDLE_TIMEOUT_MS;
+    for (const [key, cursor] of this.cursors) if (cursor.lastUsed < cutoff) this.cursors.delete(key);
   }
 }
 

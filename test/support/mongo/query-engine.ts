@@ -3,7 +3,7 @@
 import { Query, find } from 'mingo';
 import { serialize } from 'bson';
 import type { Document } from 'bson';
-import { isPlainDoc, toView } from './bson-values.js';
+import { isPlainDoc, orderLike, toView } from './bson-values.js';
 import { typedOf, viewOf } from './doc-bytes.js';
 import type { Collection } from './memory-store.js';
 import { CommandError } from './server-errors.js';
@@ -88,18 +88,6 @@ export function makeProjector(projection: Document): ((doc: Document) => Documen
   const query = new Query({});
   query.find([{}], spec).all(); // reject a bad projection before any document is read
   return (doc) => orderLike(query.find([doc], spec).next() as Document, doc);
-}
-
-/** mingo moves `_id` last when projecting; mongod keeps the document's own field order. */
-function orderLike(projected: Document, original: Document): Document {
-  const out: Document = {};
-  for (const key of Object.keys(original)) {
-    if (!(key in projected)) continue;
-    const value = projected[key];
-    out[key] = isPlainDoc(value) && isPlainDoc(original[key]) ? orderLike(value, original[key]) : value;
-  }
-  for (const key of Object.keys(projected)) if (!(key in out)) out[key] = projected[key];
-  return out;
 }
 
 export interface ScanOptions {

@@ -4,7 +4,7 @@ import { compare } from 'mingo/util';
 import { Long } from 'bson';
 import type { Document } from 'bson';
 import { typedOf, viewOf } from './doc-bytes.js';
-import { intOption, isPlainDoc, toView, valueKey } from './bson-values.js';
+import { intOption, isPlainDoc, orderLike, restoreTypes, toView, valueKey } from './bson-values.js';
 import { collectionArg, type CommandContext, type CommandHandler } from './command-types.js';
 import { DEFAULT_FIRST_BATCH } from './cursor-registry.js';
 import { collectPathValues } from './doc-paths.js';
@@ -118,8 +118,19 @@ function runAggregate(cmd: Document, ctx: CommandContext): Uint8Array {
   }
   const cursorOptions = isPlainDoc(cmd.cursor) ? cmd.cursor : {};
   const batchSize = intOption(cursorOptions.batchSize, DEFAULT_FIRST_BATCH);
-  const outgoing = results.map((doc) => original.get(doc) ?? doc);
+  const outgoing = results.map((doc) => original.get(doc) ?? withStoredTypes(doc, stages, ctx, name));
   return ctx.cursors.firstBatch(`${ctx.db}.${name}`, outgoing[Symbol.iterator](), batchSize, false);
+}
+
+/** Stages after which each output document is still the input document with the same `_id`, reshaped. */
+const RESHAPING_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$project', '$addFields', '$set', '$unset', '$sample']);
+
+function withStoredTypes(doc: Document, stages: Document[], ctx: CommandContext, name: string): Document {
+  const reshapedOnly = stages.every((stage) => isPlainDoc(stage) && RESHAPING_STAGES.has(Object.keys(stage)[0]));
+  const stored = reshapedOnly && '_id' in doc ? ctx.store.getCollection(ctx.db, name)?.findById(doc._id) : undefined;
+  if (stored === undefined) return doc;
+  const typed = typedOf(stored);
+  return orderLike(restoreTypes(doc, typed) as Document, typed);
 }
 
 export const readCommands: Record<string, CommandHandler> = {

@@ -5,7 +5,7 @@ import { aggregate, Query, update as mingoUpdate } from 'mingo';
 import { compare } from 'mingo/util';
 import { Double, Int32, Long, ObjectId } from 'bson';
 import type { Document } from 'bson';
-import { bsonType, cloneValue, formatValue, isPlainDoc, numberOf, toView, valueKey } from './bson-values.js';
+import { bsonType, cloneValue, formatValue, isPlainDoc, numberOf, restoreTypes, toView, valueKey } from './bson-values.js';
 import { getPath, setPath } from './doc-paths.js';
 import { CommandError } from './server-errors.js';
 
@@ -99,16 +99,6 @@ function replaceDoc(doc: Document, replacement: Document): Document {
 function applyPipeline(doc: Document, pipeline: Document[]): Document {
   const [out] = aggregate([toView(doc)], pipeline.map((stage) => toView(stage) as Document));
   return restoreTypes(out, doc) as Document;
-}
-
-/** Pipeline output is numeric views; fields the pipeline left unchanged get their stored BSON types back. */
-function restoreTypes(view: unknown, typed: unknown): unknown {
-  if (isPlainDoc(view) && isPlainDoc(typed)) {
-    const out: Document = {};
-    for (const key of Object.keys(view)) out[key] = restoreTypes(view[key], typed[key]);
-    return out;
-  }
-  return typed !== undefined && valueKey(toView(typed)) === valueKey(view) ? typed : view;
 }
 
 function checkOperators(update: Document): void {
