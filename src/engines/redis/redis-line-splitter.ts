@@ -142,11 +142,12 @@ function takeChar(text: string, i: number): string {
 }
 
 function unbalanced(line: number, index: number): ParseError {
-  return new ParseError(`unterminated quote (opened at column ${index + 1})`, line, index + 1, { engine: 'kv' });
+  return new ParseError(`unterminated quote at line ${line}, column ${index + 1}`, line, index + 1, { engine: 'kv' });
 }
 
 function closingQuote(line: number, index: number): ParseError {
-  return new ParseError('a closing quote must be followed by a space or the end of the line', line, index + 1, {
-    engine: 'kv',
-  });
+  return new ParseError(
+    `a closing quote must be followed by a space or the end of the line (line ${line}, column ${index + 1})`,
+    line, index + 1, { engine: 'kv' },
+  );
 }
