@@ -169,6 +169,12 @@ export class MemoryStore {
     return coll;
   }
 
+  /** Adds or replaces a collection built elsewhere (aggregate's $out). */
+  putCollection(coll: Collection): void {
+    this.ensureCollection(coll.db, coll.name);
+    this.dbs.get(coll.db)?.set(coll.name, coll);
+  }
+
   dropCollection(db: string, name: string): Collection | undefined {
     const collections = this.dbs.get(db);
     const coll = collections?.get(name);

@@ -8,6 +8,7 @@ import { intOption, isPlainDoc, orderLike, restoreTypes, toView, valueKey } from
 import { collectionArg, type CommandContext, type CommandHandler } from './command-types.js';
 import { DEFAULT_FIRST_BATCH } from './cursor-registry.js';
 import { collectPathValues } from './doc-paths.js';
+import { Collection } from './memory-store.js';
 import { matching, requireDoc, scan } from './query-engine.js';
 import { CommandError } from './server-errors.js';
 import { withIdFirst } from './update-engine.js';
@@ -104,30 +105,33 @@ function runAggregate(cmd: Document, ctx: CommandContext): Uint8Array {
     return view;
   });
   const resolver = (other: string): Document[] => (ctx.store.getCollection(ctx.db, other)?.docs ?? []).map(viewOf);
-  const results = aggregate(views, pipeline, { collectionResolver: resolver });
+  const coll = ctx.store.getCollection(ctx.db, name);
+  const reshapedOnly = stages.every((stage) => isPlainDoc(stage) && RESHAPING_STAGES.has(Object.keys(stage)[0]));
+  const results = aggregate(views, pipeline, { collectionResolver: resolver })
+    .map((doc) => original.get(doc) ?? (reshapedOnly ? withStoredTypes(doc, coll) : doc));
 
   if (outStage !== undefined) {
     if (typeof outStage !== 'string') throw new CommandError(2, 'test server: only $out: <collection name> is supported');
-    ctx.store.dropCollection(ctx.db, outStage);
-    const target = ctx.store.ensureCollection(ctx.db, outStage);
-    for (const doc of results) {
-      const stored = original.get(doc);
-      target.insert(stored === undefined ? withIdFirst(doc) : typedOf(stored));
-    }
+    // Like mongod, fill a new collection (keeping the target's options and indexes) and swap it in only
+    // when every document went in, so a failing $out leaves the target as it was.
+    const previous = ctx.store.getCollection(ctx.db, outStage);
+    const target = new Collection(ctx.db, outStage, previous?.options);
+    for (const spec of previous?.indexes ?? []) if (spec.name !== '_id_') target.addIndex(spec);
+    for (const doc of results) target.insert(doc instanceof Uint8Array ? typedOf(doc) : withIdFirst(doc));
+    ctx.store.putCollection(target);
     return ctx.cursors.firstBatch(`${ctx.db}.${name}`, [][Symbol.iterator](), 0, true);
   }
   const cursorOptions = isPlainDoc(cmd.cursor) ? cmd.cursor : {};
   const batchSize = intOption(cursorOptions.batchSize, DEFAULT_FIRST_BATCH);
-  const outgoing = results.map((doc) => original.get(doc) ?? withStoredTypes(doc, stages, ctx, name));
-  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, outgoing[Symbol.iterator](), batchSize, false);
+  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, results[Symbol.iterator](), batchSize, false);
 }
 
 /** Stages after which each output document is still the input document with the same `_id`, reshaped. */
 const RESHAPING_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$project', '$addFields', '$set', '$unset', '$sample']);
 
-function withStoredTypes(doc: Document, stages: Document[], ctx: CommandContext, name: string): Document {
-  const reshapedOnly = stages.every((stage) => isPlainDoc(stage) && RESHAPING_STAGES.has(Object.keys(stage)[0]));
-  const stored = reshapedOnly && '_id' in doc ? ctx.store.getCollection(ctx.db, name)?.findById(doc._id) : undefined;
+/** Such an output document gets the stored types and field order of the input it came from. */
+function withStoredTypes(doc: Document, coll: Collection | undefined): Document {
+  const stored = '_id' in doc ? coll?.findById(doc._id) : undefined;
   if (stored === undefined) return doc;
   const typed = typedOf(stored);
   return orderLike(restoreTypes(doc, typed) as Document, typed);
