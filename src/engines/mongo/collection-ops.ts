@@ -3,6 +3,7 @@
  * shapes the reply as CONTRACT.md "Output" says: cursors stream as rows, single answers are values.
  */
 import type { AbstractCursor, AggregationCursor, Collection, Db, Document, ExplainVerbosityLike, FindCursor } from 'mongodb';
+import { deserialize } from 'bson';
 import type { Result } from '../engine.js';
 import type { DocCall } from '../../shell/doc-parser.js';
 import type { ModernOp } from './legacy-map.js';
@@ -31,8 +32,15 @@ function written(v: unknown): Result {
   return { kind: 'value', value: v, codec: writeResultCodec };
 }
 
+/**
+ * Streamed cursors ask the driver for raw BSON and decode each document here: the driver's lazy per-document
+ * decoding allocates about half as much again, which shows as peak RSS on big results (bench/doc-find.sh).
+ * bson's defaults are the driver's (promoteLongs, promoteValues, UTF-8 validation).
+ */
+const RAW = { raw: true } as const;
+
 /** A cursor as a RowsResult; the first batch is fetched here, so a bad query fails before any output. */
-async function rows(cursor: AbstractCursor<Document>, env: OpEnv): Promise<Result> {
+async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv): Promise<Result> {
   try {
     await cursor.hasNext();
   } catch (e) {
@@ -44,7 +52,7 @@ async function rows(cursor: AbstractCursor<Document>, env: OpEnv): Promise<Resul
       for (;;) {
         const next = await cursor.next();
         if (next === null) return;
-        yield next;
+        yield deserialize(next);
       }
     } catch (e) {
       throw env.wrap(e);
@@ -84,9 +92,8 @@ async function find(coll: Collection, cmd: DocCall, args: Args, env: OpEnv): Pro
     for (const key of Object.keys(countOptions)) if (countOptions[key] === undefined) delete countOptions[key];
     return value(await coll.countDocuments(filter, countOptions));
   }
-  const cursor = coll.find(filter, { batchSize: BATCH_SIZE, ...options });
-  if (terminal.kind === 'explain') return explain(cursor, terminal.verbosity);
-  return rows(cursor, env);
+  if (terminal.kind === 'explain') return explain(coll.find(filter, options), terminal.verbosity);
+  return rows(coll.find(filter, { batchSize: BATCH_SIZE, ...options, ...RAW }) as unknown as AbstractCursor<Uint8Array>, env);
 }
 
 async function explain(cursor: FindCursor | AggregationCursor, verbosity: string | undefined): Promise<Result> {
@@ -99,9 +106,9 @@ async function explain(cursor: FindCursor | AggregationCursor, verbosity: string
 
 async function aggregate(coll: Collection, cmd: DocCall, args: Args, env: OpEnv): Promise<Result> {
   const { options, terminal } = aggregatePlan(cmd, args);
-  const cursor = coll.aggregate(args[0] as Document[], { batchSize: BATCH_SIZE, ...options });
-  if (terminal.kind === 'explain') return explain(cursor, terminal.verbosity);
-  return rows(cursor, env);
+  const pipeline = args[0] as Document[];
+  if (terminal.kind === 'explain') return explain(coll.aggregate(pipeline, options), terminal.verbosity);
+  return rows(coll.aggregate(pipeline, { batchSize: BATCH_SIZE, ...options, ...RAW }) as unknown as AbstractCursor<Uint8Array>, env);
 }
 
 /** mongosh shows a BulkWriteResult as a plain document of its counts. */

@@ -25,7 +25,19 @@ export function toExtendedJson(value: unknown): unknown {
   if (value === null) return null;
   const tag = (value as { _bsontype?: unknown })._bsontype;
   if (tag === 'ObjectId') return { $oid: (value as { toHexString(): string }).toHexString() };
+  if (value instanceof Date) return dateJson(value);
   return EJSON.serialize(value, { relaxed: true });
+}
+
+/** Latest date relaxed EJSON writes as an ISO string: 9999-12-31T23:59:59.999Z. */
+const MAX_ISO_DATE = 253402300799999;
+
+/** EJSON's relaxed date without its stringify/parse round trip: ISO text in 1970–9999, no `.000`. */
+function dateJson(date: Date): unknown {
+  const ms = date.getTime();
+  if (!(ms >= 0 && ms <= MAX_ISO_DATE)) return EJSON.serialize(date, { relaxed: true });
+  const iso = date.toISOString();
+  return { $date: date.getUTCMilliseconds() === 0 ? `${iso.slice(0, -5)}Z` : iso };
 }
 
 /** A table cell or a lone value: text as itself (`Sam`, `test`, `name_1`), anything else as the shell writes it. */
