@@ -73,8 +73,8 @@ const TEXT: Record<EngineName, string> = { sql: SQL, kv: KV, doc: DOC };
 export function helpText(engine: EngineName, topic?: string): string {
   const text = TEXT[engine];
   if (!topic) return text + '\n';
-  const word = topic.toLowerCase();
-  const lines = text.split('\n').filter((l) => l.toLowerCase().includes(word));
+  const word = new RegExp(`(?<![\\w$])${topic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`, 'i');
+  const lines = text.split('\n').filter((l) => word.test(l));
   if (lines.length === 0) return `nothing in help mentions "${topic}"\n${text}\n`;
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,8 @@
 /**
  * The shell's output for one statement, like the mysql client's `pager`: text is held back until it is clear
  * whether it fits the screen; if it does it goes to the terminal, if it does not everything (data and status
- * lines, in order) goes through $PAGER. Only one screenful is ever held, so a huge result still streams.
+ * lines, in order) goes through $PAGER. Only one screenful is ever held, and only for a moment, so a huge result
+ * still streams and a slow trickle (SUBSCRIBE, MONITOR) shows as it comes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -53,6 +54,9 @@ export function choosePager(env: NodeJS.ProcessEnv, stdout: Terminal, stderr: Te
   };
 }
 
+/** how long a screenful that is not yet full is held back */
+const HOLD_MS = 1000;
+
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 type Channel = 'out' | 'err';
@@ -70,6 +74,7 @@ export class PagedOutput {
   private child?: ChildProcess;
   private exited?: Promise<void>;
   private waiting?: () => void;
+  private holdTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly terminal: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
@@ -80,13 +85,9 @@ export class PagedOutput {
     this.err = this.channel('err');
   }
 
-  /** Whether the output went through the pager. */
-  get paged(): boolean {
-    return this.child !== undefined;
-  }
-
   /** Drop whatever still comes (the statement was abandoned). */
   discard(): void {
+    clearTimeout(this.holdTimer);
     this.mode = 'discard';
     this.held = [];
     this.release();
@@ -95,11 +96,7 @@ export class PagedOutput {
   /** Everything written so far reaches the screen; resolves when the pager has quit. */
   async finish(): Promise<void> {
     await Promise.all([this.out, this.err].map((w) => new Promise<void>((resolve) => w.end(() => resolve()))));
-    if (this.mode === 'hold') {
-      for (const [channel, text] of this.held) this.stream(channel).write(text);
-      this.held = [];
-      this.mode = 'direct';
-    }
+    if (this.mode === 'hold') this.releaseHeld();
     if (this.child) {
       this.child.stdin?.end();
       await this.exited;
@@ -133,10 +130,24 @@ export class PagedOutput {
       case 'hold':
         this.held.push([channel, text]);
         this.measure(text);
-        if (this.rows + (this.column > 0 ? 1 : 0) < this.pager!.rows) return done();
+        if (this.rows + (this.column > 0 ? 1 : 0) < this.pager!.rows) {
+          // output that trickles in (SUBSCRIBE, MONITOR, a slow stream) is shown as it comes, never paged
+          this.holdTimer ??= setTimeout(() => {
+            if (this.mode === 'hold') this.releaseHeld();
+          }, HOLD_MS).unref();
+          return done();
+        }
+        clearTimeout(this.holdTimer);
         this.startPager();
         return this.toPager(this.held.splice(0).map(([, t]) => t).join(''), done);
     }
+  }
+
+  private releaseHeld(): void {
+    clearTimeout(this.holdTimer);
+    for (const [channel, text] of this.held) this.stream(channel).write(text);
+    this.held = [];
+    this.mode = 'direct';
   }
 
   /** Terminal rows the held text takes, long lines wrapping. */

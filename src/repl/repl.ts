@@ -166,8 +166,9 @@ class Shell {
     this.history.append(redactEntry(this.engine, entry));
   }
 
-  private report(e: unknown): void {
-    reportError(e, this.deps.stderr, { json: wantsJson(this.opts), verbose: this.opts.verbose });
+  /** `source`: the input, for the caret under a parse error */
+  private report(e: unknown, source?: string): void {
+    reportError(e, this.deps.stderr, { json: wantsJson(this.opts), verbose: this.opts.verbose, source });
   }
 
   private async handle(line: string): Promise<void> {
@@ -206,7 +207,7 @@ class Shell {
     } catch (e) {
       this.remember(lines);
       this.lines = [];
-      return this.report(e);
+      return this.report(e, buffer);
     }
     this.remember(lines);
     this.lines = [];
@@ -240,7 +241,6 @@ class Shell {
       const controller = new AbortController();
       this.cancelQuestion = () => {
         controller.abort();
-        this.deps.stdout.write('\n');
         resolve('');
       };
       this.rl.question(question, { signal: controller.signal }, (answer) => resolve(answer));

@@ -1,0 +1,306 @@
+/**
+ * The interactive shell, driven through a real pseudo-terminal (test/support/pty-driver.py): prompts, multi-line
+ * input and continuation prompts, history without secrets, Tab completion, Ctrl-C that cancels on the server,
+ * the pager, and leaving by Ctrl-D / exit — for sql against MariaDB, kv against Redis, doc against the MongoDB
+ * test server.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { PtySession, type PtyOptions } from '../support/pty-session.js';
+import { testKvUrl, testSqlUrl, uniqueName } from '../support/servers.js';
+
+let state: string;
+const sessions: PtySession[] = [];
+
+function shell(args: string[], opts: PtyOptions = {}): PtySession {
+  const s = new PtySession(args, { ...opts, env: { XDG_STATE_HOME: state, PAGER: 'cat', ...opts.env } });
+  sessions.push(s);
+  return s;
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+before(async () => {
+  state = await mkdtemp(join(tmpdir(), 'dbx-repl-state-'));
+});
+
+after(async () => {
+  for (const s of sessions) s.close();
+  await rm(state, { recursive: true, force: true });
+});
+
+describe('sql shell', () => {
+  const db = uniqueName('dbx_repl');
+  const table = uniqueName('zebra_marks');
+  let url: string;
+  let admin: mysql.Connection;
+  const sql = (opts: PtyOptions = {}, extra: string[] = []) => shell(['--url', url, ...extra, 'sql'], opts);
+  const prompt = new RegExp(`dbx sql local:${db}> $`);
+  /** the continuation prompt, right-aligned under the main one like the mysql client's `    -> ` */
+  const continued = (marker: string) => new RegExp(`\\n {${`dbx sql local:${db}> `.length - 3}}${marker} $`);
+
+  before(async () => {
+    const base = new URL(await testSqlUrl());
+    admin = await mysql.createConnection({ host: base.hostname, port: Number(base.port || 3306), user: base.username, password: decodeURIComponent(base.password) });
+    await admin.query(`CREATE DATABASE \`${db}\``);
+    await admin.query(`CREATE TABLE \`${db}\`.\`${table}\` (id int primary key, mark_value int)`);
+    base.pathname = `/${db}`;
+    url = base.toString();
+  });
+
+  after(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await admin.query(`DROP USER IF EXISTS 'dbx_repl_u'@'localhost'`);
+    await admin.end();
+  });
+
+  test('prompt with profile and database; a multi-line statement; an open quote; exit by Ctrl-D', async () => {
+    const s = sql();
+    await s.expect(prompt);
+    s.send('select 1 +\r');
+    await s.expect(continued('->'));
+    s.send('2 as three;\r');
+    await s.expect(/\| three \|\n\+-+\+\n\|\s+3 \|\n\+-+\+\n1 row in set/);
+    await s.expect(prompt);
+    s.send("select 'it is\r");
+    await s.expect(continued("'>")); // says which quote is still open, like the mysql client
+    s.send("open' as q;\r");
+    await s.expect(/\| it is\\nopen \|/);
+    await s.expect(prompt);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
+  });
+
+  test('use NAME and DELIMITER: the prompt follows the database, // ends statements', async () => {
+    const s = sql();
+    await s.expect(prompt);
+    s.send('use mysql\r'); // no ; needed, as in the mysql client
+    await s.expect(/Database changed\ndbx sql local:mysql> $/);
+    s.send('delimiter //\r');
+    await s.expect(/mysql> $/);
+    s.send('select 5 as five;\r');
+    await s.expect(/\n {18}-> $/); // ; no longer ends the statement
+    s.send('//\r');
+    await s.expect(/\| five \|[\s\S]*\|\s+5 \|/);
+    s.send('exit\r');
+    assert.equal(await s.exited(), 0);
+  });
+
+  test('history: one entry per input, in $XDG_STATE_HOME/dbx/sql_history, the password masked', async () => {
+    const s = sql();
+    await s.expect(prompt);
+    s.send("create user if not exists 'dbx_repl_u'@'localhost' identified by 'Sekr3t-pw';\r");
+    await s.expect(/Query OK/);
+    await s.expect(prompt);
+    s.send('select 40 +\r');
+    s.send('2 as answer;\r');
+    await s.expect(/\|\s+42 \|/);
+    await s.expect(prompt);
+    s.send('quit\r');
+    assert.equal(await s.exited(), 0);
+
+    const file = join(state, 'dbx', 'sql_history');
+    const history = await readFile(file, 'utf8');
+    assert.doesNotMatch(history, /Sekr3t-pw/);
+    assert.match(history, /identified by '\*\*\*';\n/);
+    assert.match(history, /^select 40 \+ 2 as answer;$/m);
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+
+    // the next shell starts with it: Up recalls the last input (before `quit`) as one line
+    const again = sql();
+    await again.expect(prompt);
+    again.send('\x1b[A\x1b[A');
+    await again.expect(/select 40 \+ 2 as answer;$/);
+    again.send('\r');
+    await again.expect(/\|\s+42 \|/);
+    await again.expect(prompt); // keys typed while a statement runs are not seen by the line editor
+    again.send('\x04');
+    assert.equal(await again.exited(), 0);
+  });
+
+  test('Tab completes a table name and a column name of the current database', async () => {
+    const s = sql();
+    await s.expect(prompt);
+    s.send(`select * from ${table.slice(0, 12)}\t`);
+    await s.expect(new RegExp(`from ${table}`));
+    s.send(' where mark_v\t');
+    await s.expect(/where mark_value/);
+    s.send(' is null;\r');
+    await s.expect(/Empty set/);
+    s.send('SEL\t');
+    await s.expect(/SELECT/); // keywords follow the case being typed
+    s.send('\x03\x04');
+    assert.equal(await s.exited(), 0);
+  });
+
+  test('Ctrl-C cancels select sleep(30) on the server and returns to the prompt; at the prompt it clears the line', async () => {
+    const s = sql();
+    await s.expect(prompt);
+    const running = async (): Promise<boolean> => {
+      const [rows] = await admin.query(`select id from information_schema.processlist where info like 'select sleep(30)%'`);
+      return (rows as unknown[]).length > 0;
+    };
+    s.send('select sleep(30);\r');
+    await until('the server runs the query', running);
+    const started = Date.now();
+    s.send('\x03');
+    await s.expect(/cancelling the statement on the server/);
+    await s.expect(prompt, 5000);
+    assert.ok(Date.now() - started < 5000);
+    await until('the query is gone from the process list', async () => !(await running()), 3000);
+
+    s.send('select no_such_column'); // typed, not sent
+    s.send('\x03');
+    await s.expect(prompt);
+    s.send('select 7 as seven;\r');
+    const out = await s.expect(prompt);
+    assert.match(out, /\|\s+7 \|/);
+    assert.doesNotMatch(out, /no_such_column/);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
+  });
+
+  test('a result taller than the screen goes through $PAGER; a short one and --no-pager do not', async () => {
+    const opts = { rows: 12, env: { PAGER: 'sed s/^/PAGED:/' } };
+    const s = sql(opts);
+    await s.expect(prompt);
+    s.send('select seq from seq_1_to_40;\r');
+    await s.expect(/PAGED:\|\s+40 \|\nPAGED:\+-+\+\nPAGED:40 rows in set/);
+    await s.expect(prompt);
+    s.send('select 1 as one;\r');
+    const short = await s.expect(prompt);
+    assert.match(short, /\n\| one \|/);
+    assert.doesNotMatch(short, /PAGED:/);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
+
+    const plain = sql(opts, ['--no-pager']);
+    await plain.expect(prompt);
+    plain.send('select seq from seq_1_to_40;\r');
+    const out = await plain.expect(prompt);
+    assert.match(out, /40 rows in set/);
+    assert.doesNotMatch(out, /PAGED:/);
+    plain.send('\x04');
+    assert.equal(await plain.exited(), 0);
+  });
+
+  test('help lists the shell commands and the note\'s examples', async () => {
+    const s = sql();
+    await s.expect(prompt);
+    s.send('help\r');
+    const text = await s.expect(/select user\(\);\s+select database\(\);/);
+    assert.match(text, /DELIMITER \/\//);
+    assert.match(text, /create database if not exists db_name;/);
+    assert.match(text, /insert into school value\(1, 'No\.1 High'\);/);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
+  });
+
+  // mysql2 reports a query on a connection the server has closed on the connection, not on the query: until
+  // mysql-engine.ts notices a lost connection, the first statement after it never ends.
+  const engineNoticesLoss = { todo: 'mysql-engine.ts must fail a statement on a lost connection instead of hanging' };
+  test('a lost connection is re-opened for the next statement, on the same database', engineNoticesLoss, async () => {
+    const s = sql();
+    await s.expect(prompt);
+    s.send('use mysql\r');
+    await s.expect(/local:mysql> $/);
+    s.send('select connection_id() as id;\r');
+    const id = /\|\s+(\d+) \|/.exec(await s.expect(/local:mysql> $/))![1];
+    await admin.query(`KILL ${id}`);
+    await new Promise((r) => setTimeout(r, 300)); // the server's close reaches dbx
+    s.send('select 1 as first;\r'); // fails: the connection is gone
+    await s.expect(/ERROR[^\n]*\n[\s\S]*local:mysql> $/, 4000);
+    s.send('select database() as db;\r');
+    await s.expect(/No connection\. Trying to reconnect[\s\S]*current database: mysql[\s\S]*\|\s+mysql \|/);
+    await s.expect(/local:mysql> $/);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
+  });
+});
+
+describe('kv shell', () => {
+  const kv = () => shell(['--url', testKvUrl(5), 'kv']);
+  const key = uniqueName('dbx_repl_list');
+
+  test('prompt with the database number; select N updates it; Tab completes a Redis command', async () => {
+    const s = kv();
+    await s.expect(/dbx kv local:5> $/);
+    s.send('select 6\r');
+    await s.expect(/OK\ndbx kv local:6> $/);
+    s.send('hgetal\t');
+    await s.expect(/hgetall$/);
+    s.send(` ${key}\r`);
+    await s.expect(/\(empty array\)\ndbx kv local:6> $/);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
+  });
+
+  test('history masks AUTH; Ctrl-C cancels a blocked BLPOP and the next command runs', async () => {
+    const s = kv();
+    await s.expect(/local:5> $/);
+    s.send('auth dbx_nobody Sekr3t-kv\r');
+    await s.expect(/WRONGPASS[\s\S]*local:5> $/);
+    s.send(`blpop ${key} 0\r`);
+    await new Promise((r) => setTimeout(r, 500));
+    s.send('\x03');
+    await s.expect(/local:5> $/, 5000);
+    s.send('echo still-here\r');
+    await s.expect(/"still-here"\ndbx kv local:5> $/);
+    s.send('exit\r');
+    assert.equal(await s.exited(), 0);
+    const history = await readFile(join(state, 'dbx', 'kv_history'), 'utf8');
+    assert.doesNotMatch(history, /Sekr3t-kv/);
+    assert.match(history, /^auth .*\*\*\*$/m);
+  });
+});
+
+describe('doc shell', () => {
+  let server: Awaited<ReturnType<typeof mongoTestUrl>>;
+  const db = uniqueName('dbx_repl');
+  let url: string;
+
+  before(async () => {
+    server = await mongoTestUrl();
+    const m = /^(mongodb:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(server.url)!;
+    url = `${m[1]}/${db}${m[2] ?? ''}`;
+  });
+
+  after(async () => {
+    await server.stop();
+  });
+
+  test('multi-line input until brackets balance; Tab completes collections and methods; use updates the prompt', async () => {
+    const s = shell(['--url', url, 'doc']);
+    const prompt = new RegExp(`dbx doc local:${db}> $`);
+    await s.expect(prompt);
+    s.send("db.student.insert({_id: 123, name: 'Sam', age: 16})\r");
+    await s.expect(/insertedId: 123[\s\S]*> $/);
+    s.send('db.stu\t');
+    await s.expect(/db\.student$/);
+    s.send('.findO\t');
+    await s.expect(/\.findOne$/);
+    s.send('({\r');
+    await s.expect(new RegExp(`\\n {${`dbx doc local:${db}> `.length - 4}}\\.\\.\\. $`));
+    s.send('  age: {$lt: 100}\r');
+    await s.expect(/\.\.\. $/);
+    s.send('})\r');
+    await s.expect(/name: 'Sam'[\s\S]*> $/);
+    s.send('use dbx_repl_other\r');
+    await s.expect(/dbx doc local:dbx_repl_other> $/);
+    s.send('exit\r');
+    assert.equal(await s.exited(), 0);
+    const history = await readFile(join(state, 'dbx', 'doc_history'), 'utf8');
+    assert.match(history, /^db\.student\.findOne\(\{ age: \{\$lt: 100\} \}\)$/m);
+  });
+});
