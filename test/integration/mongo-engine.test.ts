@@ -7,7 +7,7 @@ import type { Engine, EngineContext, Result, Statement } from '../../src/engines
 import { createEngine } from '../../src/engines/mongo/mongo-engine.js';
 import { redactDoc } from '../../src/engines/mongo/doc-redact.js';
 import { mongoTarget } from '../../src/engines/mongo/mongo-target.js';
-import { ConnectError, ParseError, StatementError, UsageError } from '../../src/errors.js';
+import { ConnectError, DbxError, ParseError, StatementError, UsageError } from '../../src/errors.js';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
 import { uniqueName } from '../support/servers.js';
 
@@ -227,6 +227,7 @@ describe('notes.md, MongoDB section, verbatim', () => {
     throwsSync(() => engine.split('db.student.find().limit("x")'), UsageError);
     throwsSync(() => engine.split('db.student.find().count().limit(1)'), UsageError);
     throwsSync(() => engine.split('db.student.insertOne({}).sort({a: 1})'), UsageError);
+    throwsSync(() => engine.split('db.version().limit(1)'), UsageError);
     const unknown = throwsSync(() => engine.split('db.student.fnd()'), ParseError);
     assert.match(unknown.message, /did you mean db\.student\.find\(\)/);
   });
@@ -435,6 +436,16 @@ describe('streaming and cancel', () => {
     if (again.kind !== 'rows') return assert.fail('rows expected');
     let taken = 0;
     for await (const _doc of again.rows) if (++taken === 10) break;
+    assert.equal((await one(engine, 'db.big.countDocuments()')).json, 20_000);
+
+    // cancel() while rows stream: the stream fails at its next fetch, and the next statement reconnects
+    const cancelled = await engine.execute(engine.split('db.big.find()')[0]!);
+    if (cancelled.kind !== 'rows') return assert.fail('rows expected');
+    let read = 0;
+    await assert.rejects(async () => {
+      for await (const _doc of cancelled.rows) if (++read === 10) await engine.cancel();
+    }, DbxError);
+    assert.ok(read < 20_000, `read ${read} documents after cancel()`);
     assert.equal((await one(engine, 'db.big.countDocuments()')).json, 20_000);
   });
 

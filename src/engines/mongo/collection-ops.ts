@@ -77,7 +77,8 @@ export function aggregatePlan(cmd: DocCall, args: Args): CursorPlan {
 
 /** Checks the chain of a call before anything is sent (split time). */
 export function checkChain(cmd: DocCall, modern: ModernOp): void {
-  if (modern.op === 'find') findPlan(cmd, modern.args);
+  if (cmd.target.type === 'db') checkNoChain(cmd);
+  else if (modern.op === 'find') findPlan(cmd, modern.args);
   else if (modern.op === 'aggregate') aggregatePlan(cmd, modern.args);
   else checkNoChain(cmd);
 }

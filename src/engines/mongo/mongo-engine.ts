@@ -4,7 +4,7 @@
  */
 import { MongoClient, type Db } from 'mongodb';
 import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
-import { ParseError } from '../../errors.js';
+import { DbxError } from '../../errors.js';
 import { parseDocStatement, type DocCommand } from '../../shell/doc-parser.js';
 import { splitDocScript } from '../../shell/doc-splitter.js';
 import { checkChain, runCollectionOp } from './collection-ops.js';
@@ -62,15 +62,14 @@ class MongoEngine implements Engine {
       parsed = { cmd };
       if (cmd.kind === 'call') {
         parsed.modern = toModern(cmd);
-        if (cmd.target.type === 'collection') checkChain(cmd, parsed.modern);
+        checkChain(cmd, parsed.modern);
       }
     } catch (e) {
-      if (e instanceof ParseError || (e as { exitCode?: number }).exitCode === 2) {
-        const err = e as ParseError;
+      if (e instanceof DbxError) {
         // the caret is drawn under the statement: masking keeps a password out of it
-        if (err.statement !== undefined) err.statement = redactDoc(err.statement);
-        if (err.hint !== undefined) err.hint = redactDoc(err.hint);
-        err.endpoint ??= this.endpoint;
+        if (e.statement !== undefined) e.statement = redactDoc(e.statement);
+        if (e.hint !== undefined) e.hint = redactDoc(e.hint);
+        e.endpoint ??= this.endpoint;
       }
       throw e;
     }
