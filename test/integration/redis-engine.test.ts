@@ -384,6 +384,16 @@ describe('session', () => {
     assert.equal(r.codec.display!(r.value), '1) OK\n2) (integer) 2');
     assert.deepEqual(r.codec.json(r.value), ['OK', 2]);
   });
+  test('inside MULTI, KEYS and a LRANGE of a big list are queued as typed (no SCAN, no LLEN probe)', async () => {
+    await kv.transaction!.begin();
+    assert.equal(await shown('keys tx'), 'QUEUED');
+    assert.equal(await shown('lrange big 0 2'), 'QUEUED');
+    const r = await kv.transaction!.commit();
+    assert.ok(r && r.kind === 'value');
+    assert.deepEqual(r.codec.json(r.value), [['tx'], ['item-0', 'item-1', 'item-2']]);
+    // after EXEC, KEYS is a SCAN loop again
+    assert.deepEqual(await json('keys tx'), ['tx']);
+  });
   test('DISCARD through rollback', async () => {
     await kv.transaction!.begin();
     await run('set tx 100');

@@ -16,7 +16,7 @@ import { replyToResult } from './redis-reply-mapper.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
 import { encodeCommand } from './resp-encoder.js';
-import { ReplyError, type Arg, type Reply } from './resp-types.js';
+import { OK, ReplyError, type Arg, type Reply } from './resp-types.js';
 
 /** confirmed under `safety: confirm` */
 const DESTRUCTIVE = new Set(['flushall', 'flushdb', 'script|flush', 'function|flush']);
@@ -29,6 +29,8 @@ const SERVER_CHANGES = new Set([
   'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'module|load', 'module|loadex', 'module|unload',
   'script|kill', 'function|kill', 'client|kill', 'debug', 'save', 'bgsave', 'bgrewriteaof',
 ]);
+/** commands whose replies change the session (see track) */
+const TRACKED = new Set(['multi', 'exec', 'discard', 'select']);
 /** statements per write within a batch */
 const PIPELINE_PART = 250;
 /** commands whose words may hold a password (see redis-redact.ts) */
@@ -59,6 +61,8 @@ class RedisEngine implements Engine {
   private readonly router: Router;
   private readonly catalog: CommandCatalog;
   private db: number;
+  /** a MULTI is open: commands are queued as typed (no LLEN probe before LRANGE, no SCAN loop for KEYS) */
+  private inMulti = false;
 
   constructor(private readonly ctx: EngineContext) {
     const ep = parseRedisEndpoint(ctx.endpoint);
@@ -99,13 +103,16 @@ class RedisEngine implements Engine {
     const args = this.argsOf(stmt);
     const name = word(args[0]).toLowerCase();
     const fail = (e: ReplyError): Promise<Error> => this.fail(e, args);
-    if (name === 'keys' && args.length === 2) return keysByScan(this.router, args[1]!, fail);
-    if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
-    const streamed = await streamIfLarge(this.router, args, fail);
-    if (streamed) return streamed;
+    if (!this.inMulti) {
+      if (name === 'keys' && args.length === 2) return keysByScan(this.router, args[1]!, fail);
+      if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
+      const streamed = await streamIfLarge(this.router, args, fail);
+      if (streamed) return streamed;
+    }
     const reply = await this.router.send(args);
+    this.track(name, reply, args);
     if (reply instanceof ReplyError) throw await this.fail(reply, args);
-    return this.resultOf(reply, stmt, args);
+    return this.resultOf(reply, args);
   }
 
   /**
@@ -149,8 +156,10 @@ class RedisEngine implements Engine {
         for (let k = 0; k < replies.length; k++) {
           const statement = chunk[part.from + k]!;
           const reply = replies[k]!;
+          const name = commandName(statement);
+          if (TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
           if (reply instanceof ReplyError) yield { statement, error: await this.fail(reply, this.argsOf(statement)) };
-          else yield { statement, result: this.resultOf(reply, statement) };
+          else yield { statement, result: this.resultOf(reply, this.router.protocol === 2 ? this.argsOf(statement) : []) };
         }
       }
       // the inner loop stopped at a statement that runs on its own
@@ -177,6 +186,7 @@ class RedisEngine implements Engine {
   }
 
   async cancel(reason: 'CANCELLED' | 'TIMEOUT' = 'CANCELLED'): Promise<void> {
+    this.inMulti = false; // the server discards a transaction whose connection is gone
     this.router.cancel(reason);
   }
 
@@ -190,13 +200,19 @@ class RedisEngine implements Engine {
     return args;
   }
 
-  private resultOf(reply: Reply, stmt: Statement, args?: readonly Arg[]): Result {
-    const protocol = this.router.protocol;
-    if (commandName(stmt) === 'select') {
-      this.db = Number(word((args ?? this.argsOf(stmt))[1]));
+  /** args are needed only on RESP2, where the command name decides what a flat array means */
+  private resultOf(reply: Reply, args: readonly Arg[] = []): Result {
+    return replyToResult(reply, args, this.router.protocol);
+  }
+
+  /** session state the replies change: the selected database, an open MULTI */
+  private track(name: string, reply: Reply, args: readonly Arg[]): void {
+    if (name === 'multi') this.inMulti = !(reply instanceof ReplyError) || this.inMulti;
+    else if (name === 'exec' || name === 'discard') this.inMulti = false;
+    else if (name === 'select' && reply === OK) {
+      this.db = Number(word(args[1]));
       this.router.selected(this.db);
     }
-    return replyToResult(reply, protocol === 2 ? (args ?? this.argsOf(stmt)) : [], protocol);
   }
 
   private fail(err: ReplyError, args: readonly Arg[]): Promise<StatementError> {

@@ -116,6 +116,7 @@ function scan(router: Router, base: Arg[], fail: Fail, toRows: Rows): () => Prom
     if (cursor === undefined) return undefined;
     const reply = await router.send([...base, cursor, 'COUNT', String(SCAN_COUNT)]);
     if (reply instanceof ReplyError) throw await fail(reply);
+    if (!Array.isArray(reply)) throw await fail(new ReplyError(`ERR unexpected ${String(base[0])} reply`));
     const [next, items] = replyItems(reply);
     cursor = text(next) === '0' ? undefined : text(next);
     return toRows(replyItems(items ?? []));
@@ -130,6 +131,7 @@ export async function keysByScan(router: Router, pattern: Arg, fail: Fail): Prom
     do {
       const reply = await conn.send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', String(SCAN_COUNT)]);
       if (reply instanceof ReplyError) throw await fail(reply);
+      if (!Array.isArray(reply)) throw await fail(new ReplyError(`ERR unexpected SCAN reply`));
       const [next, keys] = replyItems(reply);
       cursor = text(next);
       for (const k of replyItems(keys ?? [])) {
