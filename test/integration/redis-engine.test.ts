@@ -4,6 +4,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { ConnectError, ParseError, StatementError, type DbxError } from '../../src/errors.js';
 import type { Engine, Outcome, Result, RowsResult, Statement, ValueResult } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
@@ -288,6 +289,36 @@ describe('errors', () => {
       return true;
     });
     assert.ok(Date.now() - t0 < 2000);
+  });
+  test('a server that accepts but never answers: ConnectError ETIMEDOUT after the connect timeout', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const t0 = Date.now();
+      await assert.rejects(makeEngine(`redis://127.0.0.1:${port}/0`, 400).connect(), (e: DbxError) => {
+        assert.ok(e instanceof ConnectError);
+        assert.equal(e.code, 'ETIMEDOUT');
+        return true;
+      });
+      const took = Date.now() - t0;
+      assert.ok(took >= 350 && took < 2000, `${took} ms`);
+    } finally {
+      silent.close();
+    }
+  });
+  test('user and password (HELLO 3 AUTH)', async () => {
+    await run('acl setuser dbx_engine_test on >s3cret-pw ~* &* +@all');
+    try {
+      const other = makeEngine(`redis://dbx_engine_test:s3cret-pw@127.0.0.1:6379/${DB}`);
+      await other.connect();
+      assert.equal(other.endpoint, `redis://dbx_engine_test@127.0.0.1:6379/${DB}`);
+      const r = await other.execute(stmt('acl whoami'));
+      assert.equal(r.kind === 'value' && r.codec.json(r.value), 'dbx_engine_test');
+      await other.close();
+    } finally {
+      await run('acl deluser dbx_engine_test');
+    }
   });
   test('a wrong password is a ConnectError that never shows the password', async () => {
     const bad = makeEngine('redis://nobody:hunter2@127.0.0.1:6379/0', 2000);
