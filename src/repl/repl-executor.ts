@@ -80,7 +80,15 @@ export class StatementExecutor {
       return false;
     }
 
-    const output = new PagedOutput({ out: deps.stdout, err: deps.stderr }, this.ctx.pager);
+    let settled = false;
+    let pagerQuit = false;
+    const output = new PagedOutput({ out: deps.stdout, err: deps.stderr }, this.ctx.pager, () => {
+      // q in the pager before the end: stop the rest of a huge result at the server, quietly
+      if (settled) return;
+      pagerQuit = true;
+      state.interrupted = true;
+      engine.cancel().catch(() => {});
+    });
     state.writer = createWriter({ format: opts.format, color: opts.color, quiet: opts.quiet }, output.out, output.err);
     state.deps = { ...deps, stderr: output.err };
     state.interrupted = false;
@@ -108,7 +116,10 @@ export class StatementExecutor {
     let error: DbxError | undefined;
     try {
       const running = runStatement(state, stmt);
-      running.catch(() => {}); // an abandoned statement may still fail later, unheard
+      running.then(
+        () => (settled = true),
+        () => (settled = true), // an abandoned statement may still fail later, unheard
+      );
       const outcome = await Promise.race([running, abandoned]);
       if (outcome === 'abandoned') {
         output.discard();
@@ -120,8 +131,11 @@ export class StatementExecutor {
       error = outcome;
     } catch (e) {
       error = asDbxError(e);
-      if (error instanceof InterruptedError) output.err.write('Statement cancelled.\n');
-      else this.report(error, output.err);
+      if (error instanceof InterruptedError) {
+        if (!pagerQuit) output.err.write('Statement cancelled.\n');
+      } else {
+        this.report(error, output.err);
+      }
     } finally {
       await output.finish();
       this.ctx.raw();

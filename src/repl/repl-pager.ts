@@ -75,10 +75,13 @@ export class PagedOutput {
   private exited?: Promise<void>;
   private waiting?: () => void;
   private holdTimer?: NodeJS.Timeout;
+  private finishing = false;
 
   constructor(
     private readonly terminal: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
     private readonly pager: PagerSettings | undefined,
+    /** the user quit the pager while the statement was still writing */
+    private readonly onQuit: () => void = () => {},
   ) {
     this.mode = pager ? 'hold' : 'direct';
     this.out = this.channel('out');
@@ -95,6 +98,7 @@ export class PagedOutput {
 
   /** Everything written so far reaches the screen; resolves when the pager has quit. */
   async finish(): Promise<void> {
+    this.finishing = true;
     await Promise.all([this.out, this.err].map((w) => new Promise<void>((resolve) => w.end(() => resolve()))));
     if (this.mode === 'hold') this.releaseHeld();
     if (this.child) {
@@ -171,6 +175,7 @@ export class PagedOutput {
     child.stdin!.on('error', () => this.discard());
     this.exited = new Promise<void>((resolve) => {
       const gone = (): void => {
+        if (!this.finishing) this.onQuit();
         this.discard();
         resolve();
       };

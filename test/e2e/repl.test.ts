@@ -171,7 +171,7 @@ describe('sql shell', () => {
     assert.equal(await s.exited(), 0);
   });
 
-  test('a result taller than the screen goes through $PAGER; a short one and --no-pager do not', async () => {
+  test('a result taller than the screen goes through $PAGER, quitting it stops the query; a short one and --no-pager do not', async () => {
     const opts = { rows: 12, env: { PAGER: 'sed s/^/PAGED:/' } };
     const s = sql(opts);
     await s.expect(prompt);
@@ -184,6 +184,18 @@ describe('sql shell', () => {
     assert.doesNotMatch(short, /PAGED:/);
     s.send('\x04');
     assert.equal(await s.exited(), 0);
+
+    // quitting the pager early stops a huge result at the server, without an error
+    const early = sql({ rows: 12, env: { PAGER: 'head -n 3' } });
+    await early.expect(prompt);
+    early.send('select seq from seq_1_to_100000000;\r');
+    const quit = await early.expect(prompt, 8000);
+    assert.match(quit, /\| seq +\|\n/);
+    assert.doesNotMatch(quit, /ERROR|cancelled/);
+    early.send('select 2 as two;\r');
+    await early.expect(/\|\s+2 \|[\s\S]*> $/);
+    early.send('\x04');
+    assert.equal(await early.exited(), 0);
 
     const plain = sql(opts, ['--no-pager']);
     await plain.expect(prompt);
