@@ -354,6 +354,17 @@ describe('batches', () => {
     ])) outcomes.push(o);
     assert.equal(await jsonOf(outcomes[1]!.result!), 'a b');
   });
+  test('lines too long for an inline command (by bytes, not characters) still work', async () => {
+    const ascii = 'x'.repeat(100_000);
+    const cjk = '中'.repeat(30_000); // 30,000 characters, 90,000 bytes
+    const outcomes: Outcome[] = [];
+    for await (const o of kv.executeBatch!(kv.split(`set long1 ${ascii}\nset long2 ${cjk}\nstrlen long1\nstrlen long2`))) {
+      outcomes.push(o);
+    }
+    assert.deepEqual(outcomes.map((o) => o.error?.message), [undefined, undefined, undefined, undefined]);
+    assert.equal(await jsonOf(outcomes[2]!.result!), 100_000);
+    assert.equal(await jsonOf(outcomes[3]!.result!), 90_000);
+  });
   test('a thousand statements', async () => {
     const script = Array.from({ length: 1000 }, (_, i) => `rpush many ${i}`).join('\n');
     let n = 0;
