@@ -33,7 +33,7 @@ export class DbxError extends Error {
   override name = 'DbxError';
   readonly exitCode: ExitCodeValue;
   readonly code: string;
-  readonly engine?: EngineName;
+  engine?: EngineName;
   readonly errno?: number;
   statement?: string;
   hint?: string;
@@ -83,6 +83,8 @@ export class ParseError extends UsageError {
   override name = 'ParseError';
   readonly line: number;
   readonly column: number;
+  /** the whole text that line and column count in (the script), when the splitter had it */
+  source?: string;
   constructor(message: string, line: number, column: number, opts: Partial<DbxErrorOptions> = {}) {
     super(message, { code: 'PARSE_ERROR', ...opts });
     this.line = line;

@@ -3,6 +3,7 @@
  * --json) on stderr, and the exit code. Stack traces only under -v, and only for errors dbx did not expect.
  */
 import { DbxError, ExitCode, ParseError, redactUrl, type ExitCodeValue } from '../errors.js';
+import { caretAt } from '../text/caret.js';
 
 export interface ReportSettings {
   json: boolean;
@@ -19,10 +20,8 @@ export function asDbxError(e: unknown): DbxError {
 }
 
 function caret(source: string, line: number, column: number): string {
-  const lines = source.split(/\r?\n/);
-  const text = lines[line - 1];
-  if (text === undefined) return '';
-  return `  ${text}\n  ${' '.repeat(Math.max(0, column - 1))}^\n`;
+  const text = caretAt(source, line, column);
+  return text ? text.replace(/^/gm, '  ') + '\n' : '';
 }
 
 export function formatError(err: DbxError, settings: ReportSettings): string {
@@ -31,7 +30,7 @@ export function formatError(err: DbxError, settings: ReportSettings): string {
   const code = err.errno !== undefined ? `${err.code} (${err.errno})` : err.code;
   let out = `ERROR${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}: ${err.message}\n`;
   if (err instanceof ParseError) {
-    const source = err.statement ?? settings.source;
+    const source = err.source ?? err.statement ?? settings.source;
     if (source) out += caret(source, err.line, err.column);
   } else if (err.statement !== undefined && err.exitCode === ExitCode.statement) {
     const stmt = err.statement.length > 200 ? err.statement.slice(0, 197) + '...' : err.statement;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Engine, Statement } from '../engines/engine.js';
-import { UsageError } from '../errors.js';
+import { DbxError, ParseError, UsageError } from '../errors.js';
 import { readAll, type Deps } from './deps.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -41,6 +41,17 @@ function parseParams(opts: GlobalOptions): { params?: unknown[]; paramRows?: unk
   return { params: value };
 }
 
+/** engine.split, with the whole script attached to a parse error so that its caret can be drawn. */
+function split(engine: Engine, script: string): Statement[] {
+  try {
+    return engine.split(script);
+  } catch (e) {
+    if (e instanceof ParseError) e.source ??= script;
+    if (e instanceof DbxError) e.engine ??= engine.name;
+    throw e;
+  }
+}
+
 /** The statements to run, or 'interactive' when the shell should start. */
 export async function readStatements(engine: Engine, words: string[], opts: GlobalOptions, deps: Deps): Promise<Statement[] | 'interactive'> {
   const bound = parseParams(opts);
@@ -50,17 +61,17 @@ export async function readStatements(engine: Engine, words: string[], opts: Glob
   let statements: Statement[];
   if (opts.file !== undefined) {
     if (words.length > 0) throw new UsageError('give either a statement or -f FILE, not both', { engine: engine.name });
-    statements = engine.split(await readScriptFile(opts.file, deps));
+    statements = split(engine, await readScriptFile(opts.file, deps));
   } else if (words.length > 0) {
     if (engine.name === 'kv') {
       // the shell already split the words: send them verbatim, unless one word holds a whole command line
       const one = words.length === 1 && /\s/.test(words[0]!);
       statements = [{ text: words.join(' '), line: 1, args: one ? undefined : words }];
     } else {
-      statements = engine.split(words.join(' '));
+      statements = split(engine, words.join(' '));
     }
   } else if (!deps.stdin.isTTY) {
-    statements = engine.split(await readAll(deps.stdin));
+    statements = split(engine, await readAll(deps.stdin));
   } else {
     return 'interactive';
   }
