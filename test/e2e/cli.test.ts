@@ -55,6 +55,14 @@ describe('usage errors (exit 2)', () => {
     assert.equal((rows as unknown[]).length, 0);
   });
 
+  test('a parse error on line 2 of a script: caret under the column of that line, engine named in JSON', async () => {
+    const r = await runDbx(['--url', url, 'sql'], { input: "select 1;\nselect '张三 ok;\n" });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /line 2, column 8\n  select '张三 ok;\n         \^\n/);
+    const j = await runDbx(['--url', url, '--json', 'sql'], { input: "select 'x" });
+    assert.equal(JSON.parse(j.stderr).error.engine, 'sql');
+  });
+
   test('bad YAML names the file and line', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'default: local\nprofiles:\n  local:\n    sql: [unclosed\n');
