@@ -219,10 +219,7 @@ describe('sql shell', () => {
     assert.equal(await s.exited(), 0);
   });
 
-  // mysql2 reports a query on a connection the server has closed on the connection, not on the query: until
-  // mysql-engine.ts notices a lost connection, the first statement after it never ends.
-  const engineNoticesLoss = { todo: 'mysql-engine.ts must fail a statement on a lost connection instead of hanging' };
-  test('a lost connection is re-opened for the next statement, on the same database', engineNoticesLoss, async () => {
+  test('a lost connection is re-opened for the next statement, on the same database', async () => {
     const s = sql();
     await s.expect(prompt);
     s.send('use mysql\r');

@@ -3,7 +3,7 @@
  */
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
 import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
-import { DbxError, ExitCode, StatementError } from '../../errors.js';
+import { ConnectError, DbxError, ExitCode, StatementError } from '../../errors.js';
 import { enrichHint } from './mysql-hint-lookup.js';
 import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
@@ -33,6 +33,7 @@ class MysqlEngine implements Engine {
   database?: string;
   private readonly target: SqlTarget;
   private conn?: Connection;
+  private lost = false;
   /** the password typed at the prompt, if one was asked for (the KILL QUERY connection needs it too) */
   private typedPassword?: string;
 
@@ -46,10 +47,14 @@ class MysqlEngine implements Engine {
     return splitSql(script);
   }
 
-  private open(password: string | undefined): Promise<Connection> {
+  private open(password: string | undefined, main = true): Promise<Connection> {
     return new Promise((resolve, reject) => {
       const conn = mysql.createConnection({ ...this.target.options, password: password ?? this.target.options.password });
-      conn.on('error', () => {}); // fatal errors also reach the running query's callback
+      // a fatal error (server gone, connection killed) also fails the running query; remember it, so that the next
+      // statement fails at once instead of waiting for a reply that will never come
+      conn.on('error', (e: { fatal?: boolean }) => {
+        if (main && e.fatal !== false) this.lost = true;
+      });
       conn.connect((err) => (err ? (conn.destroy(), reject(err)) : resolve(conn)));
     });
   }
@@ -59,6 +64,7 @@ class MysqlEngine implements Engine {
     const started = performance.now();
     try {
       this.conn = await this.open(undefined);
+      this.lost = false;
     } catch (e) {
       const err = e as { errno?: number; sqlMessage?: string };
       const noPassword = err.errno === 1045 && /using password: NO/i.test(err.sqlMessage ?? '');
@@ -66,6 +72,7 @@ class MysqlEngine implements Engine {
       this.typedPassword = await this.ctx.askPassword(`Enter password for ${this.endpoint}: `);
       try {
         this.conn = await this.open(this.typedPassword);
+        this.lost = false;
       } catch (e2) {
         throw connectError(e2, this.endpoint);
       }
@@ -90,6 +97,9 @@ class MysqlEngine implements Engine {
 
   async execute(stmt: Statement): Promise<Result> {
     if (!this.conn) throw new StatementError('not connected', { code: 'NOT_CONNECTED', engine: 'sql', endpoint: this.endpoint });
+    if (this.lost) {
+      throw new ConnectError('connection lost', { code: 'PROTOCOL_CONNECTION_LOST', engine: 'sql', endpoint: this.endpoint, hint: 'run the statement again to reconnect' });
+    }
     const bound = stmt.params !== undefined || stmt.paramRows !== undefined;
     const sql = placeholders(stmt.text, bound);
     const shown = redactSql(stmt.text);
@@ -131,7 +141,7 @@ class MysqlEngine implements Engine {
     if (!this.conn) return;
     const id = this.conn.threadId;
     this.ctx.verbose(`-- KILL QUERY ${id}`);
-    const killer = await this.open(this.typedPassword).catch(() => undefined);
+    const killer = await this.open(this.typedPassword, false).catch(() => undefined);
     if (!killer) {
       this.conn.destroy();
       return;
