@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-audit --no-fund
 bash scripts/servers.sh
-npx tsc -p tsconfig.json
+npm run build --silent
 npx tsc -p tsconfig.test.json
 # only *.test.js: node --test would also run every .js under a test/ folder (the support code)
 mapfile -t files < <(find build/test -name '*.test.js' | sort)

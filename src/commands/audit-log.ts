@@ -14,11 +14,13 @@ export interface AuditEntry {
 }
 
 export interface AuditLog {
+  /** false when there is no --log-file: callers skip building entries */
+  readonly enabled: boolean;
   record(entry: AuditEntry): void;
   close(): Promise<void>;
 }
 
-const noLog: AuditLog = { record() {}, close: async () => {} };
+const noLog: AuditLog = { enabled: false, record() {}, close: async () => {} };
 
 export async function openAuditLog(path: string | undefined, profile: string, engine: string): Promise<AuditLog> {
   if (!path) return noLog;
@@ -28,6 +30,7 @@ export async function openAuditLog(path: string | undefined, profile: string, en
     stream.once('error', (e) => reject(new UsageError(`cannot open log file ${path}: ${e.message}`, { code: 'LOG_FILE' })));
   });
   return {
+    enabled: true,
     record(entry) {
       const line: Record<string, unknown> = {
         time: new Date().toISOString(),

@@ -3,7 +3,7 @@
  * input → statements → safety → connect → execute (with --timeout) → writer → audit log, with --force and
  * --transaction. Engines differ only behind the Engine interface.
  */
-import type { Engine, EngineName, Outcome, Result, Statement } from '../engines/engine.js';
+import type { Engine, EngineName, Result, Statement } from '../engines/engine.js';
 import { ExitCode, InterruptedError, StatementError, type DbxError, type ExitCodeValue } from '../errors.js';
 import { createWriter, type ResultWriter } from '../output/writers.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
@@ -29,8 +29,9 @@ function stmtLabel(engine: Engine, stmt: Statement): string {
   return engine.redact ? engine.redact(stmt) : stmt.text;
 }
 
-function report(state: RunState, e: unknown, stmt?: Statement): ExitCodeValue {
+async function report(state: RunState, e: unknown, stmt?: Statement): Promise<ExitCodeValue> {
   const err = asDbxError(e);
+  await state.writer.flush().catch(() => undefined); // the data before the error, then the error
   if (stmt && err.statement === undefined) err.statement = stmtLabel(state.engine, stmt);
   return reportError(err, state.deps.stderr, { json: wantsJson(state.opts), verbose: state.opts.verbose, source: stmt?.text });
 }
@@ -61,10 +62,11 @@ async function withTimeout<T>(state: RunState, stmt: Statement, work: () => Prom
   }
 }
 
-async function writeResult(state: RunState, stmt: Statement, result: Result, started: number): Promise<number> {
+async function writeResult(state: RunState, stmt: Statement, result: Result, started: number, deferFlush = false): Promise<number> {
   return state.writer.write(result, {
     seconds: () => (performance.now() - started) / 1000,
     vertical: stmt.vertical,
+    deferFlush,
   });
 }
 
@@ -88,7 +90,7 @@ export async function runStatement(state: RunState, stmt: Statement): Promise<Db
     const err = asDbxError(e);
     state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: err.message });
     if (err.exitCode !== ExitCode.statement) throw err; // reported once, by runScript
-    report(state, err, stmt);
+    await report(state, err, stmt);
     return err;
   }
 }
@@ -100,27 +102,31 @@ async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
   return state.opts.force && !state.opts.transaction;
 }
 
-/** kv scripts: pipelined batches through engine.executeBatch. */
+/** kv scripts: pipelined through engine.executeBatch, replies printed in order. */
 async function runBatches(state: RunState, statements: Statement[]): Promise<void> {
   const engine = state.engine;
   const size = engine.batchSize ?? 1000;
+  const audit = state.audit.enabled;
   for (let i = 0; i < statements.length; i += size) {
-    const batch = statements.slice(i, i + size);
     const started = performance.now();
+    const ctx = { seconds: () => (performance.now() - started) / 1000, deferFlush: true };
     let stop = false;
-    for await (const outcome of engine.executeBatch!(batch) as AsyncIterable<Outcome>) {
-      const label = stmtLabel(engine, outcome.statement);
-      if (outcome.error) {
-        state.audit.record({ statement: label, seconds: 0, outcome: 'error', error: outcome.error.message });
-        report(state, outcome.error, outcome.statement);
-        state.failed = true;
-        if (!state.opts.force) stop = true;
-        continue;
+    for await (const outcomes of engine.executeBatch!(statements.slice(i, i + size))) {
+      for (const outcome of outcomes) {
+        if (outcome.error) {
+          if (audit) state.audit.record({ statement: stmtLabel(engine, outcome.statement), seconds: 0, outcome: 'error', error: outcome.error.message });
+          await report(state, outcome.error, outcome.statement);
+          state.failed = true;
+          stop = !state.opts.force;
+          if (stop) break;
+          continue;
+        }
+        const rows = await state.writer.write(outcome.result!, ctx);
+        if (audit) state.audit.record({ statement: stmtLabel(engine, outcome.statement), seconds: ctx.seconds(), outcome: 'ok', rows });
       }
-      if (stop) continue; // already sent in this batch; its reply is not printed after the failure
-      const rows = await writeResult(state, outcome.statement, outcome.result!, started);
-      state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'ok', rows });
+      if (stop) break; // leaving the loop stops the engine from sending more
     }
+    await state.writer.flush();
     if (stop) return;
   }
 }

@@ -17,6 +17,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { parseConfigText } from './config-parse.js';
+import { precompiledDefault } from './config-precompiled.js';
+import { validateConfig } from './config-schema.js';
 import type { DbxConfig } from './config-schema.js';
 import type { Env } from './env-vars.js';
 import { hasLiteralPassword } from './redact.js';
@@ -122,11 +124,9 @@ export function loadConfig(opts: { configPath?: string }, io: ConfigIo): LoadedC
       });
     }
     const builtin = candidate.reason === 'built-in';
-    const config = parseConfigText(text, {
-      path: candidate.path,
-      displayPath: displayPathOf(candidate.path, io.cwd),
-      builtin,
-    });
+    const origin = { path: candidate.path, displayPath: displayPathOf(candidate.path, io.cwd), builtin };
+    const pre = builtin ? precompiledDefault(text) : undefined;
+    const config = pre ? validateConfig(pre.value, { ...origin, lines: pre.lines }) : parseConfigText(text, origin);
     return { config, warnings: builtin ? [] : permissionWarnings(config, io), found: candidate };
   }
   // Unreachable: the built-in candidate either loads or throws.

@@ -5,13 +5,28 @@
  * message starts with `file:line:` for a YAML syntax error (tabs, bad indent, duplicate key, several documents)
  * or a schema error (see config-schema.ts).
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { LineCounter, Node } from 'yaml';
 import { UsageError } from '../errors.js';
 import { validateConfig, type ConfigSource, type DbxConfig } from './config-schema.js';
 
 export type ConfigOrigin = Omit<ConfigSource, 'lines'>;
 
+/** The YAML library, loaded on first use (about 30 ms): the built-in default needs none of it (config-precompiled). */
+let yamlLib: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlLib;
+}
+
+/** What YAML gives a config: the plain value, and the line of every value by dotted path. */
+export interface YamlConfig {
+  value: unknown;
+  lines: Map<string, number>;
+}
+
 function collectLines(node: unknown, path: string, counter: LineCounter, lines: Map<string, number>): void {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
@@ -33,7 +48,9 @@ function collectLines(node: unknown, path: string, counter: LineCounter, lines: 
   }
 }
 
-export function parseConfigText(text: string, origin: ConfigOrigin): DbxConfig {
+/** YAML text → value and lines; throws UsageError (exit 2) naming file and line for a YAML error. */
+export function readConfigYaml(text: string, origin: ConfigOrigin): YamlConfig {
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, merge: true, prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
@@ -54,5 +71,10 @@ export function parseConfigText(text: string, origin: ConfigOrigin): DbxConfig {
   } catch (e) {
     throw new UsageError(`${origin.displayPath}:1: ${(e as Error).message}`, { code: 'CONFIG' });
   }
+  return { value, lines };
+}
+
+export function parseConfigText(text: string, origin: ConfigOrigin): DbxConfig {
+  const { value, lines } = readConfigYaml(text, origin);
   return validateConfig(value, { ...origin, lines });
 }

@@ -121,10 +121,11 @@ export interface Engine {
   /** runs one statement; server errors are thrown as StatementError (exit 1) */
   execute(stmt: Statement): Promise<Result>;
   /**
-   * Optional: run several statements at once (kv pipelines a script). Yields one Outcome per statement, in order.
-   * The runner passes at most batchSize statements per call.
+   * Optional: run several statements at once (kv pipelines a script). Yields the Outcomes of the statements in
+   * order, a group at a time (one per pipeline), so that a million replies do not cost a million awaits.
+   * The runner passes at most batchSize statements per call; stopping the iteration stops sending.
    */
-  executeBatch?(stmts: Statement[]): AsyncIterable<Outcome>;
+  executeBatch?(stmts: Statement[]): AsyncIterable<Outcome[]>;
   readonly batchSize?: number;
   /** --transaction: sql BEGIN/COMMIT/ROLLBACK, kv MULTI/EXEC/DISCARD (commit may return EXEC's reply) */
   transaction?: {

@@ -8,7 +8,7 @@
  */
 import type { Result, RowsResult } from '../engines/engine.js';
 import { cellText, peekColumns, WINDOW_ROWS, type Row } from './row-columns.js';
-import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
 export interface Dialect {
   separator: string;
@@ -31,7 +31,7 @@ export const TSV: Dialect = {
   escape: (cell) => (TSV_SPECIAL.test(cell) ? cell.replace(TSV_SPECIALS, (c) => TSV_ESCAPES[c]!) : cell),
 };
 
-export class DelimitedWriter implements ResultWriter {
+export class DelimitedWriter implements FormatWriter {
   constructor(
     private readonly io: WriterIo,
     private readonly dialect: Dialect,

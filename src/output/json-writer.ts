@@ -6,9 +6,9 @@
 import type { Result, RowsResult } from '../engines/engine.js';
 import { jsonText, mapKey, rowObject } from './json-text.js';
 import { columnAt } from './row-columns.js';
-import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
-export class JsonWriter implements ResultWriter {
+export class JsonWriter implements FormatWriter {
   constructor(private readonly io: WriterIo) {}
 
   async write(result: Result, _ctx: WriteContext): Promise<number> {

@@ -5,6 +5,8 @@
 import type { Sink } from './writer-types.js';
 
 const CHUNK = 64 * 1024;
+/** text that sits in the buffer this long is written even when the chunk is not full (slow streams: SUBSCRIBE) */
+const IDLE_FLUSH_MS = 50;
 
 interface EventSink extends Sink {
   once?(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -13,6 +15,7 @@ interface EventSink extends Sink {
 
 export class OutputStream {
   private buffer = '';
+  private idleTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly sink: Sink,
@@ -22,10 +25,20 @@ export class OutputStream {
   /** Adds text; returns a promise only when a full chunk had to be written (await it to honour backpressure). */
   push(text: string): Promise<void> | undefined {
     this.buffer += text;
-    return this.buffer.length >= this.chunkSize ? this.flush() : undefined;
+    if (this.buffer.length >= this.chunkSize) return this.flush();
+    this.idleTimer ??= setTimeout(() => {
+      this.idleTimer = undefined;
+      // nobody awaits this one: a failing stream is reported by the next awaited write
+      this.flush().catch(() => undefined);
+    }, IDLE_FLUSH_MS).unref();
+    return undefined;
   }
 
   async flush(): Promise<void> {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
     if (this.buffer === '') return;
     const chunk = this.buffer;
     this.buffer = '';

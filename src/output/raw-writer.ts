@@ -5,14 +5,14 @@
  */
 import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
 import { columnAt } from './row-columns.js';
-import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
 function rawText(codec: ValueCodec, value: unknown): string {
   if (value === undefined) return '';
   return codec.raw ? codec.raw(value) : codec.text(value);
 }
 
-export class RawWriter implements ResultWriter {
+export class RawWriter implements FormatWriter {
   constructor(private readonly io: WriterIo) {}
 
   async write(result: Result, ctx: WriteContext): Promise<number> {

@@ -8,7 +8,7 @@ import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
 import { addKeys, cellText, WINDOW_ROWS, type Row } from './row-columns.js';
 import { padEndWidth, padStartWidth, stringWidth } from './text-width.js';
 import { writeVerticalRows } from './vertical-writer.js';
-import type { ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
@@ -28,7 +28,7 @@ interface Layout {
   border: string;
 }
 
-export class TableWriter implements ResultWriter {
+export class TableWriter implements FormatWriter {
   constructor(
     private readonly io: WriterIo,
     /** --format vertical: every result set as `\G` */

@@ -22,9 +22,15 @@ export interface WriteContext {
   seconds: () => number;
   /** sql `\G`: print this statement's rows vertically (table format only) */
   vertical?: boolean;
+  /**
+   * keep the text in the buffer after this result (a pipelined batch): the runner calls flush() after the batch,
+   * and the buffer is flushed anyway once it fills or the output goes quiet for a moment
+   */
+  deferFlush?: boolean;
 }
 
-export interface ResultWriter {
+/** One format's writer (table, json, …). */
+export interface FormatWriter {
   /**
    * Writes one statement's Result: data to `out`, status lines and warnings to `err`.
    * Resolves when everything has been handed to `out`, honouring its backpressure.
@@ -34,10 +40,16 @@ export interface ResultWriter {
   write(result: Result, ctx: WriteContext): Promise<number>;
 }
 
+/** What createWriter returns: a format's writer over the buffered output stream. */
+export interface ResultWriter extends FormatWriter {
+  /** hands everything buffered to the stream (before an error is printed on stderr, at the end of a batch) */
+  flush(): Promise<void>;
+}
+
 /** What every format's writer is built from (see writers.ts). */
 export interface WriterIo {
   out: import('./output-stream.js').OutputStream;
   status: import('./status.js').StatusLines;
-  /** header emphasis: chalk's bold when colour is on, identity otherwise */
+  /** header emphasis: ANSI bold when colour is on, identity otherwise */
   bold: (text: string) => string;
 }

@@ -2,7 +2,6 @@
  * The one switch from --format to a writer. Writers print engine-neutral Results and see values only through
  * the result's codec; settings come in here, nothing is global.
  */
-import { Chalk } from 'chalk';
 import { UsageError } from '../errors.js';
 import { CSV, DelimitedWriter, TSV } from './delimited-writer.js';
 import { JsonWriter } from './json-writer.js';
@@ -11,7 +10,7 @@ import { OutputStream } from './output-stream.js';
 import { RawWriter } from './raw-writer.js';
 import { StatusLines } from './status.js';
 import { TableWriter } from './table-writer.js';
-import type { FormatName, OutputSettings, ResultWriter, WriterIo } from './writer-types.js';
+import type { FormatName, FormatWriter, OutputSettings, ResultWriter, WriterIo } from './writer-types.js';
 
 export type { FormatName, OutputSettings, ResultWriter, Sink, WriteContext } from './writer-types.js';
 export { formatSeconds, queryOk, rowsInSet } from './status.js';
@@ -20,19 +19,18 @@ export const FORMATS: readonly FormatName[] = ['table', 'json', 'ndjson', 'csv',
 
 export function createWriter(settings: OutputSettings, out: NodeJS.WritableStream, err: NodeJS.WritableStream): ResultWriter {
   const stream = new OutputStream(out);
-  // the caller has decided (--no-color, NO_COLOR, TTY); chalk's own detection must not overrule it
-  const chalk = new Chalk({ level: settings.color ? 1 : 0 });
   const io: WriterIo = {
     out: stream,
     status: new StatusLines(err, stream, settings.quiet),
-    bold: settings.color ? (text) => chalk.bold(text) : (text) => text,
+    // the caller has decided on colour (--no-color, NO_COLOR, TTY); bold is all the writers use of it
+    bold: settings.color ? (text) => `\x1b[1m${text}\x1b[22m` : (text) => text,
   };
   const writer = forFormat(settings.format, io);
   return {
     async write(result, ctx) {
       try {
         const count = await writer.write(result, ctx);
-        await stream.flush();
+        if (!ctx.deferFlush) await stream.flush();
         return count;
       } catch (error) {
         // show what was rendered before the failure; the stream itself may be the thing that failed
@@ -40,10 +38,11 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
         throw error;
       }
     },
+    flush: () => stream.flush(),
   };
 }
 
-function forFormat(format: FormatName, io: WriterIo): ResultWriter {
+function forFormat(format: FormatName, io: WriterIo): FormatWriter {
   switch (format) {
     case 'table':
       return new TableWriter(io, false);

@@ -1,6 +1,6 @@
 /**
  * Start-up cost: `dbx --help` and `dbx kv …` must not load the drivers of other engines (each costs tens of ms).
- * A module-resolution hook records every package the process resolves.
+ * Module hooks (ESM resolve and CommonJS load) record every package the process loads.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,23 @@ export async function resolve(specifier, context, next) {
   return r;
 }`,
 );
-writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify('file://' + hooks)});`);
+// ESM imports go through the resolve hook; require() (createRequire) through Module._load
+writeFileSync(
+  register,
+  `import { register, createRequire } from 'node:module';
+import { appendFileSync } from 'node:fs';
+register(${JSON.stringify('file://' + hooks)});
+const Module = createRequire(import.meta.url)('node:module');
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  const loaded = load.apply(this, arguments);
+  try {
+    const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(Module._resolveFilename(request, parent, isMain));
+    if (m) appendFileSync(process.env.DBX_IMPORT_LOG, m[1] + '\\n');
+  } catch {}
+  return loaded;
+};`,
+);
 
 function packagesLoaded(args: string[]): Set<string> {
   const log = join(dir, `${Math.random()}.log`);
@@ -46,7 +62,14 @@ test('dbx sql loads mysql2 only', () => {
   for (const pkg of ['ioredis', 'mongodb', '@mongodb-js/shell-bson-parser']) assert.ok(!loaded.has(pkg), `${pkg} loaded`);
 });
 
-test('dbx kv loads no sql or mongo driver', () => {
+test('dbx kv with the built-in config loads no sql or mongo driver, and no YAML parser (precompiled default)', () => {
   const loaded = packagesLoaded(['kv', 'ping']);
-  for (const pkg of ['mysql2', 'mongodb', '@mongodb-js/shell-bson-parser']) assert.ok(!loaded.has(pkg), `${pkg} loaded`);
+  for (const pkg of ['mysql2', 'mongodb', '@mongodb-js/shell-bson-parser', 'yaml']) assert.ok(!loaded.has(pkg), `${pkg} loaded`);
+});
+
+test("a config file of the user's own is read with the YAML parser (and the hooks see a require()d package)", () => {
+  const config = join(dir, 'dbx.yaml');
+  writeFileSync(config, 'default: x\nprofiles:\n  x:\n    kv: redis://127.0.0.1:1/0\n');
+  const loaded = packagesLoaded(['--config', config, 'kv', 'ping']);
+  assert.ok(loaded.has('yaml'));
 });

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { Engine, Result } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
 import { keySlot } from '../../src/engines/redis/redis-cluster.js';
+import { flat } from '../support/flat.js';
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'dbx-cluster-'));
@@ -106,7 +107,7 @@ describe('Redis Cluster', () => {
   test('a pipelined batch across nodes keeps its order', async () => {
     const stmts = kv.split(keys.map((k) => `incr n:${k}`).concat(keys.map((k) => `get n:${k}`)).join('\n'));
     const got: unknown[] = [];
-    for await (const o of kv.executeBatch!(stmts)) {
+    for await (const o of flat(kv.executeBatch!(stmts))) {
       assert.equal(o.error, undefined);
       got.push(o.result!.kind === 'value' ? o.result!.codec.json(o.result!.value) : undefined);
     }

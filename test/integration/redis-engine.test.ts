@@ -9,6 +9,7 @@ import { ConnectError, ParseError, StatementError, type DbxError } from '../../s
 import type { Engine, Outcome, Result, RowsResult, Statement, ValueResult } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
 import { splitRedisLine } from '../../src/engines/redis/redis-line-splitter.js';
+import { flat } from '../support/flat.js';
 
 const DB = 12;
 const URL = process.env.DBX_TEST_REDIS_URL ?? `redis://127.0.0.1:6379/${DB}`;
@@ -336,7 +337,7 @@ describe('batches', () => {
   test('outcomes come back in order, an error in the middle does not stop the batch', async () => {
     const stmts = kv.split('set b1 1\nincr b1\nlpush b1 x\nkeys b?\nget b1\nselect 12');
     const outcomes: Outcome[] = [];
-    for await (const o of kv.executeBatch!(stmts)) outcomes.push(o);
+    for await (const o of flat(kv.executeBatch!(stmts))) outcomes.push(o);
     assert.deepEqual(outcomes.map((o) => o.statement.line), [1, 2, 3, 4, 5, 6]);
     assert.equal(outcomes[1]!.result!.kind, 'value');
     assert.equal(await jsonOf(outcomes[1]!.result!), 2);
@@ -348,17 +349,17 @@ describe('batches', () => {
   });
   test('command-line words (args) pipeline too', async () => {
     const outcomes: Outcome[] = [];
-    for await (const o of kv.executeBatch!([
+    for await (const o of flat(kv.executeBatch!([
       { text: 'set b2 "a b"', line: 1, args: ['set', 'b2', 'a b'] },
       { text: 'get b2', line: 2, args: ['get', 'b2'] },
-    ])) outcomes.push(o);
+    ]))) outcomes.push(o);
     assert.equal(await jsonOf(outcomes[1]!.result!), 'a b');
   });
   test('lines too long for an inline command (by bytes, not characters) still work', async () => {
     const ascii = 'x'.repeat(100_000);
     const cjk = '中'.repeat(30_000); // 30,000 characters, 90,000 bytes
     const outcomes: Outcome[] = [];
-    for await (const o of kv.executeBatch!(kv.split(`set long1 ${ascii}\nset long2 ${cjk}\nstrlen long1\nstrlen long2`))) {
+    for await (const o of flat(kv.executeBatch!(kv.split(`set long1 ${ascii}\nset long2 ${cjk}\nstrlen long1\nstrlen long2`)))) {
       outcomes.push(o);
     }
     assert.deepEqual(outcomes.map((o) => o.error?.message), [undefined, undefined, undefined, undefined]);
@@ -368,7 +369,7 @@ describe('batches', () => {
   test('a thousand statements', async () => {
     const script = Array.from({ length: 1000 }, (_, i) => `rpush many ${i}`).join('\n');
     let n = 0;
-    for await (const o of kv.executeBatch!(kv.split(script))) {
+    for await (const o of flat(kv.executeBatch!(kv.split(script)))) {
       assert.equal(o.result && (await jsonOf(o.result)), ++n);
     }
     assert.equal(n, 1000);

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { ConnectError } from '../../src/errors.js';
 import type { Engine, Result } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
+import { flat } from '../support/flat.js';
 
 type Answer = (words: string[]) => string;
 
@@ -140,10 +141,10 @@ describe('handshake', () => {
     try {
       const kv = engine(`redis://127.0.0.1:${srv.port}/0`);
       await kv.connect();
-      for await (const o of kv.executeBatch!([
+      for await (const o of flat(kv.executeBatch!([
         ...kv.split('set a "x y"\nset b 1'),
         { text: 'set c d', line: 3, args: ['set', 'c', 'd'] },
-      ])) raw.push(o.result && o.result.kind === 'value' ? String(o.result.codec.json(o.result.value)) : 'error');
+      ]))) raw.push(o.result && o.result.kind === 'value' ? String(o.result.codec.json(o.result.value)) : 'error');
       assert.deepEqual(raw, ['OK', 'OK', 'OK']);
       assert.deepEqual(srv.seen.slice(1), [['inline:', 'set a "x y"'], ['inline:', 'set b 1'], ['set', 'c', 'd']]);
       await kv.close();

@@ -32,7 +32,11 @@ const SERVER_CHANGES = new Set([
 /** commands whose replies change the session (see track) */
 const TRACKED = new Set(['multi', 'exec', 'discard', 'select']);
 /** statements per write within a batch */
-const PIPELINE_PART = 250;
+const PIPELINE_PART = 1000;
+/** pipelines sent ahead of the one being printed */
+const PARTS_AHEAD = 4;
+/** a cluster pipeline, sent only after the previous one is answered */
+const CLUSTER_PART = 1000;
 /** commands whose words may hold a password (see redis-redact.ts) */
 const SECRET_BEARING = new Set(['auth', 'hello', 'config', 'migrate', 'acl']);
 /** bytes: the server may refuse an inline command longer than 64 KB */
@@ -48,7 +52,8 @@ class RedisEngine implements Engine {
   readonly name = 'kv' as const;
   readonly endpoint: string;
   /** statements per pipeline: after an error the rest of its batch has already run, so keep it moderate */
-  readonly batchSize = 1000;
+  /** the runner hands over whole scripts: the window above bounds what is in flight */
+  readonly batchSize = 1_000_000;
   readonly transaction = {
     begin: async (): Promise<void> => {
       await this.execute({ text: 'MULTI', line: 0, args: ['MULTI'] });
@@ -122,7 +127,7 @@ class RedisEngine implements Engine {
    * very splitter redis-cli uses (and split() already refused bad quoting), which spares us re-splitting and
    * encoding 100,000 lines.
    */
-  async *executeBatch(stmts: Statement[]): AsyncIterable<Outcome> {
+  async *executeBatch(stmts: Statement[]): AsyncIterable<Outcome[]> {
     const raw = this.router.pipelineRaw !== undefined;
     let i = 0;
     while (i < stmts.length) {
@@ -141,36 +146,47 @@ class RedisEngine implements Engine {
         }
         chunk.push(statement);
       }
-      // Sent as several back-to-back pipelines, so the server works on the later ones while the runner prints
-      // the first. A cluster keeps one pipeline: its parts could reach the nodes out of order.
+      // Sent as back-to-back pipelines of PIPELINE_PART commands, at most PARTS_AHEAD parts beyond the one being
+      // printed: the server works on the later ones while the runner prints, and after a failure at most
+      // PIPELINE_PART × PARTS_AHEAD commands have already been sent. A cluster keeps one pipeline: its parts could
+      // reach the nodes out of order.
+      const step = raw ? PIPELINE_PART : CLUSTER_PART;
+      const ahead = raw ? PARTS_AHEAD : 0;
       const parts: { from: number; replies: Promise<Reply[]> }[] = [];
-      const step = raw ? PIPELINE_PART : chunk.length;
-      for (let from = 0; from < chunk.length; from += step) {
+      const send = (from: number) => {
         const replies = raw
           ? this.router.pipelineRaw!(requests.slice(from, from + step).join(''), Math.min(step, chunk.length - from))
-          : this.router.pipeline(argLists);
+          : this.router.pipeline(argLists.slice(from, from + step));
         replies.catch(() => undefined); // an earlier part's failure is the one reported
         parts.push({ from, replies });
-      }
-      for (const part of parts) {
+      };
+      let next = 0;
+      for (let p = 0; p * step < chunk.length; p++) {
+        while (next < chunk.length && parts.length <= p + ahead) {
+          send(next);
+          next += step;
+        }
+        const part = parts[p]!;
         const replies = await part.replies;
+        const outcomes: Outcome[] = [];
         for (let k = 0; k < replies.length; k++) {
           const statement = chunk[part.from + k]!;
           const reply = replies[k]!;
           const name = commandName(statement);
           if (TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
-          if (reply instanceof ReplyError) yield { statement, error: await this.fail(reply, this.argsOf(statement)) };
-          else yield { statement, result: this.resultOf(reply, this.router.protocol === 2 ? this.argsOf(statement) : []) };
+          if (reply instanceof ReplyError) outcomes.push({ statement, error: await this.fail(reply, this.argsOf(statement)) });
+          else outcomes.push({ statement, result: this.resultOf(reply, this.router.protocol === 2 ? this.argsOf(statement) : []) });
         }
+        yield outcomes;
       }
       // the inner loop stopped at a statement that runs on its own
       if (i < stmts.length) {
         const statement = stmts[i++]!;
         try {
-          yield { statement, result: await this.execute(statement) };
+          yield [{ statement, result: await this.execute(statement) }];
         } catch (error) {
           if (!(error instanceof StatementError)) throw error;
-          yield { statement, error };
+          yield [{ statement, error }];
         }
       }
     }
