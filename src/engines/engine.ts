@@ -44,6 +44,12 @@ export interface RowsResult {
   columns?: string[];
   rows: AsyncIterable<Record<string, unknown>>;
   /**
+   * Optional: the same rows in the groups they arrive in (a pipeline's reply, a range of a list). The streaming
+   * writers read this instead of `rows`: a million rows then cost a few hundred awaits, not a million. A consumer
+   * reads one of the two, never both.
+   */
+  chunks?: AsyncIterable<Record<string, unknown>[]>;
+  /**
    * JSON shape: 'objects' (default) → array of row objects; 'values' → array of the first column's values
    * (kv lists and sets); 'map' → one object from column 0 to column 1 (kv HGETALL, CONFIG GET).
    */

@@ -7,7 +7,7 @@
  * first seen after that window cannot join the header and are reported once on stderr.
  */
 import type { Result, RowsResult } from '../engines/engine.js';
-import { cellText, peekColumns, WINDOW_ROWS, type Row } from './row-columns.js';
+import { cellText, eachRow, peekColumns, WINDOW_ROWS, type Row } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
 export interface Dialect {
@@ -58,18 +58,23 @@ export class DelimitedWriter implements FormatWriter {
   private async rows(result: RowsResult): Promise<number> {
     const { out } = this.io;
     let columns = result.columns;
-    let rows: AsyncIterable<Row> = result.rows;
-    if (!columns) ({ columns, rows } = await peekColumns(rows));
+    let source: RowsResult = result;
+    if (!columns) {
+      let rows: AsyncIterable<Row>;
+      ({ columns, rows } = await peekColumns(result.rows));
+      source = { ...result, rows, chunks: undefined };
+    }
+    const header = columns;
     // a document stream that returned nothing has no header to print
     if (result.columns || columns.length > 0) await out.push(this.line(columns));
     const known = result.columns ? undefined : new Set(columns);
     const late = new Set<string>();
     let count = 0;
-    for await (const row of rows) {
+    await eachRow(source, (row) => {
       count++;
       if (known) for (const key of Object.keys(row)) if (!known.has(key)) late.add(key);
-      await out.push(this.line(columns.map((name) => cellText(result.codec, row[name]))));
-    }
+      return out.push(this.line(header.map((name) => cellText(result.codec, row[name]))));
+    });
     if (late.size > 0) {
       await this.io.status.warnings([
         `Warning: fields first seen after row ${WINDOW_ROWS} are not in the header and were left out: ${[...late].join(', ')}`,

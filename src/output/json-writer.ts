@@ -5,7 +5,7 @@
  */
 import type { Result, RowsResult } from '../engines/engine.js';
 import { jsonText, mapKey, rowObject } from './json-text.js';
-import { columnAt } from './row-columns.js';
+import { columnAt, eachRow } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
 export class JsonWriter implements FormatWriter {
@@ -31,14 +31,13 @@ export class JsonWriter implements FormatWriter {
     await out.push(shape === 'map' ? '{' : '[');
     let count = 0;
     try {
-      for await (const row of result.rows) {
+      await eachRow(result, (row) => {
         let piece: string;
         if (shape === 'objects') piece = jsonText(rowObject(row, result.columns, codec));
         else if (shape === 'values') piece = jsonText(codec.json(columnAt(result, row, 0)));
         else piece = `${jsonText(mapKey(columnAt(result, row, 0), codec))}:${jsonText(codec.json(columnAt(result, row, 1)))}`;
-        await out.push(count === 0 ? piece : `,${piece}`);
-        count++;
-      }
+        return out.push(count++ === 0 ? piece : `,${piece}`);
+      });
     } catch (error) {
       // end the broken line so the next statement's JSON still starts on a line of its own
       await out.push('\n');

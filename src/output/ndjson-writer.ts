@@ -4,7 +4,7 @@
  */
 import type { Result, RowsResult } from '../engines/engine.js';
 import { jsonText, rowObject } from './json-text.js';
-import { columnAt } from './row-columns.js';
+import { columnAt, eachRow } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
 export class NdjsonWriter implements FormatWriter {
@@ -33,11 +33,13 @@ export class NdjsonWriter implements FormatWriter {
     const { codec } = result;
     const values = result.json === 'values';
     let count = 0;
-    for await (const row of result.rows) {
-      const json = values ? codec.json(columnAt(result, row, 0)) : rowObject(row, result.columns, codec);
-      await this.io.out.push(`${jsonText(json)}\n`);
+    const { out } = this.io;
+    await eachRow(result, (row) => {
       count++;
-    }
+      const json = values ? codec.json(columnAt(result, row, 0)) : rowObject(row, result.columns, codec);
+      // push() returns a promise only when a full chunk went out
+      return out.push(`${jsonText(json)}\n`);
+    });
     return count;
   }
 }

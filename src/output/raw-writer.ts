@@ -4,7 +4,7 @@
  * per line, a 'map' result field and value on lines of their own (as redis-cli --raw prints HGETALL).
  */
 import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
-import { columnAt } from './row-columns.js';
+import { columnAt, eachRow } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
 function rawText(codec: ValueCodec, value: unknown): string {
@@ -32,15 +32,15 @@ export class RawWriter implements FormatWriter {
   private async rows(result: RowsResult): Promise<number> {
     const { codec } = result;
     let count = 0;
-    for await (const row of result.rows) {
+    await eachRow(result, (row) => {
       let text: string;
       if (result.json === 'values') text = rawText(codec, columnAt(result, row, 0));
       else if (result.json === 'map') {
         text = `${rawText(codec, columnAt(result, row, 0))}\n${rawText(codec, columnAt(result, row, 1))}`;
       } else text = (result.columns ?? Object.keys(row)).map((name) => rawText(codec, row[name])).join('\t');
-      await this.io.out.push(`${text}\n`);
       count++;
-    }
+      return this.io.out.push(`${text}\n`);
+    });
     return count;
   }
 }

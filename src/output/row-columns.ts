@@ -41,6 +41,26 @@ export function cellText(codec: ValueCodec, value: unknown): string {
 }
 
 /** Column `index` of a 'values' / 'map' row: by the result's column names, else by the row's key order. */
+/**
+ * Calls `each` for every row of the result, in order, through `chunks` when the engine gives them. `each` returns
+ * a promise only when it must be awaited (backpressure), so a row costs no tick of its own.
+ */
+export async function eachRow(result: RowsResult, each: (row: Row) => Promise<void> | undefined): Promise<void> {
+  if (result.chunks) {
+    for await (const chunk of result.chunks) {
+      for (const row of chunk) {
+        const wait = each(row);
+        if (wait) await wait;
+      }
+    }
+    return;
+  }
+  for await (const row of result.rows) {
+    const wait = each(row);
+    if (wait) await wait;
+  }
+}
+
 export function columnAt(result: RowsResult, row: Row, index: number): unknown {
   const name = result.columns?.[index] ?? Object.keys(row)[index];
   return name === undefined ? undefined : row[name];

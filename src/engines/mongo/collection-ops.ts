@@ -47,12 +47,15 @@ async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv): Promise<Res
     await cursor.close().catch(() => undefined);
     throw e;
   }
-  async function* stream(): AsyncGenerator<Record<string, unknown>> {
+  // one server batch at a time: the writers then await once per batch, not once per document
+  async function* batches(): AsyncGenerator<Record<string, unknown>[]> {
     try {
       for (;;) {
-        const next = await cursor.next();
-        if (next === null) return;
-        yield deserialize(next);
+        const first = await cursor.next();
+        if (first === null) return;
+        const batch = [deserialize(first)];
+        for (const raw of cursor.readBufferedDocuments()) batch.push(deserialize(raw));
+        yield batch;
       }
     } catch (e) {
       throw env.wrap(e);
@@ -61,7 +64,10 @@ async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv): Promise<Res
       env.done();
     }
   }
-  return { kind: 'rows', rows: stream(), codec: documentCodec };
+  async function* stream(): AsyncGenerator<Record<string, unknown>> {
+    for await (const batch of batches()) yield* batch;
+  }
+  return { kind: 'rows', rows: stream(), chunks: batches(), codec: documentCodec };
 }
 
 /** find(filter, projection, options) with its chain. */

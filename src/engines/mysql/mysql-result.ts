@@ -6,8 +6,8 @@ import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
 import type { Result, ValueCodec } from '../engine.js';
 import { queryOk, rowsInSet } from '../../output/status.js';
 
+/** rows buffered before the connection is paused: memory stays flat while the writer lags */
 const HIGH_WATER = 2000;
-const LOW_WATER = 200;
 
 export const sqlCodec: ValueCodec = {
   text(v) {
@@ -102,25 +102,32 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       settled = true;
       keys = columnKeys(fields);
       const columns = keys;
-      async function* rows(): AsyncGenerator<Record<string, unknown>> {
-        for (;;) {
-          if (queue.length === 0) {
-            if (failure) throw wrap(failure);
-            if (ended) return;
-            await new Promise<void>((r) => (wake = r));
-            continue;
-          }
-          const row = queue.shift()!;
-          if (paused && queue.length <= LOW_WATER) {
-            paused = false;
-            conn.resume();
-          }
-          const obj: Record<string, unknown> = {};
-          for (let i = 0; i < columns.length; i++) obj[columns[i]!] = row[i];
-          yield obj;
+      const toObject = (row: unknown[]): Record<string, unknown> => {
+        const obj: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) obj[columns[i]!] = row[i];
+        return obj;
+      };
+      // every row that has arrived, or undefined at the end; the connection resumes once the consumer caught up
+      const take = async (): Promise<Record<string, unknown>[] | undefined> => {
+        while (queue.length === 0) {
+          if (failure) throw wrap(failure);
+          if (ended) return undefined;
+          await new Promise<void>((r) => (wake = r));
         }
+        const batch = queue.splice(0, queue.length);
+        if (paused) {
+          paused = false;
+          conn.resume();
+        }
+        return batch.map(toObject);
+      };
+      async function* chunks(): AsyncGenerator<Record<string, unknown>[]> {
+        for (let batch = await take(); batch; batch = await take()) yield batch;
       }
-      resolve({ kind: 'rows', columns, rows: rows(), codec: sqlCodec, summary: rowsInSet });
+      async function* rows(): AsyncGenerator<Record<string, unknown>> {
+        for await (const batch of chunks()) yield* batch;
+      }
+      resolve({ kind: 'rows', columns, rows: rows(), chunks: chunks(), codec: sqlCodec, summary: rowsInSet });
     });
     query.on('result', (row: unknown) => {
       if (!settled) {

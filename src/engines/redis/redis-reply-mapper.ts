@@ -41,15 +41,28 @@ export function valueResult(value: Reply): ValueResult {
 export type RowSource = Row[] | (() => Promise<Row[] | undefined>);
 
 export function valuesRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['value'], json: 'values', codec: redisCodec, rows: chunkedRows(rows) };
+  return { kind: 'rows', columns: ['value'], json: 'values', codec: redisCodec, ...chunked(rows) };
 }
 
 export function mapRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['field', 'value'], json: 'map', codec: redisCodec, rows: chunkedRows(rows) };
+  return { kind: 'rows', columns: ['field', 'value'], json: 'map', codec: redisCodec, ...chunked(rows) };
 }
 
 export function scoreRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['member', 'score'], json: 'objects', codec: redisCodec, rows: chunkedRows(rows) };
+  return { kind: 'rows', columns: ['member', 'score'], json: 'objects', codec: redisCodec, ...chunked(rows) };
+}
+
+/** The rows both ways: one at a time (`rows`) and as the chunks arrive (`chunks`); a consumer reads one of them. */
+function chunked(source: RowSource): { rows: AsyncIterable<Row>; chunks: AsyncIterable<Row[]> } {
+  return { rows: chunkedRows(source), chunks: chunkGroups(source) };
+}
+
+async function* chunkGroups(source: RowSource): AsyncGenerator<Row[]> {
+  if (Array.isArray(source)) {
+    yield source;
+    return;
+  }
+  for (let chunk = await source(); chunk !== undefined; chunk = await source()) yield chunk;
 }
 
 /**
