@@ -121,7 +121,8 @@ async function runBatches(state: RunState, statements: Statement[]): Promise<voi
           if (stop) break;
           continue;
         }
-        const rows = await state.writer.write(outcome.result!, ctx);
+        const written = state.writer.write(outcome.result!, ctx);
+        const rows = typeof written === 'number' ? written : await written;
         if (audit) state.audit.record({ statement: stmtLabel(engine, outcome.statement), seconds: ctx.seconds(), outcome: 'ok', rows });
       }
       if (stop) break; // leaving the loop stops the engine from sending more

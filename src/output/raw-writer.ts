@@ -3,7 +3,7 @@
  * A lone value uses the codec's raw rendering; rows print their cells tab-separated, a 'values' result one value
  * per line, a 'map' result field and value on lines of their own (as redis-cli --raw prints HGETALL).
  */
-import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
+import type { Result, RowsResult, ValueCodec, ValueResult } from '../engines/engine.js';
 import { columnAt, eachRow } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 
@@ -21,12 +21,16 @@ export class RawWriter implements FormatWriter {
       return 0;
     }
     if (result.kind === 'value') {
-      await this.io.out.push(`${rawText(result.codec, result.value)}\n`);
+      await this.io.out.push(this.valueText(result));
       return 1;
     }
     const count = await this.rows(result);
     await this.io.status.summary(result.summary, count, ctx.seconds);
     return count;
+  }
+
+  valueText(result: ValueResult): string {
+    return `${rawText(result.codec, result.value)}\n`;
   }
 
   private async rows(result: RowsResult): Promise<number> {

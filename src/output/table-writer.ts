@@ -4,7 +4,7 @@
  * Also prints a lone value as the engine's own CLI does, and status lines; `\G` and `--format vertical`
  * hand the rows to vertical-writer.ts.
  */
-import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
+import type { Result, RowsResult, ValueCodec, ValueResult } from '../engines/engine.js';
 import { addKeys, cellText, WINDOW_ROWS, type Row } from './row-columns.js';
 import { padEndWidth, padStartWidth, stringWidth } from './text-width.js';
 import { writeVerticalRows } from './vertical-writer.js';
@@ -41,14 +41,17 @@ export class TableWriter implements FormatWriter {
       return 0;
     }
     if (result.kind === 'value') {
-      const { codec, value } = result;
-      await this.io.out.push(`${codec.display ? codec.display(value) : codec.text(value)}\n`);
+      await this.io.out.push(this.valueText(result));
       return 1;
     }
     const count =
       this.alwaysVertical || ctx.vertical ? await writeVerticalRows(result, this.io) : await this.rows(result);
     await this.io.status.summary(result.summary, count, ctx.seconds);
     return count;
+  }
+
+  valueText({ codec, value }: ValueResult): string {
+    return `${codec.display ? codec.display(value) : codec.text(value)}\n`;
   }
 
   private async rows(result: RowsResult): Promise<number> {

@@ -2,7 +2,7 @@
  * The writers' public surface. Kept apart from writers.ts so each format's file can import the types
  * without importing the switch that imports it.
  */
-import type { Result } from '../engines/engine.js';
+import type { Result, ValueResult } from '../engines/engine.js';
 
 export type FormatName = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv' | 'vertical' | 'raw';
 
@@ -32,6 +32,11 @@ export interface WriteContext {
 /** One format's writer (table, json, …). */
 export interface FormatWriter {
   /**
+   * Optional fast path: the whole text of a single-value result, when the format prints one as one piece of text
+   * (kv scripts print 100,000 of them; going through the async write() costs more than rendering them).
+   */
+  valueText?(result: ValueResult): string | undefined;
+  /**
    * Writes one statement's Result: data to `out`, status lines and warnings to `err`.
    * Resolves when everything has been handed to `out`, honouring its backpressure.
    * Returns the number of rows written: rows of a RowsResult, lines/rows of a ValueResult (1 unless a format
@@ -41,7 +46,12 @@ export interface FormatWriter {
 }
 
 /** What createWriter returns: a format's writer over the buffered output stream. */
-export interface ResultWriter extends FormatWriter {
+export interface ResultWriter {
+  /**
+   * Writes one statement's Result (as FormatWriter.write). Returns the row count directly when nothing had to be
+   * awaited (a single value in a pipelined batch), else a promise of it.
+   */
+  write(result: Result, ctx: WriteContext): number | Promise<number>;
   /** hands everything buffered to the stream (before an error is printed on stderr, at the end of a batch) */
   flush(): Promise<void>;
 }

@@ -10,7 +10,8 @@ import { OutputStream } from './output-stream.js';
 import { RawWriter } from './raw-writer.js';
 import { StatusLines } from './status.js';
 import { TableWriter } from './table-writer.js';
-import type { FormatName, FormatWriter, OutputSettings, ResultWriter, WriterIo } from './writer-types.js';
+import type { Result } from '../engines/engine.js';
+import type { FormatName, FormatWriter, OutputSettings, ResultWriter, WriteContext, WriterIo } from './writer-types.js';
 
 export type { FormatName, OutputSettings, ResultWriter, Sink, WriteContext } from './writer-types.js';
 export { formatSeconds, queryOk, rowsInSet } from './status.js';
@@ -26,8 +27,7 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
     bold: settings.color ? (text) => `\x1b[1m${text}\x1b[22m` : (text) => text,
   };
   const writer = forFormat(settings.format, io);
-  return {
-    async write(result, ctx) {
+  const writeAsync = async (result: Result, ctx: WriteContext): Promise<number> => {
       try {
         const count = await writer.write(result, ctx);
         if (!ctx.deferFlush) await stream.flush();
@@ -37,6 +37,14 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
         await stream.flush().catch(() => undefined);
         throw error;
       }
+  };
+  return {
+    write(result, ctx) {
+      // a value in a pipelined batch: render and buffer it without an async round of its own
+      const text = ctx.deferFlush && result.kind === 'value' ? writer.valueText?.(result) : undefined;
+      if (text === undefined) return writeAsync(result, ctx);
+      const full = stream.push(text);
+      return full ? full.then(() => 1) : 1;
     },
     flush: () => stream.flush(),
   };

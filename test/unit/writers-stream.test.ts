@@ -121,7 +121,7 @@ describe('streaming', () => {
     };
     let read = 0;
     await assert.rejects(
-      writer('ndjson', out).write(manyRows(100_000, () => read++), { seconds: () => 0 }),
+      async () => writer("ndjson", out).write(manyRows(100_000, () => read++), { seconds: () => 0 }),
       /EPIPE/,
     );
     assert.ok(read < 100_000);
@@ -137,7 +137,7 @@ describe('streaming', () => {
       })(),
       codec,
     };
-    await assert.rejects(writer('json', out).write(failing, { seconds: () => 0 }), /lost connection/);
+    await assert.rejects(async () => writer('json', out).write(failing, { seconds: () => 0 }), /lost connection/);
     assert.equal(out.text, '[{"a":1}\n');
   });
 });

@@ -132,19 +132,13 @@ class RedisEngine implements Engine {
     let i = 0;
     while (i < stmts.length) {
       const chunk: Statement[] = [];
-      const requests: string[] = [];
-      const argLists: Arg[][] = [];
+      const names: string[] = [];
       for (; i < stmts.length; i++) {
         const statement = stmts[i]!;
-        if (ALONE.has(commandName(statement))) break;
-        if (raw) {
-          const request = encodedRequest(statement);
-          if (request === undefined) break;
-          requests.push(request);
-        } else {
-          argLists.push(this.argsOf(statement));
-        }
+        const name = commandName(statement);
+        if (ALONE.has(name) || (raw && !inlineable(statement))) break;
         chunk.push(statement);
+        names.push(name);
       }
       // Sent as back-to-back pipelines of PIPELINE_PART commands, at most PARTS_AHEAD parts beyond the one being
       // printed: the server works on the later ones while the runner prints, and after a failure at most
@@ -155,8 +149,8 @@ class RedisEngine implements Engine {
       const parts: { from: number; replies: Promise<Reply[]> }[] = [];
       const send = (from: number) => {
         const replies = raw
-          ? this.router.pipelineRaw!(requests.slice(from, from + step).join(''), Math.min(step, chunk.length - from))
-          : this.router.pipeline(argLists.slice(from, from + step));
+          ? this.router.pipelineRaw!(chunk.slice(from, from + step).map(encodedRequest).join(''), Math.min(step, chunk.length - from))
+          : this.router.pipeline(chunk.slice(from, from + step).map((st) => this.argsOf(st)));
         replies.catch(() => undefined); // an earlier part's failure is the one reported
         parts.push({ from, replies });
       };
@@ -172,7 +166,7 @@ class RedisEngine implements Engine {
         for (let k = 0; k < replies.length; k++) {
           const statement = chunk[part.from + k]!;
           const reply = replies[k]!;
-          const name = commandName(statement);
+          const name = names[part.from + k]!;
           if (TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
           if (reply instanceof ReplyError) outcomes.push({ statement, error: await this.fail(reply, this.argsOf(statement)) });
           else outcomes.push({ statement, result: this.resultOf(reply, this.router.protocol === 2 ? this.argsOf(statement) : []) });
@@ -258,11 +252,16 @@ function commandName(stmt: Statement): string {
  * command line. Undefined when the line must be sent on its own (too long for an inline command, or starting
  * with `*`, which the server would read as RESP).
  */
-function encodedRequest(stmt: Statement): string | undefined {
-  if (stmt.args) return encodeCommand(stmt.args) as string;
+/** Whether a statement can go into a raw pipeline: given args (RESP-encoded), or a line the server takes inline. */
+function inlineable(stmt: Statement): boolean {
+  if (stmt.args) return true;
   const t = stmt.text;
-  if (t.charCodeAt(0) === 0x2a || (t.length > INLINE_MAX / 3 && Buffer.byteLength(t) >= INLINE_MAX)) return undefined;
-  return `${t}\r\n`;
+  return !(t.charCodeAt(0) === 0x2a || (t.length > INLINE_MAX / 3 && Buffer.byteLength(t) >= INLINE_MAX));
+}
+
+/** An inlineable statement as it goes on the wire. */
+function encodedRequest(stmt: Statement): string {
+  return stmt.args ? (encodeCommand(stmt.args) as string) : `${stmt.text}\r\n`;
 }
 
 function word(a: Arg | undefined): string {
