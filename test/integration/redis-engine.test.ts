@@ -268,6 +268,13 @@ describe('errors', () => {
     assert.equal(e.exitCode, 1);
     assert.equal(e.statement, 'lpush user x');
   });
+  test('incr on a text value blames the value, incrby with a bad increment shows the syntax', async () => {
+    await run('set incr_text Sam');
+    const stored = await failure('incr incr_text');
+    assert.match(stored.hint ?? '', /value stored at 'incr_text' is not a number/);
+    const arg = await failure('incrby incr_text abc');
+    assert.match(arg.hint ?? '', /INCRBY key increment/);
+  });
   test('unknown command, with the closest real one as a hint', async () => {
     const e = await failure('hgte user name');
     assert.equal(e.code, 'ERR');

@@ -57,7 +57,10 @@ async function hintFor(err: ReplyError, args: readonly Arg[], catalog: CommandCa
     return `did you mean ${close[0]!.toUpperCase()}?${syntax ? ` usage: ${syntax}` : ''}${others.length ? ` (or ${others.join(', ')})` : ''}`;
   }
 
-  if (/^syntax error/i.test(text) || /^value is not an integer/i.test(text) || /is not a valid float/i.test(text)) {
+  const notNumber = /^value is not an integer/i.test(text) || /is not a valid float/i.test(text);
+  // INCR name, DECR name: no argument was wrong, the value stored at the key is not a number
+  if (notNumber && args.length === 2) return `the value stored at '${word(args[1])}' is not a number (GET ${word(args[1])} shows it)`;
+  if (/^syntax error/i.test(text) || notNumber) {
     const info = await catalog.infoFor(args);
     return info ? usage(catalog, info.name) : undefined;
   }
