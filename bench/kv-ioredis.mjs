@@ -3,7 +3,7 @@
 // medians. Excludes node start-up and output, so it compares the clients alone.
 // Needs the local Redis and a build (npm run build).   node bench/kv-ioredis.mjs [commands] [runs]
 import { Redis } from 'ioredis';
-import { createEngine } from '../dist/engines/redis/redis-engine.js';
+import { createEngine } from '../build/src/engines/redis/redis-engine.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);

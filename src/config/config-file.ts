@@ -57,7 +57,7 @@ export interface LoadedConfig {
  * package, or from build/src/config/ (three levels) in the test build, so both are tried.
  */
 export function builtinConfigPath(): string {
-  const candidates = ['../../config/default.yaml', '../../../config/default.yaml'].map((rel) =>
+  const candidates = ['../config/default.yaml', '../../config/default.yaml', '../../../config/default.yaml'].map((rel) =>
     fileURLToPath(new URL(rel, import.meta.url)),
   );
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;

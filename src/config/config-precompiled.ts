@@ -13,12 +13,17 @@ interface Precompiled {
 }
 
 export function precompiledDefault(text: string): YamlConfig | undefined {
-  let data: Precompiled;
-  try {
-    data = JSON.parse(readFileSync(new URL('../default-config.json', import.meta.url), 'utf8')) as Precompiled;
-  } catch {
-    return undefined; // not built (the test build), or unreadable: parse the YAML
+  let data: Precompiled | undefined;
+  // next to the bundle's chunks in dist/; absent in the test build, where the YAML is parsed
+  for (const rel of ['./default-config.json', '../default-config.json']) {
+    try {
+      data = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as Precompiled;
+      break;
+    } catch {
+      // try the next place
+    }
   }
+  if (!data) return undefined;
   if (data.text !== text) return undefined;
   return { value: data.value, lines: new Map(data.lines) };
 }

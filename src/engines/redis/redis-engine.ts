@@ -32,9 +32,9 @@ const SERVER_CHANGES = new Set([
 /** commands whose replies change the session (see track) */
 const TRACKED = new Set(['multi', 'exec', 'discard', 'select']);
 /** statements per write within a batch */
-const PIPELINE_PART = 1000;
+const PIPELINE_PART = 250;
 /** pipelines sent ahead of the one being printed */
-const PARTS_AHEAD = 4;
+const PARTS_AHEAD = 16;
 /** a cluster pipeline, sent only after the previous one is answered */
 const CLUSTER_PART = 1000;
 /** commands whose words may hold a password (see redis-redact.ts) */
