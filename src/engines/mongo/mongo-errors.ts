@@ -4,6 +4,7 @@
  * Errors are told apart by `name`, so this file needs no driver import.
  */
 import { ConnectError, DbxError, StatementError, UsageError } from '../../errors.js';
+import { networkHint, networkMessage } from '../network-errors.js';
 
 interface DriverError extends Error {
   code?: number | string;
@@ -31,15 +32,6 @@ const CODE_NAMES: Record<number, string> = {
   279: 'ClientDisconnect',
 };
 
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused — is the server running?',
-  ENOTFOUND: 'unknown host',
-  EAI_AGAIN: 'unknown host (name lookup failed)',
-  ETIMEDOUT: 'connect timeout',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset by the server',
-};
 
 const CONNECT_NAMES = new Set([
   'MongoServerSelectionError',
@@ -62,7 +54,7 @@ function networkCode(err: DriverError): string | undefined {
   if (typeof cause?.code === 'string') return cause.code;
   for (const text of texts) {
     const m = /\b(E[A-Z]{4,}[A-Z_]*)\b/.exec(text);
-    if (m && NETWORK_CODES[m[1]!]) return m[1];
+    if (m && networkMessage(m[1])) return m[1];
   }
   return undefined;
 }
@@ -96,7 +88,7 @@ export function connectError(e: unknown, endpoint: string, timeoutMs?: number): 
     });
   }
   const net = networkCode(err);
-  const known = net ? NETWORK_CODES[net] : undefined;
+  const known = networkMessage(net);
   let message = known ? `${known} (${net})` : err?.message || String(e);
   if (err?.name === 'MongoServerSelectionError' && !known) {
     message = `no server answered${timeoutMs ? ` within ${timeoutMs} ms` : ''} (${message})`;
@@ -106,11 +98,10 @@ export function connectError(e: unknown, endpoint: string, timeoutMs?: number): 
     engine: 'doc',
     endpoint,
     hint:
-      net === 'ECONNREFUSED'
-        ? 'start the server (npm run up) or check the port'
-        : net === undefined && err?.name === 'MongoServerSelectionError'
+      networkHint(net) ??
+      (net === undefined && err?.name === 'MongoServerSelectionError'
           ? 'check the host, the port and any firewall; for a replica set, that its members are reachable by their configured names'
-          : undefined,
+          : undefined),
     cause: e,
   });
 }

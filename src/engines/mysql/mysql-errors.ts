@@ -4,6 +4,7 @@
  */
 import { ConnectError, DbxError, StatementError } from '../../errors.js';
 import { sqlHint } from './sql-hints.js';
+import { networkHint, networkMessage } from '../network-errors.js';
 
 interface MysqlError extends Error {
   code?: string;
@@ -13,19 +14,16 @@ interface MysqlError extends Error {
   fatal?: boolean;
 }
 
-const connectCodes: Record<string, string> = {
-  ECONNREFUSED: 'connection refused — is the server running?',
-  ENOTFOUND: 'unknown host',
-  EAI_AGAIN: 'unknown host (name lookup failed)',
-  ETIMEDOUT: 'connect timeout',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset by the server',
-  ENOENT: 'no such socket file',
+/** mysql2's own connection failures; socket errors are described by network-errors.ts */
+const driverCodes: Record<string, string> = {
   HANDSHAKE_SSL_ERROR: 'TLS handshake failed',
   HANDSHAKE_NO_SSL_SUPPORT: 'the server does not support TLS',
   PROTOCOL_CONNECTION_LOST: 'connection lost',
 };
+
+function connectMessage(code: string): string | undefined {
+  return networkMessage(code) ?? driverCodes[code];
+}
 
 /** errnos that mean "you cannot get in", when they come while connecting */
 const connectErrnos = new Set([1045, 1044, 1049, 1698, 1130, 1129, 1040, 1251]);
@@ -34,11 +32,11 @@ export function connectError(e: unknown, endpoint: string): DbxError {
   if (e instanceof DbxError) return e;
   const err = e as MysqlError;
   const code = err.code ?? 'CONNECT_FAILED';
-  const known = connectCodes[code];
+  const known = connectMessage(code);
   let hint: string | undefined;
   if (err.errno === 1045) hint = 'check the user and password of the profile (or $MYSQL_PWD)';
   if (err.errno === 1049) hint = 'create it first, or connect without a database';
-  if (code === 'ECONNREFUSED') hint = 'start the server (npm run up) or check the port';
+  hint ??= networkHint(code);
   const message = known ? `${known} (${code})` : err.sqlMessage ?? err.message ?? String(e);
   return new ConnectError(`cannot connect: ${message}`, {
     code,
@@ -54,7 +52,7 @@ export function statementError(e: unknown, statement: string, endpoint: string, 
   if (e instanceof DbxError) return e;
   const err = e as MysqlError;
   if (!err.sqlMessage) {
-    if (err.code && connectCodes[err.code]) return connectError(e, endpoint);
+    if (err.code && connectMessage(err.code)) return connectError(e, endpoint);
     return new StatementError(err.message ?? String(e), { code: err.code ?? 'ERROR', engine: 'sql', endpoint, statement, cause: e });
   }
   if (connectErrnos.has(err.errno ?? 0) && err.fatal) return connectError(e, endpoint);

@@ -9,6 +9,7 @@ import { ConnectError, DbxError, StatementError } from '../../errors.js';
 import { encodeCommands } from './resp-encoder.js';
 import { RespParser } from './resp-parser.js';
 import { Push, ReplyError, type Arg, type Reply } from './resp-types.js';
+import { networkHint, networkMessage } from '../network-errors.js';
 
 export interface ConnectionOptions {
   host: string;
@@ -207,21 +208,11 @@ export class RespConnection {
   }
 }
 
-const SOCKET_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'unknown host',
-  EAI_AGAIN: 'host name lookup failed',
-  ETIMEDOUT: 'timed out',
-  ECONNRESET: 'connection reset by the server',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed by the server',
-};
 
 function connectError(e: NodeJS.ErrnoException, display: string): ConnectError {
   const code = e.code ?? 'ECONNECT';
-  const what = SOCKET_ERRORS[code] ?? (/SSL|TLS|CERT/i.test(code) ? `TLS failure (${e.message})` : e.message);
-  return new ConnectError(`cannot connect to ${display}: ${what}`, { code, engine: 'kv', endpoint: display });
+  const what = networkMessage(code) ?? (/SSL|TLS|CERT/i.test(code) ? `TLS failure (${e.message})` : e.message);
+  return new ConnectError(`cannot connect to ${display}: ${what}`, { code, engine: 'kv', endpoint: display, hint: networkHint(code) });
 }
 
 function authError(reply: ReplyError, display: string): ConnectError {

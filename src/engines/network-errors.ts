@@ -1,0 +1,26 @@
+/**
+ * What a socket error code means, in the same words for every engine: "cannot connect: connection refused …".
+ */
+const MESSAGES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused — is the server running?',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'unknown host (name lookup failed)',
+  ETIMEDOUT: 'connect timeout',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset by the server',
+  EPIPE: 'connection closed by the server',
+  ENOENT: 'no such socket file',
+};
+
+/** The readable words for a socket error code, or undefined for a code that is not a network failure. */
+export function networkMessage(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : MESSAGES[code];
+}
+
+/** A hint for the failures a user can fix on this side. */
+export function networkHint(code: string | undefined): string | undefined {
+  if (code === 'ECONNREFUSED') return 'start the server (npm run up) or check the port';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'check the host name of the profile or URL';
+  return undefined;
+}
