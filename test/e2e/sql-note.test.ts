@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { testSqlUrl, uniqueName } from '../support/servers.js';
+import { NOTE_SCHEMA } from '../support/note-schema.js';
 
 const db = uniqueName('dbx_note');
 const user = uniqueName('t28').slice(0, 30);
@@ -217,46 +218,10 @@ describe('constraints of the note', () => {
   });
 });
 
-const schemaBlock = `# 学校
-create table school(
-    id int primary key,
-    name varchar(10) not null
-);
-
-# 学生所在的学校
-create table student(
-    s_id int primary key auto_increment,
-    s_name char(10) not null,
-    d_id int not null,
-    constraint ds_id foreign key(d_id) references school(id)
-)
-
-# 学生详细信息
-create table student_detail(
-    de_id int primary key auto_increment,
-    info varchar(10) not null,
-    foreign key(de_id) references student(s_id)
-)
-
-# 课程信息
-create table cours(
-    c_id int primary key,
-    c_name char(10) not null
-)
-
-# 选课表(多对多)学生与课程关联
-create table choose(
-    cs_id int, # 表示学生
-    cours_id int, # 表示课程
-    primary key(cs_id, cours_id), # 联合主键(组合唯一且非空)
-    foreign key(cs_id) references student(s_id),
-    foreign key(cours_id) references  cours(c_id)
-)
-`;
 
 describe('the school / student / choose schema block', () => {
   test('verbatim from the note: the missing ; is reported with where to put it', async () => {
-    const r = await runDbx(['--url', url, 'sql'], { input: schemaBlock });
+    const r = await runDbx(['--url', url, 'sql'], { input: NOTE_SCHEMA });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /ER_PARSE_ERROR \(1064\)/);
     assert.match(r.stderr, /hint: .*;.*create table student_detail/i);
@@ -264,7 +229,7 @@ describe('the school / student / choose schema block', () => {
   });
 
   test('with the ; added it builds, and the foreign keys hold', async () => {
-    const fixed = schemaBlock.replace(/\n\)\n/g, '\n);\n');
+    const fixed = NOTE_SCHEMA.replace(/\n\)\n/g, '\n);\n');
     const r = await runDbx(['--url', url, 'sql'], { input: fixed });
     assert.equal(r.code, 0, r.stderr);
     assert.match((await ok('show tables')).stdout, /choose[\s\S]*cours[\s\S]*school[\s\S]*student[\s\S]*student_detail/);

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { sqlHint } from '../../src/engines/mysql/sql-hints.js';
 import { splitSql } from '../../src/engines/mysql/sql-splitter.js';
+import { NOTE_SCHEMA } from '../support/note-schema.js';
 
 /** MariaDB 10.11's ER_PARSE_ERROR text, as the server returned it for each statement below */
 const near = (text: string, line = 1): string =>
@@ -9,42 +10,6 @@ const near = (text: string, line = 1): string =>
 const WRONG_AUTO_KEY = 'Incorrect table definition; there can be only one auto column and it must be defined as a key';
 
 /** reference/notes.md, the schema block, verbatim (with its # comments and missing ';') */
-const NOTE_SCHEMA = `# 学校
-create table school(
-    id int primary key,
-    name varchar(10) not null
-);
-
-# 学生所在的学校
-create table student(
-    s_id int primary key auto_increment,
-    s_name char(10) not null,
-    d_id int not null,
-    constraint ds_id foreign key(d_id) references school(id)
-)
-
-# 学生详细信息
-create table student_detail(
-    de_id int primary key auto_increment,
-    info varchar(10) not null,
-    foreign key(de_id) references student(s_id)
-)
-
-# 课程信息
-create table cours(
-    c_id int primary key,
-    c_name char(10) not null
-)
-
-# 选课表(多对多)学生与课程关联
-create table choose(
-    cs_id int, # 表示学生
-    cours_id int, # 表示课程
-    primary key(cs_id, cours_id), # 联合主键(组合唯一且非空)
-    foreign key(cs_id) references student(s_id),
-    foreign key(cours_id) references  cours(c_id)
-)
-`;
 
 // [statement typed verbatim from the note, errno and message MariaDB 10.11 returns, expected hint]
 const cases: [statement: string, errno: number, message: string, hint: string | undefined][] = [
