@@ -4,7 +4,7 @@
  * decides what an error means, so a pipeline carries on past one.
  */
 import net from 'node:net';
-import tls, { type ConnectionOptions as TlsOptions } from 'node:tls';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { ConnectError, DbxError, StatementError } from '../../errors.js';
 import { encodeCommands } from './resp-encoder.js';
 import { RespParser } from './resp-parser.js';
@@ -80,8 +80,10 @@ export class RespConnection {
     });
     try {
       opts.verbose(`kv: connecting to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}`);
+      // node:tls (and crypto with it) only for rediss://: loading them costs every plain run a few ms
+      const tls = opts.tls ? await import('node:tls') : undefined;
       const connected = new Promise<net.Socket>((resolve, reject) => {
-        const s = opts.tls
+        const s = tls && opts.tls
           ? tls.connect({ host: opts.host, port: opts.port, ...opts.tls }, () => resolve(s))
           : net.connect({ host: opts.host, port: opts.port }, () => resolve(s));
         socket = s;
