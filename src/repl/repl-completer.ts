@@ -4,7 +4,8 @@
  * engine.execute calls, fetched on the first Tab and kept until the database changes or the schema may have.
  */
 import type { Engine, Result, Statement } from '../engines/engine.js';
-import { DOC_COLLECTION_METHODS, DOC_CURSOR_METHODS, DOC_DB_METHODS, SQL_KEYWORDS } from './repl-words.js';
+import { COLLECTION_METHODS, DB_METHODS } from '../shell/doc-methods.js';
+import { DOC_CURSOR_METHODS, SQL_KEYWORDS } from './repl-words.js';
 
 export type Completion = [string[], string];
 
@@ -148,10 +149,10 @@ export class Completer {
     if (parts[0] !== 'db') return [[], word];
     if (parts.length === 2) {
       const { tables } = await this.names();
-      return [matching(parts[1]!, [...tables.keys(), ...DOC_DB_METHODS]).map((n) => `db.${n}`), word];
+      return [matching(parts[1]!, [...tables.keys(), ...DB_METHODS]).map((n) => `db.${n}`), word];
     }
     if (parts.length === 3) {
-      return [matching(parts[2]!, DOC_COLLECTION_METHODS).map((m) => `db.${parts[1]}.${m}`), word];
+      return [matching(parts[2]!, COLLECTION_METHODS).map((m) => `db.${parts[1]}.${m}`), word];
     }
     return [[], word];
   }

@@ -19,14 +19,6 @@ export const SQL_KEYWORDS: readonly string[] = [
   'WITH',
 ];
 
-export const DOC_DB_METHODS: readonly string[] = [
-  'createCollection', 'dropDatabase', 'getCollection', 'getCollectionNames', 'stats', 'version',
-];
-
-export const DOC_COLLECTION_METHODS: readonly string[] = [
-  'aggregate', 'count', 'countDocuments', 'createIndex', 'deleteMany', 'deleteOne', 'distinct', 'drop', 'dropIndex',
-  'find', 'findOne', 'find_one', 'getIndexes', 'insert', 'insertMany', 'insertOne', 'insert_many', 'insert_one',
-  'remove', 'replaceOne', 'update', 'updateMany', 'updateOne',
-];
+// db and collection methods: the parser's own lists (src/shell/doc-methods.ts), so completion offers exactly what runs
 
 export const DOC_CURSOR_METHODS: readonly string[] = ['count', 'limit', 'pretty', 'skip', 'sort', 'toArray'];
