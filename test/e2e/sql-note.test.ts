@@ -50,6 +50,7 @@ before(async () => {
 
 after(async () => {
   await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+  await admin.query(`DROP DATABASE IF EXISTS \`${db}_x\``);
   await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
   await admin.end();
 });
