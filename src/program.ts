@@ -36,6 +36,11 @@ export interface ExitSlot {
   code: number;
 }
 
+/** --json, --format json|ndjson or --format=json anywhere on the command line (read before parsing succeeded). */
+function wantsJsonErrors(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === '--json' || /^--format=(nd)?json$/.test(a) || (a === '--format' && /^(nd)?json$/.test(argv[i + 1] ?? '')));
+}
+
 export function buildProgram(deps: Deps, exit: ExitSlot): Command {
   const program = new Command('dbx');
   program
@@ -48,7 +53,11 @@ export function buildProgram(deps: Deps, exit: ExitSlot): Command {
     .configureOutput({
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
-      outputError: (s, write) => write(`ERROR: ${s.replace(/^error: /, '')}`),
+      // commander's own errors (unknown option, missing argument) follow --json like every other error
+      outputError: (s, write) => {
+        const message = s.replace(/^error: /, '').trim();
+        write(wantsJsonErrors(deps.argv) ? `${JSON.stringify({ error: { code: 'USAGE', message } })}\n` : `ERROR: ${message}\n`);
+      },
     });
   addGlobalOptions(program);
   registerEngineCommands(program, deps, exit);

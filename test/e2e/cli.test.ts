@@ -38,6 +38,9 @@ describe('usage errors (exit 2)', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option '--nope'/);
     noStack(r.stderr);
+    const j = await runDbx(['--json', '--nope', 'sql', 'select 1']);
+    assert.equal(j.code, 2);
+    assert.deepEqual(JSON.parse(j.stderr), { error: { code: 'USAGE', message: "unknown option '--nope'" } });
   });
 
   test('malformed URL, password not echoed', async () => {
