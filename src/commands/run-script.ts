@@ -139,7 +139,8 @@ async function runAll(state: RunState, statements: Statement[]): Promise<void> {
     for (const stmt of statements) {
       if (!(await runOne(state, stmt))) {
         await engine.transaction.rollback();
-        state.deps.stderr.write(opts.quiet ? '' : 'Transaction rolled back: nothing was changed.\n');
+        // a status line: not under --quiet, nor under --json, where stderr carries only the error's JSON line
+        if (!opts.quiet && !wantsJson(opts)) state.deps.stderr.write('Transaction rolled back: nothing was changed.\n');
         return;
       }
     }
