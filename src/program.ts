@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Deps } from './commands/deps.js';
 import { registerEngineCommands } from './commands/engine-commands.js';
+import { mysqlFlagsHint } from './commands/mysql-flags-hint.js';
 import { addGlobalOptions } from './commands/global-options.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPingCommand } from './commands/ping.js';
@@ -56,7 +57,9 @@ export function buildProgram(deps: Deps, exit: ExitSlot): Command {
       // commander's own errors (unknown option, missing argument) follow --json like every other error
       outputError: (s, write) => {
         const message = s.replace(/^error: /, '').trim();
-        write(wantsJsonErrors(deps.argv) ? `${JSON.stringify({ error: { code: 'USAGE', message } })}\n` : `ERROR: ${message}\n`);
+        const hint = /unknown option/.test(message) ? mysqlFlagsHint(deps.argv) : undefined;
+        if (wantsJsonErrors(deps.argv)) write(`${JSON.stringify({ error: { code: 'USAGE', message, ...(hint ? { hint } : {}) } })}\n`);
+        else write(`ERROR: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`);
       },
     });
   addGlobalOptions(program);

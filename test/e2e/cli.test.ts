@@ -289,3 +289,12 @@ describe('safety and profiles', () => {
     assert.match(list.stdout, /local/, list.stderr);
   });
 });
+
+describe("the note's first line, mysql -uroot -pqwe123 -hlocalhost -P3306", () => {
+  test('typed as dbx options: exit 2 with the --url that does it, the password not repeated', async () => {
+    const r = await runDbx(['sql', '-uroot', '-pqwe123', '-hlocalhost', '-P3306']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /hint: .*dbx --url mysql:\/\/root:<password>@localhost:3306\/test sql/);
+    assert.doesNotMatch(r.stderr, /qwe123/);
+  });
+});
