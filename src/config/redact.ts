@@ -9,8 +9,9 @@
  *   splitUrl(url)             scheme / user / password / host / tail, splitting the userinfo at the LAST `@`
  *   isSecretKey(key), hasLiteralPassword(value)
  *
- * errors.ts's redactUrl stops at the first `@` or `/`, so a password holding either leaks in part; the
- * splitting here takes the last `@` of the URL instead, which may hide too much but never too little.
+ * errors.ts's redactUrl masks URLs inside free text (messages, history lines); this module works on one URL of a
+ * profile, splitting its userinfo at the LAST `@` (which may hide too much but never too little) and masking
+ * secrets in the query string as well.
  */
 import { isPureEnvRef } from './env-vars.js';
 
