@@ -260,3 +260,12 @@ describe('errors and safety', () => {
     assert.equal(await ok('get name'), '"Sam Lee"\n');
   });
 });
+
+describe("notes.md: the redis-py example (re.set('testtest', '111'); re.get('testtest').decode('utf8'))", () => {
+  test('set testtest 111 / get testtest, in table, --json and --format raw', async () => {
+    assert.equal(await ok('set testtest 111'), 'OK\n');
+    assert.equal(await ok('get testtest'), '"111"\n');
+    assert.equal(await json('get testtest'), '111');
+    assert.equal(await ok('get testtest', ['--format', 'raw']), '111\n');
+  });
+});
