@@ -314,3 +314,18 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   return port;
 }
+
+describe("notes.md: the pymongo section (client['test']['student'])", () => {
+  test('insert_one, insert_many, find — with the pymongo names, typed as mongo-shell calls', async () => {
+    const db = freshDb('dbx_pymongo');
+    const one = (await json(db, "db.student.insert_one({'name': 'Ann', 'age': 21})")) as { acknowledged: boolean; insertedId: unknown };
+    assert.equal(one.acknowledged, true);
+    assert.ok(one.insertedId && typeof one.insertedId === 'object' && '$oid' in one.insertedId);
+    const many = (await json(db, "db.student.insert_many([{'name': 'Back'}, {'name': 'Git'}])")) as { insertedCount: number };
+    assert.equal(many.insertedCount, 2);
+    const found = (await json(db, 'db.student.find()')) as Array<{ name: string }>;
+    assert.deepEqual(found.map((d) => d.name), ['Ann', 'Back', 'Git']);
+    const table = await ok(db, 'db.student.find({}, {_id: 0})');
+    assert.match(table.stdout, /\| name +\| age +\|\n\+[-+]+\+\n\| Ann +\| +21 \|\n\| Back +\| +\|\n\| Git +\| +\|/);
+  });
+});
