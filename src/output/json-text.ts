@@ -20,14 +20,17 @@ export function jsonText(value: unknown): string {
 }
 
 /**
- * A row as a JSON-ready object, keys in column order. A null prototype keeps a column named `__proto__`
- * an ordinary key.
+ * A row as a JSON-ready object, keys in column order. An ordinary object: JSON.stringify is about twice as fast on
+ * it as on a null-prototype one (those start in dictionary mode); a column named `__proto__` is defined as an own
+ * key so that it stays an ordinary key.
  */
 export function rowObject(row: Row, columns: readonly string[] | undefined, codec: ValueCodec): Record<string, unknown> {
-  const object: Record<string, unknown> = Object.create(null);
+  const object: Record<string, unknown> = {};
   for (const name of columns ?? Object.keys(row)) {
     const value = row[name];
-    object[name] = value === undefined ? null : codec.json(value);
+    const json = value === undefined ? null : codec.json(value);
+    if (name === '__proto__') Object.defineProperty(object, name, { value: json, enumerable: true, writable: true, configurable: true });
+    else object[name] = json;
   }
   return object;
 }
