@@ -128,6 +128,12 @@ describe('statement errors (exit 1) and scripts', () => {
     assert.match(s.stderr, /ER_PARSE_ERROR \(1064\)/);
   });
 
+  test('a column the driver cannot return (named __proto__) fails the statement instead of hanging', async () => {
+    const r = await runDbx(['--url', url, 'sql', 'select 1 as __proto__'], { timeoutMs: 15_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /hint: give the column another name with AS/);
+  });
+
   test('a script stops at the first failure; --force goes on and still exits 1', async () => {
     const script = 'select 1 as a;\nselect * from nope_x;\nselect 2 as b;\n';
     const stop = await runDbx(['--url', url, '--json', 'sql'], { input: script });

@@ -53,7 +53,10 @@ export function statementError(e: unknown, statement: string, endpoint: string, 
   const err = e as MysqlError;
   if (!err.sqlMessage) {
     if (err.code && connectMessage(err.code)) return connectError(e, endpoint);
-    return new StatementError(err.message ?? String(e), { code: err.code ?? 'ERROR', engine: 'sql', endpoint, statement, cause: e });
+    const hint = /field name .* private property/i.test(err.message ?? '')
+      ? 'give the column another name with AS: the driver cannot return a column named like an object property'
+      : undefined;
+    return new StatementError(err.message ?? String(e), { code: err.code ?? 'ERROR', engine: 'sql', endpoint, statement, hint, cause: e });
   }
   if (connectErrnos.has(err.errno ?? 0) && err.fatal) return connectError(e, endpoint);
   const message = `${err.sqlMessage}${err.sqlState ? ` (SQLSTATE ${err.sqlState})` : ''}`;

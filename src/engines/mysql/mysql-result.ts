@@ -86,7 +86,8 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       w?.();
     };
 
-    query.on('error', (e: unknown) => {
+    const fail = (e: unknown) => {
+      conn.off('error', fail);
       if (!settled) {
         settled = true;
         reject(wrap(e));
@@ -95,7 +96,11 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       failure = e;
       ended = true;
       notify();
-    });
+    };
+    query.on('error', fail);
+    // some fatal errors reach only the connection, never the query (mysql2 refusing a column named __proto__, a
+    // lost connection mid-stream): without this the statement would wait for rows forever
+    conn.on('error', fail);
     query.on('fields', (fields: FieldPacket[] | undefined) => {
       // mysql2 also emits 'fields' (undefined) before an OK packet
       if (settled || !fields) return; // a second result set (CALL): only the first is shown
@@ -144,6 +149,7 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       notify();
     });
     query.on('end', () => {
+      conn.off('error', fail);
       ended = true;
       notify();
     });
