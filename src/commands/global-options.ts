@@ -26,9 +26,13 @@ export interface GlobalOptions {
 
 const formats: FormatName[] = ['table', 'json', 'ndjson', 'csv', 'tsv', 'vertical', 'raw'];
 
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay would fire at once and cancel everything. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of milliseconds');
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number of milliseconds');
+  if (n > MAX_TIMEOUT_MS) throw new InvalidArgumentError(`at most ${MAX_TIMEOUT_MS} milliseconds (about 24 days)`);
   return n;
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Hostile input to `dbx sql`, the global options and the output formats, through the built CLI: every case here
+ * once gave a wrong answer, lost data, or failed without a clear error.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { runDbx } from '../support/run-dbx.js';
+import { testSqlUrl, uniqueName } from '../support/servers.js';
+
+const dir = mkdtempSync('/tmp/dbx-qa-sql-');
+let url: string;
+let admin: mysql.Connection;
+const created: string[] = [];
+
+function noStack(stderr: string): void {
+  assert.doesNotMatch(stderr, /\n\s+at .*\.js:\d+/);
+}
+
+/** A fresh table (dropped after the run). */
+async function table(prefix: string, columns: string): Promise<string> {
+  const name = uniqueName(prefix);
+  await admin.query(`create table ${name}(${columns})`);
+  created.push(`table ${name}`);
+  return name;
+}
+
+before(async () => {
+  url = await testSqlUrl();
+  const u = new URL(url);
+  admin = await mysql.createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: u.username,
+    password: decodeURIComponent(u.password),
+    database: 'test',
+    multipleStatements: true,
+  });
+});
+
+after(async () => {
+  for (const what of created.reverse()) await admin.query(`drop ${what.replace(/^(\w+) /, '$1 if exists ')}`);
+  await admin.end();
+});
+
+describe('--timeout', () => {
+  test('a delay beyond what a timer can hold is a usage error, not an instant cancel', async () => {
+    const r = await runDbx(['--url', url, '--timeout', '99999999999', 'sql', 'select 1']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--timeout/);
+    assert.doesNotMatch(r.stderr, /TimeoutOverflowWarning/);
+    assert.equal(r.stdout, '');
+  });
+
+  test('only whole milliseconds are accepted', async () => {
+    for (const bad of ['0x10', '1.5', 'abc', '0']) {
+      const r = await runDbx(['--url', url, '--timeout', bad, 'sql', 'select 1']);
+      assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
+      noStack(r.stderr);
+    }
+  });
+});
