@@ -61,3 +61,14 @@ describe('--timeout', () => {
     }
   });
 });
+
+describe('result sets', () => {
+  test('duplicate column names: no value is hidden behind another column', async () => {
+    const sql = 'select 1 a, 2 a, 3 a_2';
+    const j = await runDbx(['--url', url, '--json', 'sql', sql]);
+    assert.equal(j.code, 0, j.stderr);
+    assert.deepEqual(Object.values(JSON.parse(j.stdout)[0]).sort(), [1, 2, 3]);
+    const t = await runDbx(['--url', url, '--format', 'csv', 'sql', sql]);
+    assert.equal(t.stdout.split('\n')[1], '1,2,3');
+  });
+});

@@ -25,13 +25,24 @@ export const sqlCodec: ValueCodec = {
   },
 };
 
-/** Column keys for row objects: the server's names, made unique (`select 1, 1` has two columns named 1). */
-function columnKeys(fields: FieldPacket[]): string[] {
-  const seen = new Map<string, number>();
+/**
+ * Column keys for row objects: the server's names, made unique (`select 1, 1` has two columns named 1). A repeated
+ * name gets `_2`, `_3`…, skipping any suffix that another column already has as its own name (`select 1 a, 2 a,
+ * 3 a_2`), so that no value is hidden behind another column's key.
+ */
+export function columnKeys(fields: ReadonlyArray<{ name: string }>): string[] {
+  const taken = new Set(fields.map((f) => f.name));
+  const seen = new Set<string>();
   return fields.map((f) => {
-    const n = (seen.get(f.name) ?? 0) + 1;
-    seen.set(f.name, n);
-    return n === 1 ? f.name : `${f.name}_${n}`;
+    if (!seen.has(f.name)) {
+      seen.add(f.name);
+      return f.name;
+    }
+    let n = 2;
+    while (taken.has(`${f.name}_${n}`)) n++;
+    const key = `${f.name}_${n}`;
+    taken.add(key);
+    return key;
   });
 }
 
