@@ -71,4 +71,14 @@ describe('result sets', () => {
     const t = await runDbx(['--url', url, '--format', 'csv', 'sql', sql]);
     assert.equal(t.stdout.split('\n')[1], '1,2,3');
   });
+
+  test('JSON columns: big integers are not rounded; the table shows the server\'s text', async () => {
+    const t = await table('qa_json', 'id int, j json');
+    await admin.query(`insert into ${t} values (1, '{"id": 12345678901234567890, "x": 1.10}'), (2, '"str"'), (3, NULL)`);
+    const j = await runDbx(['--url', url, '--json', 'sql', `select j from ${t} order by id`]);
+    assert.equal(j.code, 0, j.stderr);
+    assert.deepEqual(JSON.parse(j.stdout), [{ j: { id: '12345678901234567890', x: 1.1 } }, { j: 'str' }, { j: null }]);
+    const r = await runDbx(['--url', url, '--format', 'tsv', 'sql', `select j from ${t} order by id`]);
+    assert.equal(r.stdout, 'j\n{"id": 12345678901234567890, "x": 1.10}\n"str"\nNULL\n');
+  });
 });

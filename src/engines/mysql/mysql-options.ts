@@ -67,6 +67,8 @@ export function sqlTarget(endpoint: string | Record<string, unknown>, connectTim
     supportBigNumbers: true,
     bigNumberStrings: false,
     decimalNumbers: false,
+    // JSON columns as the server's text: the driver's JSON.parse rounds integers beyond 2^53 (mysql-codec.ts)
+    jsonStrings: true,
     multipleStatements: false,
     rowsAsArray: true,
     // the server's time zone text is printed as is; nothing is shifted to UTC

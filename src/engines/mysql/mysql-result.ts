@@ -3,27 +3,12 @@
  * stays flat however many rows come back.
  */
 import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
-import type { Result, ValueCodec } from '../engine.js';
+import type { Result } from '../engine.js';
+import { JsonText, sqlCodec } from './mysql-codec.js';
 import { queryOk, rowsInSet } from '../../output/status.js';
 
 /** rows buffered before the connection is paused: memory stays flat while the writer lags */
 const HIGH_WATER = 2000;
-
-export const sqlCodec: ValueCodec = {
-  text(v) {
-    if (v === null || v === undefined) return 'NULL';
-    if (typeof v === 'string') return v;
-    if (Buffer.isBuffer(v)) return '0x' + v.toString('hex');
-    if (typeof v === 'object') return JSON.stringify(v);
-    return String(v);
-  },
-  json(v) {
-    if (v === undefined) return null;
-    if (Buffer.isBuffer(v)) return { $base64: v.toString('base64') };
-    if (typeof v === 'bigint') return v.toString();
-    return v;
-  },
-};
 
 /**
  * Column keys for row objects: the server's names, made unique (`select 1, 1` has two columns named 1). A repeated
@@ -44,6 +29,15 @@ export function columnKeys(fields: ReadonlyArray<{ name: string }>): string[] {
     taken.add(key);
     return key;
   });
+}
+
+/** MySQL's JSON type (245), or MariaDB's JSON (a LONGTEXT that its extended metadata marks as json). */
+function jsonColumns(fields: FieldPacket[]): number[] {
+  const found: number[] = [];
+  fields.forEach((f, i) => {
+    if (f.columnType === 245 || (f as { extendedFormat?: string }).extendedFormat === 'json') found.push(i);
+  });
+  return found;
 }
 
 /** mysql's "Query OK, 0 rows affected, 1 warning (0.01 sec)" */
@@ -118,9 +112,11 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       settled = true;
       keys = columnKeys(fields);
       const columns = keys;
+      const json = jsonColumns(fields);
       const toObject = (row: unknown[]): Record<string, unknown> => {
         const obj: Record<string, unknown> = {};
         for (let i = 0; i < columns.length; i++) obj[columns[i]!] = row[i];
+        for (const i of json) if (typeof row[i] === 'string') obj[columns[i]!] = new JsonText(row[i] as string);
         return obj;
       };
       // every row that has arrived, or undefined at the end; the connection resumes once the consumer caught up

@@ -1,0 +1,43 @@
+/**
+ * How MySQL values print: the cell text of the table, csv and vertical formats, and the JSON of --json.
+ */
+import type { ValueCodec } from '../engine.js';
+
+/**
+ * A JSON column's value as the server sent it. The text is printed as is (as the mysql client does); --json parses
+ * it, with integers beyond 2^53 as strings (as for BIGINT columns) instead of rounded: the driver's own parsing
+ * turned {"id": 12345678901234567890} into 12345678901234567000.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** A JSON string, or a number literal (integer part, fraction, exponent). */
+const JSON_TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+export function parseJsonText(text: string): unknown {
+  const safe = text.replace(JSON_TOKENS, (t) => (t[0] === '"' || /[.eE]/.test(t) || Number.isSafeInteger(Number(t)) ? t : `"${t}"`));
+  try {
+    return JSON.parse(safe);
+  } catch {
+    return text; // not JSON after all (a server that lets anything into the column): its text
+  }
+}
+
+export const sqlCodec: ValueCodec = {
+  text(v) {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'string') return v;
+    if (v instanceof JsonText) return v.text;
+    if (Buffer.isBuffer(v)) return '0x' + v.toString('hex');
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  },
+  json(v) {
+    if (v === undefined) return null;
+    if (v instanceof JsonText) return parseJsonText(v.text);
+    if (Buffer.isBuffer(v)) return { $base64: v.toString('base64') };
+    if (typeof v === 'bigint') return v.toString();
+    return v;
+  },
+};
