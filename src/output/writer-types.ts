@@ -2,7 +2,7 @@
  * The writers' public surface. Kept apart from writers.ts so each format's file can import the types
  * without importing the switch that imports it.
  */
-import type { Result, ValueResult } from '../engines/engine.js';
+import type { Result, RowsResult, ValueResult } from '../engines/engine.js';
 
 export type FormatName = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv' | 'vertical' | 'raw';
 
@@ -27,6 +27,14 @@ export interface WriteContext {
    * and the buffer is flushed anyway once it fills or the output goes quiet for a moment
    */
   deferFlush?: boolean;
+}
+
+/**
+ * A result set that others follow within the same statement (a stored procedure's CALL returns one per SELECT).
+ * The writer prints `following()` after this one's rows, as the mysql client prints each result set in turn.
+ */
+export interface ChainedRows extends RowsResult {
+  following?: () => Promise<Result | undefined>;
 }
 
 /** One format's writer (table, json, …). */

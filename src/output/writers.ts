@@ -11,7 +11,7 @@ import { RawWriter } from './raw-writer.js';
 import { StatusLines } from './status.js';
 import { TableWriter } from './table-writer.js';
 import type { Result } from '../engines/engine.js';
-import type { FormatName, FormatWriter, OutputSettings, ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+import type { ChainedRows, FormatName, FormatWriter, OutputSettings, ResultWriter, WriteContext, WriterIo } from './writer-types.js';
 
 export type { FormatName, OutputSettings, ResultWriter, Sink, WriteContext } from './writer-types.js';
 export { formatSeconds, queryOk, rowsInSet } from './status.js';
@@ -29,7 +29,8 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
   const writer = forFormat(settings.format, io);
   const writeAsync = async (result: Result, ctx: WriteContext): Promise<number> => {
       try {
-        const count = await writer.write(result, ctx);
+        let count = await writer.write(result, ctx);
+        for (let next = await following(result); next; next = await following(next)) count += await writer.write(next, ctx);
         if (!ctx.deferFlush) await stream.flush();
         return count;
       } catch (error) {
@@ -48,6 +49,11 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
     },
     flush: () => stream.flush(),
   };
+}
+
+/** The next result set of the same statement, if the engine chained one (ChainedRows). */
+function following(result: Result): Promise<Result | undefined> | undefined {
+  return result.kind === 'rows' ? (result as ChainedRows).following?.() : undefined;
 }
 
 function forFormat(format: FormatName, io: WriterIo): FormatWriter {

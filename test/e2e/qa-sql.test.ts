@@ -81,4 +81,29 @@ describe('result sets', () => {
     const r = await runDbx(['--url', url, '--format', 'tsv', 'sql', `select j from ${t} order by id`]);
     assert.equal(r.stdout, 'j\n{"id": 12345678901234567890, "x": 1.10}\n"str"\nNULL\n');
   });
+
+  test('CALL returning several result sets prints each with its own columns', async () => {
+    const p = uniqueName('qa_p');
+    await admin.query(`create procedure ${p}() begin select 1 a, 2 b; select 'x' c, 'y' d, 'z' e; end`);
+    created.push(`procedure ${p}`);
+    const j = await runDbx(['--url', url, '--json', 'sql', `call ${p}(); select 3 f`]);
+    assert.equal(j.code, 0, j.stderr);
+    assert.equal(j.stdout, '[{"a":1,"b":2}]\n[{"c":"x","d":"y","e":"z"}]\n[{"f":3}]\n');
+    const t = await runDbx(['--url', url, 'sql', `call ${p}()`]);
+    assert.match(t.stdout, /\| a \| b \|\n\+---\+---\+\n\| 1 \| 2 \|/);
+    assert.match(t.stdout, /\| c \| d \| e \|\n\+---\+---\+---\+\n\| x \| y \| z \|/);
+    assert.equal(t.stderr.match(/1 row in set/g)?.length, 2);
+  });
+
+  test('a procedure that fails after a SELECT: that result set whole, then the error', async () => {
+    const p = uniqueName('qa_e');
+    await admin.query(`create procedure ${p}() begin select 1 a; signal sqlstate '45000' set message_text = 'boom'; end`);
+    created.push(`procedure ${p}`);
+    const j = await runDbx(['--url', url, '--json', 'sql', `call ${p}(); select 2`]);
+    assert.equal(j.code, 1);
+    assert.equal(j.stdout, '[{"a":1}]\n');
+    assert.equal(JSON.parse(j.stderr).error.message, 'boom (SQLSTATE 45000)');
+    const t = await runDbx(['--url', url, 'sql', `call ${p}()`]);
+    assert.equal(t.stdout, '+---+\n| a |\n+---+\n| 1 |\n+---+\n');
+  });
 });

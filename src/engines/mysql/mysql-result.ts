@@ -6,6 +6,7 @@ import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
 import type { Result } from '../engine.js';
 import { JsonText, sqlCodec } from './mysql-codec.js';
 import { queryOk, rowsInSet } from '../../output/status.js';
+import type { ChainedRows } from '../../output/writer-types.js';
 
 /** rows buffered before the connection is paused: memory stays flat while the writer lags */
 const HIGH_WATER = 2000;
@@ -71,24 +72,49 @@ export function sumOk(headers: ResultSetHeader[]): Result {
 export type QueryError = (e: unknown) => Error;
 
 /**
+ * In the row queue: the end of a result set, and the columns of the next one of the same statement (CALL returns
+ * one per SELECT) — none when an error came after the set had ended.
+ */
+class NextSet {
+  constructor(readonly fields?: FieldPacket[]) {}
+}
+
+/** mysql2's count of the result sets that have ended (private: undefined if a release renames it). */
+function resultIndex(query: unknown): number | undefined {
+  const index = (query as { _resultIndex?: unknown })._resultIndex;
+  return typeof index === 'number' ? index : undefined;
+}
+
+/**
  * Starts the query and resolves once its first packet says what it is: a result set (rows follow, streamed) or
- * an OK packet. `useDb` is the database name when the statement is `USE db`.
+ * an OK packet. `useDb` is the database name when the statement is `USE db`. A statement that returns several
+ * result sets (a stored procedure's CALL) gives a RowsResult whose `following()` gives the next one, once the rows
+ * before it have been read; the rows of one set never run into the next.
  */
 export function runQuery(conn: Connection, sql: string, values: unknown[] | undefined, useDb: string | undefined, wrap: QueryError): Promise<Result> {
   return new Promise((resolve, reject) => {
     const query = values ? conn.query(sql, values) : conn.query(sql);
-    const queue: unknown[][] = [];
+    const queue: Array<unknown[] | NextSet> = [];
+    let boundaries = 0; // NextSet entries in the queue
     let ended = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
     let paused = false;
     let settled = false;
-    let keys: string[] | undefined;
+    let inSet = false;
+    let setIndex: number | undefined; // resultIndex() when the current set's columns came
 
     const notify = () => {
       const w = wake;
       wake = undefined;
       w?.();
+    };
+    const arrival = () => new Promise<void>((r) => (wake = r));
+    const resume = () => {
+      if (paused) {
+        paused = false;
+        conn.resume();
+      }
     };
 
     const fail = (e: unknown) => {
@@ -98,6 +124,13 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
         reject(wrap(e));
         return;
       }
+      // an error after a set ended cleanly (a procedure that SELECTs, then fails) belongs to what came next: that
+      // set is shown whole, then the error
+      const index = resultIndex(query);
+      if (inSet && index !== undefined && setIndex !== undefined && index > setIndex) {
+        queue.push(new NextSet());
+        boundaries++;
+      }
       failure = e;
       ended = true;
       notify();
@@ -106,12 +139,31 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
     // some fatal errors reach only the connection, never the query (mysql2 refusing a column named __proto__, a
     // lost connection mid-stream): without this the statement would wait for rows forever
     conn.on('error', fail);
-    query.on('fields', (fields: FieldPacket[] | undefined) => {
-      // mysql2 also emits 'fields' (undefined) before an OK packet
-      if (settled || !fields) return; // a second result set (CALL): only the first is shown
-      settled = true;
-      keys = columnKeys(fields);
-      const columns = keys;
+
+    /** The next result set of this statement, once the current one's rows are read; undefined after the last. */
+    const following = async (): Promise<Result | undefined> => {
+      for (;;) {
+        const head = queue[0];
+        if (head instanceof NextSet) {
+          queue.shift();
+          boundaries--;
+          if (head.fields) return rowSet(head.fields);
+          continue;
+        }
+        if (head) {
+          // rows the consumer left unread (it stopped early): not part of the next set
+          queue.splice(0, boundaries > 0 ? queue.findIndex((e) => e instanceof NextSet) : queue.length);
+          resume();
+          continue;
+        }
+        if (failure) throw wrap(failure);
+        if (ended) return undefined;
+        await arrival();
+      }
+    };
+
+    const rowSet = (fields: FieldPacket[]): Result => {
+      const columns = columnKeys(fields);
       const json = jsonColumns(fields);
       const toObject = (row: unknown[]): Record<string, unknown> => {
         const obj: Record<string, unknown> = {};
@@ -119,18 +171,22 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
         for (const i of json) if (typeof row[i] === 'string') obj[columns[i]!] = new JsonText(row[i] as string);
         return obj;
       };
-      // every row that has arrived, or undefined at the end; the connection resumes once the consumer caught up
+      let done = false;
+      // every row of this set that has arrived, or undefined at its end; the connection resumes once the consumer
+      // caught up
       const take = async (): Promise<Record<string, unknown>[] | undefined> => {
-        while (queue.length === 0) {
+        while (!done && queue.length === 0) {
           if (failure) throw wrap(failure);
-          if (ended) return undefined;
-          await new Promise<void>((r) => (wake = r));
+          if (ended) done = true;
+          else await arrival();
         }
-        const batch = queue.splice(0, queue.length);
-        if (paused) {
-          paused = false;
-          conn.resume();
+        if (done || queue[0] instanceof NextSet) {
+          done = true;
+          return undefined;
         }
+        const end = boundaries > 0 ? queue.findIndex((e) => e instanceof NextSet) : queue.length;
+        const batch = queue.splice(0, end) as unknown[][];
+        resume();
         return batch.map(toObject);
       };
       async function* chunks(): AsyncGenerator<Record<string, unknown>[]> {
@@ -139,7 +195,23 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       async function* rows(): AsyncGenerator<Record<string, unknown>> {
         for await (const batch of chunks()) yield* batch;
       }
-      resolve({ kind: 'rows', columns, rows: rows(), chunks: chunks(), codec: sqlCodec, summary: rowsInSet });
+      const result: ChainedRows = { kind: 'rows', columns, rows: rows(), chunks: chunks(), codec: sqlCodec, summary: rowsInSet, following };
+      return result;
+    };
+
+    query.on('fields', (fields: FieldPacket[] | undefined) => {
+      // mysql2 also emits 'fields' (undefined) before an OK packet
+      if (!fields) return;
+      inSet = true;
+      setIndex = resultIndex(query);
+      if (!settled) {
+        settled = true;
+        resolve(rowSet(fields));
+        return;
+      }
+      queue.push(new NextSet(fields));
+      boundaries++;
+      notify();
     });
     query.on('result', (row: unknown) => {
       if (!settled) {
@@ -147,7 +219,8 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
         resolve(okResult(row as ResultSetHeader, useDb));
         return;
       }
-      if (!keys || !Array.isArray(row)) return;
+      // the OK packet that ends a CALL carries nothing to show
+      if (!inSet || !Array.isArray(row)) return;
       queue.push(row);
       if (!paused && queue.length >= HIGH_WATER) {
         paused = true;
