@@ -75,6 +75,10 @@ export async function readStatements(engine: Engine, words: string[], opts: Glob
   } else {
     return 'interactive';
   }
-  if (bound.params || bound.paramRows) statements = statements.map((s) => ({ ...s, ...bound }));
+  if (bound.params || bound.paramRows) {
+    // sql is the only engine with placeholders (checked above); loaded here, as engines are, only when it runs
+    const { bindValues } = await import('../engines/mysql/sql-placeholders.js');
+    statements = bindValues(statements, bound);
+  }
   return statements;
 }

@@ -107,3 +107,38 @@ describe('result sets', () => {
     assert.equal(t.stdout, '+---+\n| a |\n+---+\n| 1 |\n+---+\n');
   });
 });
+
+describe('--param / --params', () => {
+  test("%s inside a string literal stays text (it became a placeholder's ?)", async () => {
+    const r = await runDbx(['--url', url, '--json', 'sql', "select '100%s' a, %s b", '--params', '[7]']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ a: '100%s', b: 7 }]);
+  });
+
+  test('a placeholder count that does not match: exit 2 and nothing is sent', async () => {
+    const t = await table('qa_bind', 'id int primary key, name varchar(10)');
+    const cases = [
+      ['sql', `insert into ${t} values (1, 'a'); insert into ${t} values (?, ?)`, '--param', '2'],
+      ['sql', `insert into ${t} values (?, ?)`, '--params', '[[3, "c"], [4]]'],
+      ['sql', `insert into ${t} values (5, 'e')`, '--param', '5'],
+    ];
+    for (const args of cases) {
+      const r = await runDbx(['--url', url, ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /placeholder/);
+      noStack(r.stderr);
+      const j = await runDbx(['--url', url, '--json', ...args]);
+      assert.equal(JSON.parse(j.stderr).error.engine, 'sql');
+    }
+    const [rows] = await admin.query(`select * from ${t}`);
+    assert.deepEqual(rows, []);
+  });
+
+  test('executemany: a statement without placeholders in the script runs once, not once per row', async () => {
+    const t = await table('qa_many', 'id int primary key');
+    const r = await runDbx(['--url', url, 'sql', `insert into ${t} values (0); insert into ${t} values (%s)`, '--params', '[[1],[2]]']);
+    assert.equal(r.code, 0, r.stderr);
+    const [rows] = await admin.query(`select id from ${t} order by id`);
+    assert.deepEqual((rows as Array<{ id: number }>).map((row) => row.id), [0, 1, 2]);
+  });
+});

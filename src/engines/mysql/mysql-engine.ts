@@ -9,6 +9,7 @@ import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
 import { runQuery, sumOk } from './mysql-result.js';
 import { classifySql } from './sql-classify.js';
+import { placeholders } from './sql-placeholders.js';
 import { splitSql } from './sql-splitter.js';
 
 const USE = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i;
@@ -19,12 +20,6 @@ export function redactSql(text: string): string {
     .replace(/(identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?)('(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?)/gi, "$1'***'")
     .replace(/(password\s*\(\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'")
     .replace(/(set\s+password\s+(?:for\s+\S+\s+)?=\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'");
-}
-
-/** pymysql's `%s` placeholders (the note's executemany) become `?` when values are bound and no `?` is present. */
-function placeholders(sql: string, bound: boolean): string {
-  if (!bound || sql.includes('?') || !sql.includes('%s')) return sql;
-  return sql.replace(/%s/g, '?');
 }
 
 class MysqlEngine implements Engine {
@@ -101,7 +96,8 @@ class MysqlEngine implements Engine {
       throw new ConnectError('connection lost', { code: 'PROTOCOL_CONNECTION_LOST', engine: 'sql', endpoint: this.endpoint, hint: 'run the statement again to reconnect' });
     }
     const bound = stmt.params !== undefined || stmt.paramRows !== undefined;
-    const sql = placeholders(stmt.text, bound);
+    // pymysql's `%s` placeholders (the note's executemany) become `?`
+    const sql = bound ? placeholders(stmt.text).text : stmt.text;
     const shown = redactSql(stmt.text);
     const wrap = (e: unknown) => statementError(e, shown, this.endpoint, stmt.line);
     try {

@@ -1,0 +1,44 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bindValues, placeholders } from '../../src/engines/mysql/sql-placeholders.js';
+import { UsageError } from '../../src/errors.js';
+
+describe('placeholders', () => {
+  test('? outside quotes and comments', () => {
+    assert.deepEqual(placeholders('select ?, ?'), { text: 'select ?, ?', count: 2 });
+    assert.equal(placeholders(`select 'why?', "a\\"?", \`c?\`, ? -- what?\n/* ? */ #?\n`).count, 1);
+    assert.equal(placeholders('select ?? from t where id = ?').count, 2);
+    assert.equal(placeholders('select 1 /*! + ? */').count, 1);
+  });
+
+  test("pymysql's %s becomes ?, never inside a string", () => {
+    assert.deepEqual(placeholders("insert into t values (%s, '%s', \"100%s\") -- %s"), {
+      text: "insert into t values (?, '%s', \"100%s\") -- %s",
+      count: 1,
+    });
+    assert.deepEqual(placeholders("select 'what?', %s"), { text: "select 'what?', ?", count: 1 });
+    // ? placeholders win: %s is then left alone
+    assert.deepEqual(placeholders("select ? like '%s'"), { text: "select ? like '%s'", count: 1 });
+  });
+});
+
+describe('bindValues', () => {
+  const stmts = (...texts: string[]) => texts.map((text, i) => ({ text, line: i + 1 }));
+
+  test('values go to the statements that have placeholders', () => {
+    const out = bindValues(stmts('use test', 'insert into t values (?, ?)'), { paramRows: [[1, 'a'], [2, 'b']] });
+    assert.equal(out[0]!.paramRows, undefined);
+    assert.deepEqual(out[1]!.paramRows, [[1, 'a'], [2, 'b']]);
+  });
+
+  test('a count that does not match is a usage error naming the line', () => {
+    assert.throws(() => bindValues(stmts('select ?, ?'), { params: ['1'] }), (e) => e instanceof UsageError && /line 1 has 2 placeholders but 1 value given/.test(e.message));
+    assert.throws(() => bindValues(stmts('select 1', 'select ?'), { paramRows: [[1], [2, 3]] }), /line 2 has 1 placeholder but row 2 of --params has 2 values/);
+    assert.throws(() => bindValues(stmts('select ?'), { params: [] }), /1 placeholder but 0 values given/);
+  });
+
+  test('values for a statement without placeholders are an error, no values are not', () => {
+    assert.throws(() => bindValues(stmts('select 1'), { params: ['5'] }), /no \? placeholder/);
+    assert.deepEqual(bindValues(stmts('select 1'), { params: [] }), stmts('select 1'));
+  });
+});
