@@ -142,3 +142,11 @@ describe('--param / --params', () => {
     assert.deepEqual((rows as Array<{ id: number }>).map((row) => row.id), [0, 1, 2]);
   });
 });
+
+describe('scripts', () => {
+  test("use db on a line of its own needs no ';', as in the mysql client", async () => {
+    const r = await runDbx(['--url', url, '--json', 'sql'], { input: 'use mysql\nselect database() db;\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[1], '[{"db":"mysql"}]');
+  });
+});

@@ -44,7 +44,6 @@ const cases: [name: string, script: string, expected: Statement[]][] = [
   ['CRLF', 'select 1;\r\nselect 2 -- c\r\n;\r\nselect\r\n3', [s('select 1'), s('select 2', 2), s('select\r\n3', 4)]],
   ['-- before CRLF is a comment', 'select 1 --\r\n+ 1;', [s('select 1 --\r\n+ 1')]],
   ['BOM', '\uFEFFselect 1;', [s('select 1')]],
-  ['use without ;', 'use test\nselect 1', [s('use test\nselect 1')]],
   ['CJK text', "select '学生;' as 名字; select 2", [s("select '学生;' as 名字"), s('select 2')]],
   [
     'DELIMITER // with a procedure body',
@@ -61,6 +60,10 @@ const cases: [name: string, script: string, expected: Statement[]][] = [
   ['\\G still works under another delimiter', 'delimiter //\nselect 1\\G', [s('select 1', 2, true)]],
   ['DELIMITER only at the start of a statement', 'select 1 as delimiter; select 2', [s('select 1 as delimiter'), s('select 2')]],
   ['a word starting with delimiter is no command', 'delimiters; select 2', [s('delimiters'), s('select 2')]],
+  ['use db alone on its line needs no ;, as in the mysql client', 'use test\nselect 1;\nUSE `a b`  \r\nselect 2', [s('use test'), s('select 1', 2), s('USE `a b`', 3), s('select 2', 4)]],
+  ['use db; still works', 'use test;\nselect 1', [s('use test'), s('select 1', 2)]],
+  ['use with more on its line is left to the server', 'use test select 1\nselect 2', [s('use test select 1\nselect 2')]],
+  ['use inside a statement is not a command', 'select 1 from t\nuse index (i)\n;', [s('select 1 from t\nuse index (i)')]],
 ];
 
 describe('splitSql', () => {

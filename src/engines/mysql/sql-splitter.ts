@@ -60,6 +60,8 @@ function positions(text: string): (offset: number) => { line: number; column: nu
 }
 
 const DELIMITER_COMMAND = /^delimiter(?=[ \t]|\r?\n|$)/i;
+/** `use db` alone on its line: a mysql client command that, like DELIMITER, needs no delimiter in a script */
+const USE_LINE = /^use[ \t]+(?:`(?:[^`\n]|``)+`|[^\s;`'"#]+)(?=[ \t]*\r?\n)/i;
 
 /**
  * Cuts a script into statements the way the mysql client does: at the delimiter (`;` unless DELIMITER changed it),
@@ -104,6 +106,15 @@ export function splitSql(script: string): Statement[] {
     if (start === -1 && versionedFrom === -1 && DELIMITER_COMMAND.test(text.slice(i, i + 11))) {
       i = readDelimiterCommand(text, i, at, (d) => (delimiter = d));
       continue;
+    }
+    if (start === -1 && (c === 'u' || c === 'U')) {
+      const use = USE_LINE.exec(text.slice(i, lineEnd(text, i) + 1));
+      if (use) {
+        token(i, i + use[0].length);
+        emit(false);
+        i += use[0].length;
+        continue;
+      }
     }
     if (versionedFrom === -1 && text.startsWith(delimiter, i)) {
       emit(false);
