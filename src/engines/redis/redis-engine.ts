@@ -248,15 +248,14 @@ function commandName(stmt: Statement): string {
 }
 
 /**
- * The request bytes for a pipeline: the script line itself as an inline command, or RESP for words from the
- * command line. Undefined when the line must be sent on its own (too long for an inline command, or starting
- * with `*`, which the server would read as RESP).
+ * Whether a statement can go into a raw pipeline: given args (RESP-encoded), or a line the server takes inline.
+ * Not inline: a line starting with `*` (the server would read RESP), one too long for an inline command, and one
+ * holding a NUL byte, where the server's splitter stops reading and never answers (the script would hang).
  */
-/** Whether a statement can go into a raw pipeline: given args (RESP-encoded), or a line the server takes inline. */
 function inlineable(stmt: Statement): boolean {
   if (stmt.args) return true;
   const t = stmt.text;
-  return !(t.charCodeAt(0) === 0x2a || (t.length > INLINE_MAX / 3 && Buffer.byteLength(t) >= INLINE_MAX));
+  return !(t.charCodeAt(0) === 0x2a || (t.length > INLINE_MAX / 3 && Buffer.byteLength(t) >= INLINE_MAX) || t.includes('\0'));
 }
 
 /** An inlineable statement as it goes on the wire. */

