@@ -60,3 +60,18 @@ describe('kv scripts: bytes redis-cli would send as they are', () => {
     assert.equal(r.stdout, 'OK\n"1"\n');
   });
 });
+
+describe('kv replies and hints', () => {
+  test('--json keeps a map key named __proto__ (XREAD of a stream called __proto__)', async () => {
+    const stream = `${prefix}:s`;
+    assert.equal((await kv(['xadd', '__proto__', '1-1', 'a', '1'])).code, 0);
+    try {
+      const r = await kv(['xread', 'streams', '__proto__', '0'], ['--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '{"__proto__":[["1-1",["a","1"]]]}\n');
+    } finally {
+      await kv(['del', '__proto__', stream]);
+    }
+  });
+
+});

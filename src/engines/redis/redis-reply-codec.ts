@@ -76,7 +76,12 @@ function toJson(r: Reply): unknown {
   if (r instanceof ReplyError) return { error: r.message };
   if (r instanceof ReplyMap) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of r.entries) out[cellText(k)] = toJson(v);
+    for (const [k, v] of r.entries) {
+      const key = cellText(k);
+      // a stream or field named __proto__ (XREAD streams __proto__ 0) must stay a key, not replace the prototype
+      if (key === '__proto__') Object.defineProperty(out, key, { value: toJson(v), enumerable: true, writable: true, configurable: true });
+      else out[key] = toJson(v);
+    }
     return out;
   }
   if (r instanceof ReplySet || r instanceof Push) return r.items.map(toJson);
