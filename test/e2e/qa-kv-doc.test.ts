@@ -74,4 +74,18 @@ describe('kv replies and hints', () => {
     }
   });
 
+  test('SELECT x is told its own syntax, not that a value stored at x is not a number', async () => {
+    const r = await kv(['select', 'x']);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stderr, /value stored at/);
+    assert.match(r.stderr, /hint: usage: SELECT index/);
+    noStack(r);
+  });
+
+  test('INCR on a key holding text still points at the stored value', async () => {
+    await kv(['set', `${prefix}:txt`, 'abc']);
+    const r = await kv(['incr', `${prefix}:txt`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`hint: the value stored at '${prefix}:txt' is not a number`));
+  });
 });

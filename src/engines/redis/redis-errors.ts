@@ -58,10 +58,13 @@ async function hintFor(err: ReplyError, args: readonly Arg[], catalog: CommandCa
   }
 
   const notNumber = /^value is not an integer/i.test(text) || /is not a valid float/i.test(text);
-  // INCR name, DECR name: no argument was wrong, the value stored at the key is not a number
-  if (notNumber && args.length === 2) return `the value stored at '${word(args[1])}' is not a number (GET ${word(args[1])} shows it)`;
   if (/^syntax error/i.test(text) || notNumber) {
     const info = await catalog.infoFor(args);
+    // INCR name, DECR name: the one argument is the key, so what is not a number is the value stored there
+    // (SELECT x, also one argument, takes no key: its argument is what is wrong)
+    if (notNumber && args.length === 2 && info?.firstKey === 1) {
+      return `the value stored at '${word(args[1])}' is not a number (GET ${word(args[1])} shows it)`;
+    }
     return info ? usage(catalog, info.name) : undefined;
   }
   return undefined;
