@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { PtySession } from '../support/pty-session.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { testKvUrl, uniqueName } from '../support/servers.js';
 
@@ -87,5 +88,36 @@ describe('kv replies and hints', () => {
     const r = await kv(['incr', `${prefix}:txt`]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`hint: the value stored at '${prefix}:txt' is not a number`));
+  });
+});
+
+describe('kv shell: SELECT inside MULTI', () => {
+  test('EXEC applies a queued SELECT to the prompt; DISCARD and a failed SELECT do not', async () => {
+    const s = new PtySession(['--url', testKvUrl(KV_DB), 'kv'], { env: { XDG_STATE_HOME: state, PAGER: 'cat' } });
+    try {
+      await s.expect(/dbx kv local:13> $/);
+      s.send('multi\r');
+      await s.expect(/OK\ndbx kv local:13> $/);
+      s.send('select 14\r');
+      await s.expect(/QUEUED\ndbx kv local:13> $/);
+      s.send('exec\r');
+      await s.expect(/1\) OK\ndbx kv local:14> $/);
+      s.send('multi\r');
+      await s.expect(/OK\ndbx kv local:14> $/);
+      s.send('select 15\r');
+      await s.expect(/QUEUED\n.*> $/);
+      s.send('discard\r');
+      await s.expect(/OK\ndbx kv local:14> $/);
+      s.send('multi\r');
+      await s.expect(/OK\n.*> $/);
+      s.send('select 999\r');
+      await s.expect(/QUEUED\n.*> $/);
+      s.send('exec\r');
+      await s.expect(/\(error\) ERR DB index is out of range\ndbx kv local:14> $/);
+      s.send('\x04');
+      assert.equal(await s.exited(), 0);
+    } finally {
+      s.close();
+    }
   });
 });

@@ -16,7 +16,7 @@ import { replyToResult } from './redis-reply-mapper.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
 import { encodeCommand } from './resp-encoder.js';
-import { OK, ReplyError, type Arg, type Reply } from './resp-types.js';
+import { OK, ReplyError, SimpleString, type Arg, type Reply } from './resp-types.js';
 
 /** confirmed under `safety: confirm` */
 const DESTRUCTIVE = new Set(['flushall', 'flushdb', 'script|flush', 'function|flush']);
@@ -69,6 +69,9 @@ class RedisEngine implements Engine {
   private db: number;
   /** a MULTI is open: commands are queued as typed (no LLEN probe before LRANGE, no SCAN loop for KEYS) */
   private inMulti = false;
+  /** commands queued in the open MULTI, and the last SELECT among them: EXEC applies it (as redis-cli tracks it) */
+  private queued = 0;
+  private queuedSelect?: { index: number; db: number };
 
   constructor(private readonly ctx: EngineContext) {
     const ep = parseRedisEndpoint(ctx.endpoint);
@@ -167,7 +170,7 @@ class RedisEngine implements Engine {
           const statement = chunk[part.from + k]!;
           const reply = replies[k]!;
           const name = names[part.from + k]!;
-          if (TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
+          if (this.inMulti || TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
           if (reply instanceof ReplyError) outcomes.push({ statement, error: await this.fail(reply, this.argsOf(statement)) });
           else outcomes.push({ statement, result: this.resultOf(reply, this.router.protocol === 2 ? this.argsOf(statement) : []) });
         }
@@ -218,12 +221,30 @@ class RedisEngine implements Engine {
 
   /** session state the replies change: the selected database, an open MULTI */
   private track(name: string, reply: Reply, args: readonly Arg[]): void {
-    if (name === 'multi') this.inMulti = !(reply instanceof ReplyError) || this.inMulti;
-    else if (name === 'exec' || name === 'discard') this.inMulti = false;
-    else if (name === 'select' && reply === OK) {
-      this.db = Number(word(args[1]));
-      this.router.selected(this.db);
+    if (name === 'multi') {
+      if (!(reply instanceof ReplyError)) {
+        this.inMulti = true;
+        this.queued = 0;
+        this.queuedSelect = undefined;
+      }
+    } else if (name === 'exec' || name === 'discard') {
+      // a SELECT inside the transaction changed the connection's database only if EXEC ran it without error
+      const select = this.queuedSelect;
+      if (name === 'exec' && select && Array.isArray(reply) && reply[select.index] === OK) this.selectDb(select.db);
+      this.inMulti = false;
+      this.queuedSelect = undefined;
+    } else if (this.inMulti) {
+      if (!(reply instanceof SimpleString && reply.value === 'QUEUED')) return;
+      if (name === 'select') this.queuedSelect = { index: this.queued, db: Number(word(args[1])) };
+      this.queued++;
+    } else if (name === 'select' && reply === OK) {
+      this.selectDb(Number(word(args[1])));
     }
+  }
+
+  private selectDb(db: number): void {
+    this.db = db;
+    this.router.selected(db);
   }
 
   private fail(err: ReplyError, args: readonly Arg[]): Promise<StatementError> {
