@@ -75,6 +75,8 @@ export class RespConnection {
         socket?.destroy();
         reject(new ConnectError(`cannot connect to ${display}: no answer within ${opts.timeoutMs} ms`, {
           code: 'ETIMEDOUT', engine: 'kv', endpoint: display,
+          // a plain server never answers a TLS handshake: it waits for the end of an inline command
+          hint: opts.tls ? 'rediss:// needs a server that speaks TLS on this port; for a plain one use redis://' : undefined,
         }));
       }, opts.timeoutMs);
     });
@@ -84,7 +86,7 @@ export class RespConnection {
       const tls = opts.tls ? await import('node:tls') : undefined;
       const connected = new Promise<net.Socket>((resolve, reject) => {
         const s = tls && opts.tls
-          ? tls.connect({ host: opts.host, port: opts.port, ...opts.tls }, () => resolve(s))
+          ? tls.connect({ host: opts.host, port: opts.port, ...withoutIpServername(opts.tls) }, () => resolve(s))
           : net.connect({ host: opts.host, port: opts.port }, () => resolve(s));
         socket = s;
         s.once('error', (e: NodeJS.ErrnoException) => reject(connectError(e, display)));
@@ -224,4 +226,14 @@ function authError(reply: ReplyError, display: string): ConnectError {
   return new ConnectError(`cannot log in to ${display}: ${reply.message}`, {
     code: reply.prefix, engine: 'kv', endpoint: display, hint,
   });
+}
+
+/**
+ * SNI carries host names only: Node warns on stderr (DEP0123) when servername is an IP address. Without it the
+ * certificate is still checked against the host that was dialled.
+ */
+function withoutIpServername(tls: TlsOptions): TlsOptions {
+  if (tls.servername === undefined || net.isIP(tls.servername) === 0) return tls;
+  const { servername: _ip, ...rest } = tls;
+  return rest;
 }
