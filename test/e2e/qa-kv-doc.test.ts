@@ -5,7 +5,7 @@
  * MongoDB through mongoTestUrl().
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -119,5 +119,19 @@ describe('kv shell: SELECT inside MULTI', () => {
     } finally {
       s.close();
     }
+  });
+});
+
+describe('kv connection', () => {
+  test('rediss:// to a plain server: exit 3 within the connect timeout, a TLS hint, no Node warning', async () => {
+    const config = join(state, 'tls.yaml');
+    await writeFile(config, `default: t\nprofiles:\n  t:\n    connectTimeout: 1500\n    kv: rediss://127.0.0.1:6379/${KV_DB}\n`);
+    const started = Date.now();
+    const r = await runDbx(['--no-color', '--config', config, 'kv', 'ping']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.ok(Date.now() - started < 8000);
+    assert.doesNotMatch(r.stderr, /DeprecationWarning|DEP0123/);
+    assert.match(r.stderr, /hint: rediss:\/\/ needs a server that speaks TLS/);
+    noStack(r);
   });
 });
