@@ -13,12 +13,39 @@ const engines: Array<{ name: EngineName; args: string; summary: string; verbatim
   { name: 'doc', args: '[statement...]', summary: 'MongoDB, mongo-shell syntax: db.coll.find({…}), show dbs, use x', verbatim: false },
 ];
 
+/** A word that starts with `-` but has whitespace before any `=` is no option: a statement such as `-- note\nselect 1`. */
+const NOT_AN_OPTION = /^-[^=\s]*\s/;
+
+/**
+ * Lets sql and doc statements start with `-` (an SQL comment): commander would take `dbx sql "-- x"` for an unknown
+ * option. Such words are hidden from its option parsing and given back as statement words.
+ */
+function statementsMayStartWithDash(cmd: Command): void {
+  const parse = cmd.parseOptions.bind(cmd);
+  cmd.parseOptions = (args: string[]) => {
+    const hidden = new Map<string, string>();
+    const masked = args.map((arg, i) => {
+      if (!NOT_AN_OPTION.test(arg)) return arg;
+      const previous = i > 0 ? args[i - 1] : undefined;
+      const before = previous === undefined ? undefined : cmd.options.find((o) => o.long === previous || o.short === previous);
+      if (before && (before.required || before.optional)) return arg; // an option's value (--param "-- x")
+      const key = `\u0000dbx-word-${i}`;
+      hidden.set(key, arg);
+      return key;
+    });
+    const restore = (arg: string) => hidden.get(arg) ?? arg;
+    const { operands, unknown } = parse(masked);
+    return { operands: operands.map(restore), unknown: unknown.map(restore) };
+  };
+}
+
 export function registerEngineCommands(program: Command, deps: Deps, exit: ExitSlot): void {
   for (const spec of engines) {
     const cmd = program.command(spec.name).description(spec.summary).argument(spec.args);
     addGlobalOptions(cmd).option('-f, --file <path>', 'read the script from a file (- = stdin)');
     // kv: everything after the first word is the command's own arguments (`lrem l1 -1 4`)
     if (spec.verbatim) cmd.passThroughOptions();
+    else statementsMayStartWithDash(cmd);
     cmd.action(async (words: string[]) => {
       const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
       // the runner (writers, config, engines) is loaded only when a command runs, not for --help

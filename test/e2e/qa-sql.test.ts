@@ -149,4 +149,15 @@ describe('scripts', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.split('\n')[1], '[{"db":"mysql"}]');
   });
+
+  test('a statement that starts with an SQL comment is a statement, not an unknown option', async () => {
+    const r = await runDbx(['--url', url, 'sql', '-- the answer\nselect 42 a', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '[{"a":42}]\n');
+    const bound = await runDbx(['--url', url, 'sql', '--json', 'select ? a', '--param', '-- x']);
+    assert.equal(bound.stdout, '[{"a":"-- x"}]\n', bound.stderr);
+    const typo = await runDbx(['--url', url, 'sql', '--jsn', 'select 1']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /unknown option '--jsn'/);
+  });
 });
