@@ -195,6 +195,7 @@ export async function runScript(engineName: EngineName, words: string[], opts: G
     if (state.interrupted) return reportError(new InterruptedError({ engine: engineName }), deps.stderr, { json, verbose: opts.verbose });
     const err = asDbxError(e);
     if (state.failed && err.exitCode === ExitCode.statement) return ExitCode.statement; // already reported
+    err.engine ??= engineName; // a bad -f FILE, --log-file or config still names the command it stopped
     return reportError(err, deps.stderr, { json, verbose: opts.verbose });
   } finally {
     removeInterrupt?.();

@@ -161,3 +161,16 @@ describe('scripts', () => {
     assert.match(typo.stderr, /unknown option '--jsn'/);
   });
 });
+
+describe('usage errors name the engine', () => {
+  test('-f on a directory or a missing file, --log-file in a missing folder: exit 2, one JSON line with the engine', async () => {
+    for (const args of [['-f', dir], ['-f', `${dir}/missing.sql`], ['--log-file', `${dir}/no/such/dir/audit.log`, 'select 1']]) {
+      const r = await runDbx(['--url', url, '--json', 'sql', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.equal(JSON.parse(lines[0]!).error.engine, 'sql');
+    }
+  });
+});
