@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { EngineName } from '../engines/engine.js';
 import type { ExitSlot } from '../program.js';
 import type { Deps } from './deps.js';
-import { addGlobalOptions, readGlobalOptions } from './global-options.js';
+import { addGlobalOptions, nonEmpty, readGlobalOptions } from './global-options.js';
 
 const engines: Array<{ name: EngineName; args: string; summary: string; verbatim: boolean }> = [
   { name: 'sql', args: '[statement...]', summary: 'MySQL / MariaDB: run SQL statements (`;`-separated)', verbatim: false },
@@ -42,7 +42,7 @@ function statementsMayStartWithDash(cmd: Command): void {
 export function registerEngineCommands(program: Command, deps: Deps, exit: ExitSlot): void {
   for (const spec of engines) {
     const cmd = program.command(spec.name).description(spec.summary).argument(spec.args);
-    addGlobalOptions(cmd).option('-f, --file <path>', 'read the script from a file (- = stdin)');
+    addGlobalOptions(cmd).option('-f, --file <path>', 'read the script from a file (- = stdin)', nonEmpty);
     // kv: everything after the first word is the command's own arguments (`lrem l1 -1 4`)
     if (spec.verbatim) cmd.passThroughOptions();
     else statementsMayStartWithDash(cmd);

@@ -36,6 +36,15 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/**
+ * An empty name, URL or path is refused rather than read as "not given": `--url "$PROD_URL"` with the variable unset
+ * must not quietly run on the default profile instead.
+ */
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -43,9 +52,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /** Declares the global options on a command (the program itself and each subcommand). */
 export function addGlobalOptions(cmd: Command): Command {
   return cmd
-    .option('-p, --profile <name>', 'profile to use (default: $DBX_PROFILE, the config\'s default, or "local")')
-    .option('--config <path>', 'config file')
-    .option('--url <url>', 'connection URL for the engine, overriding the profile')
+    .option('-p, --profile <name>', 'profile to use (default: $DBX_PROFILE, the config\'s default, or "local")', nonEmpty)
+    .option('--config <path>', 'config file', nonEmpty)
+    .option('--url <url>', 'connection URL for the engine, overriding the profile', nonEmpty)
     .option('--json', 'same as --format json')
     .addOption(new Option('--format <format>', 'output format').choices(formats))
     .option('--no-color', 'no ANSI colour (also when NO_COLOR is set or stdout is not a TTY)')
@@ -57,7 +66,7 @@ export function addGlobalOptions(cmd: Command): Command {
     .option('--params <json>', 'JSON array of values, or of rows to run the statement once per row')
     .option('-q, --quiet', 'no status lines')
     .option('-v, --verbose', 'log connection steps and statements to stderr (secrets redacted)')
-    .option('--log-file <path>', 'append an audit line per statement')
+    .option('--log-file <path>', 'append an audit line per statement', nonEmpty)
     .option('--no-pager', 'interactive shell: never page long results');
 }
 

@@ -173,4 +173,13 @@ describe('usage errors name the engine', () => {
       assert.equal(JSON.parse(lines[0]!).error.engine, 'sql');
     }
   });
+
+  test('an empty --url, -p, --config, --log-file or -f is an error, not "use the default"', async () => {
+    for (const args of [['--url', ''], ['-p', ''], ['--config', ' '], ['--log-file', ''], ['-f', '']]) {
+      const r = await runDbx(['sql', ...args, ...(args[0] === '-f' ? [] : ['select 1'])]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /must not be empty/);
+      assert.equal(r.stdout, '');
+    }
+  });
 });
