@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { EngineName } from '../engines/engine.js';
 import { engineNames } from '../engines/index.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { ExitSlot } from '../program.js';
 import type { Deps } from './deps.js';
 import { addGlobalOptions, readGlobalOptions, wantsJson, type GlobalOptions } from './global-options.js';
@@ -30,6 +30,15 @@ async function pingOne(
   deps: Deps,
 ): Promise<PingLine | undefined> {
   if (profile.engines[engineName] === undefined) return undefined;
+  const missing = profile.missingPasswords.filter((m) => m.engine === engineName);
+  if (missing.length > 0) {
+    // the other engines are still worth reaching: report this one as failed, as an unreachable server is
+    const { missingPasswordError } = await import('../config/profile.js');
+    const err = missingPasswordError(missing);
+    const unopened = await session.createSessionEngine(engineName, profile, opts, deps);
+    await unopened.close().catch(() => {});
+    return { engine: engineName, endpoint: unopened.endpoint, ok: false, error: { code: err.code, message: err.message } };
+  }
   const engine = await session.createSessionEngine(engineName, profile, opts, deps);
   const started = performance.now();
   try {
@@ -48,7 +57,13 @@ export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?:
   const json = wantsJson(opts);
   try {
     const session = await import('./session.js');
-    const profile = await session.openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps);
+    const profile = await session.openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps, true);
+    if (Object.keys(profile.engines).length === 0) {
+      throw new UsageError(`profile '${profile.name}' has no sql, kv or doc endpoint to reach`, {
+        code: 'NO_ENDPOINT',
+        hint: `add 'sql: URL' (or kv:, doc:) to the profile in ${profile.source}`,
+      });
+    }
     const lines = (await Promise.all(engineNames.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
       (l): l is PingLine => l !== undefined,
     );

@@ -29,12 +29,19 @@ export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'
  * The chosen profile with ${VAR}s filled. A password variable that is not set is asked for on a TTY (no echo);
  * without a TTY it is an exit-3 error (CONTRACT "Configuration").
  */
-export async function openProfile(engineName: EngineName | undefined, opts: GlobalOptions, deps: Deps): Promise<ResolvedProfile> {
+export async function openProfile(
+  engineName: EngineName | undefined,
+  opts: GlobalOptions,
+  deps: Deps,
+  /** without a TTY, return the profile with its missingPasswords instead of failing (ping reports them per engine) */
+  reportMissing = false,
+): Promise<ResolvedProfile> {
   const loaded = await loadDbxConfig(opts, deps);
   const { resolveProfile, missingPasswordError } = await import('../config/profile.js');
   const base = { profile: opts.profile, url: opts.url, engine: engineName };
   const first = resolveProfile(loaded.config, { ...base, env: deps.env, missingPassword: 'report' });
   if (first.missingPasswords.length === 0) return first;
+  if (!deps.stdin.isTTY && reportMissing) return first;
   if (!deps.stdin.isTTY) throw missingPasswordError(first.missingPasswords);
   const env = { ...deps.env };
   for (const missing of first.missingPasswords) {

@@ -3,7 +3,8 @@
  * once gave a wrong answer, lost data, or failed without a clear error.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import { runDbx } from '../support/run-dbx.js';
@@ -181,5 +182,20 @@ describe('usage errors name the engine', () => {
       assert.match(r.stderr, /must not be empty/);
       assert.equal(r.stdout, '');
     }
+  });
+});
+
+describe('dbx ping', () => {
+  test('an engine whose password variable is unset fails on its own line; the others are still reached', async () => {
+    const file = join(dir, 'ping.yaml');
+    writeFileSync(file, `profiles:\n  p:\n    sql: ${url}\n    kv: redis://:\${DBX_QA_UNSET_PW}@127.0.0.1:1/0\n  empty: {}\n`, { mode: 0o600 });
+    const r = await runDbx(['--config', file, '-p', 'p', '--json', 'ping']);
+    assert.equal(r.code, 3, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.engine, l.ok]), [['sql', true], ['kv', false]]);
+    assert.equal(lines[1].error.code, 'PASSWORD_MISSING');
+    const empty = await runDbx(['--config', file, '-p', 'empty', 'ping']);
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /no sql, kv or doc endpoint/);
   });
 });
