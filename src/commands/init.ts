@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
 import type { ExitSlot } from '../program.js';
 import type { Deps } from './deps.js';
+import { readGlobalOptions, wantsJson } from './global-options.js';
 import { reportError } from './report-error.js';
 
 export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot): void {
@@ -14,7 +15,10 @@ export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot
     .description('write a starter config file (default: ~/.config/dbx/config.yaml)')
     .argument('[path]', 'where to write it (e.g. ./dbx.yaml)')
     .option('--force', 'overwrite an existing file')
-    .action(async (path: string | undefined, cmdOpts: { force?: boolean }) => {
+    .option('--json', 'errors as one JSON line')
+    .action(async (path: string | undefined, cmdOpts: { force?: boolean; json?: boolean }) => {
+      // --json (or --format json) before `init` counts too, as for every command
+      const json = Boolean(cmdOpts.json) || wantsJson(readGlobalOptions(program, program, deps.env, false));
       try {
         const { userConfigPath } = await import('../config/config-file.js');
         const { writeStarterConfig } = await import('../config/init.js');
@@ -23,7 +27,7 @@ export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot
         deps.stderr.write(`wrote ${target}\nedit it, then try: dbx profile list\n`);
         exit.code = ExitCode.ok;
       } catch (e) {
-        exit.code = reportError(e, deps.stderr, { json: false, verbose: false });
+        exit.code = reportError(e, deps.stderr, { json, verbose: false });
       }
     });
 }

@@ -199,3 +199,15 @@ describe('dbx ping', () => {
     assert.match(empty.stderr, /no sql, kv or doc endpoint/);
   });
 });
+
+describe('dbx init', () => {
+  test('--json before or after init: the error is one JSON line', async () => {
+    const file = join(dir, 'init.yaml');
+    assert.equal((await runDbx(['init', file])).code, 0);
+    for (const args of [['--json', 'init', file], ['init', file, '--json']]) {
+      const r = await runDbx(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(JSON.parse(r.stderr).error.code, 'CONFIG_EXISTS');
+    }
+  });
+});
