@@ -122,10 +122,22 @@ function formatBson(tag: string, v: Record<string, unknown>, seen: Set<object>):
     case 'DBRef':
       return `DBRef(${format(b.collection, seen)}, ${format(b.oid, seen)}${b.db ? `, ${format(b.db, seen)}` : ''})`;
     case 'BSONRegExp':
-      return `BSONRegExp(${format(b.pattern, seen)}, ${format(b.options, seen)})`;
+      return regexLiteral(String(b.pattern), String(b.options));
     case 'BSONSymbol':
       return format(String(b.value), seen);
     default:
       return String(v);
   }
+}
+
+/** A stored regex as the shell writes a regex literal: /a\/b/i (a bare `/` in the pattern is escaped). */
+function regexLiteral(pattern: string, options: string): string {
+  let body = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\' && i + 1 < pattern.length) {
+      body += ch + pattern[++i]!;
+    } else body += ch === '/' ? '\\/' : ch === '\n' ? '\\n' : ch;
+  }
+  return `/${body || '(?:)'}/${options}`;
 }

@@ -9,6 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { BSONRegExp, MongoClient } from 'mongodb';
+import { mongoTestUrl } from '../support/mongo-test-server.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { testKvUrl, uniqueName } from '../support/servers.js';
@@ -17,6 +19,8 @@ const KV_DB = 13;
 const kvUrl = testKvUrl(KV_DB);
 const prefix = uniqueName('dbx_qa');
 let state: string;
+let mongo: Awaited<ReturnType<typeof mongoTestUrl>>;
+const docDb = uniqueName('dbx_qa');
 
 function kv(words: string[], extra: string[] = [], input?: string): Promise<DbxRun> {
   return runDbx(['--no-color', '--url', kvUrl, ...extra, 'kv', ...words], { input, timeoutMs: 15_000 });
@@ -24,6 +28,23 @@ function kv(words: string[], extra: string[] = [], input?: string): Promise<DbxR
 
 function noStack(r: DbxRun): void {
   assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
+}
+
+/** the test MongoDB's URL with the path set to `db` (its query string kept) */
+function mongoUrl(db = docDb): string {
+  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(mongo.url);
+  assert.ok(m, mongo.url);
+  return `${m[1]}/${db}${m[2] ?? ''}`;
+}
+
+function doc(script: string, extra: string[] = []): Promise<DbxRun> {
+  return runDbx(['--no-color', '--url', mongoUrl(), ...extra, 'doc', script], { timeoutMs: 20_000 });
+}
+
+async function docOk(script: string, extra: string[] = []): Promise<string> {
+  const r = await doc(script, extra);
+  assert.equal(r.code, 0, `${script}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
 }
 
 async function kvJson(words: string[]): Promise<unknown> {
@@ -34,11 +55,14 @@ async function kvJson(words: string[]): Promise<unknown> {
 
 before(async () => {
   state = await mkdtemp(join(tmpdir(), 'dbx-qa-state-'));
+  mongo = await mongoTestUrl();
 });
 
 after(async () => {
   const keys = (await kvJson(['keys', `${prefix}*`])) as string[];
   if (keys.length > 0) await kv(['del', ...keys]);
+  if (mongo.real) await doc('db.dropDatabase()');
+  await mongo.stop();
   await rm(state, { recursive: true, force: true });
 });
 
@@ -133,5 +157,32 @@ describe('kv connection', () => {
     assert.doesNotMatch(r.stderr, /DeprecationWarning|DEP0123/);
     assert.match(r.stderr, /hint: rediss:\/\/ needs a server that speaks TLS/);
     noStack(r);
+  });
+});
+
+describe('doc: values stored and printed as they are', () => {
+  test('--json keeps a NumberLong beyond 2^53 exact ({"$numberLong"}); smaller ones stay numbers', async () => {
+    await docOk("db.longs.insertOne({_id: 1, big: NumberLong('9223372036854775807'), neg: NumberLong('-9007199254740993'), small: NumberLong(42)})");
+    assert.equal(
+      await docOk('db.longs.find()', ['--json']),
+      '[{"_id":1,"big":{"$numberLong":"9223372036854775807"},"neg":{"$numberLong":"-9007199254740993"},"small":42}]\n',
+    );
+    assert.equal(
+      await docOk('db.longs.findOne()', ['--format', 'ndjson']),
+      '{"_id":1,"big":{"$numberLong":"9223372036854775807"},"neg":{"$numberLong":"-9007199254740993"},"small":42}\n',
+    );
+  });
+
+  test('a stored regex with an option JavaScript lacks (s) prints in every format', async () => {
+    // mongod also stores patterns JavaScript cannot compile (PCRE's (?i)); the test server cannot, so: option s
+    const client = new MongoClient(mongoUrl());
+    try {
+      await client.db(docDb).collection<{ _id: number; r: BSONRegExp }>('regexes').insertOne({ _id: 1, r: new BSONRegExp('a.b', 's') });
+    } finally {
+      await client.close();
+    }
+    assert.equal(await docOk('db.regexes.find()', ['--json']), '[{"_id":1,"r":{"$regularExpression":{"pattern":"a.b","options":"s"}}}]\n');
+    assert.equal(await docOk('db.regexes.findOne()'), "{ _id: 1, r: /a.b/s }\n");
+    assert.match(await docOk('db.regexes.find()'), /\| +1 \| \/a\.b\/s \|/);
   });
 });

@@ -47,7 +47,11 @@ for (const [flavour, bson] of [['CommonJS bson (driver)', cjsBson], ['ESM bson',
       ['Binary', new bson.Binary(Buffer.from('hi'), 0), "BinData(0, 'aGk=')"],
       ['Timestamp', new bson.Timestamp({ t: 5, i: 2 }), 'Timestamp({ t: 5, i: 2 })'],
       ['MinKey / MaxKey', [new bson.MinKey(), new bson.MaxKey()], '[ MinKey(), MaxKey() ]'],
-      ['BSONRegExp', new bson.BSONRegExp('a+', 'i'), "BSONRegExp('a+', 'i')"],
+      // the engine reads regexes as BSONRegExp: they print as the literal the shell shows for a stored regex
+      ['BSONRegExp', new bson.BSONRegExp('a+', 'i'), '/a+/i'],
+      ['BSONRegExp with options JavaScript lacks', new bson.BSONRegExp('a.b', 'sx'), '/a.b/sx'],
+      ['BSONRegExp with a / and an escaped \\/', new bson.BSONRegExp('a/b\\/c', ''), '/a\\/b\\/c/'],
+      ['BSONRegExp, empty pattern', new bson.BSONRegExp('', ''), '/(?:)/'],
       ['Code', new bson.Code('function () {}'), "Code('function () {}')"],
       [
         'DBRef',

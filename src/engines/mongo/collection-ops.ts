@@ -38,6 +38,8 @@ function written(v: unknown): Result {
  * bson's defaults are the driver's (promoteLongs, promoteValues, UTF-8 validation).
  */
 const RAW = { raw: true } as const;
+/** as the client is set up (mongo-target.ts): regexes as stored, even those JavaScript cannot compile */
+const DECODE = { bsonRegExp: true } as const;
 
 /** A cursor as a RowsResult; the first batch is fetched here, so a bad query fails before any output. */
 async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv): Promise<Result> {
@@ -53,8 +55,8 @@ async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv): Promise<Res
       for (;;) {
         const first = await cursor.next();
         if (first === null) return;
-        const batch = [deserialize(first)];
-        for (const raw of cursor.readBufferedDocuments()) batch.push(deserialize(raw));
+        const batch = [deserialize(first, DECODE)];
+        for (const raw of cursor.readBufferedDocuments()) batch.push(deserialize(raw, DECODE));
         yield batch;
       }
     } catch (e) {

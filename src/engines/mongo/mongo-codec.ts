@@ -7,15 +7,20 @@ import { EJSON } from 'bson';
 import type { ValueCodec } from '../engine.js';
 import { formatShellValue } from '../../shell/shell-format.js';
 
-/** Relaxed Extended JSON of one value. Primitives skip EJSON's stringify/parse round trip: rows are hot. */
+/**
+ * Relaxed Extended JSON of one value, walked here rather than by EJSON.serialize (a stringify/parse round trip:
+ * rows are hot), and lossless where bson's relaxed mode is not: a 64-bit integer beyond 2^53 stays
+ * {"$numberLong": "…"} (bson would print 9223372036854775807 as 9223372036854776000), and a regex whose options
+ * JavaScript lacks still prints (bson throws on them).
+ */
 export function toExtendedJson(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      // relaxed EJSON keeps finite doubles as numbers; NaN and ±Infinity need {"$numberDouble"}
-      if (Number.isFinite(value)) return value;
+      // relaxed EJSON keeps finite doubles as numbers; NaN, ±Infinity and -0 need {"$numberDouble"}
+      if (Number.isFinite(value) && !Object.is(value, -0)) return value;
       break;
     case 'undefined':
       return null;
@@ -23,10 +28,40 @@ export function toExtendedJson(value: unknown): unknown {
       return { $numberLong: value.toString() };
   }
   if (value === null) return null;
+  if (Array.isArray(value)) return value.map(toExtendedJson);
   const tag = (value as { _bsontype?: unknown })._bsontype;
   if (tag === 'ObjectId') return { $oid: (value as { toHexString(): string }).toHexString() };
+  if (tag === 'Long') {
+    const n = (value as { toNumber(): number }).toNumber();
+    return Number.isSafeInteger(n) ? n : { $numberLong: String(value) };
+  }
+  if (tag === 'BSONRegExp') {
+    const r = value as { pattern: string; options: string };
+    return { $regularExpression: { pattern: r.pattern, options: r.options } };
+  }
   if (value instanceof Date) return dateJson(value);
+  if (value instanceof RegExp) return { $regularExpression: { pattern: value.source, options: regexOptions(value.flags) } };
+  if (tag === undefined && isPlainObject(value as object)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value as object)) {
+      const json = toExtendedJson((value as Record<string, unknown>)[key]);
+      // a field named __proto__ is an ordinary key in a document
+      if (key === '__proto__') Object.defineProperty(out, key, { value: json, enumerable: true, writable: true, configurable: true });
+      else out[key] = json;
+    }
+    return out;
+  }
   return EJSON.serialize(value, { relaxed: true });
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A JavaScript regex's flags as BSON options: the server's letters, sorted; `g` and `y` have no BSON meaning. */
+function regexOptions(flags: string): string {
+  return [...flags].filter((f) => 'imsux'.includes(f)).sort().join('');
 }
 
 /** Latest date relaxed EJSON writes as an ISO string: 9999-12-31T23:59:59.999Z. */

@@ -81,6 +81,9 @@ export function mongoTarget(endpoint: string | Record<string, unknown>, connectT
     serverSelectionTimeoutMS: connectTimeoutMs,
     connectTimeoutMS: connectTimeoutMs,
     appName: 'dbx',
+    // regexes come back as stored (BSONRegExp): a pattern or option JavaScript cannot hold (the `s` option, PCRE
+    // syntax) would otherwise be rewritten or fail the whole read
+    bsonRegExp: true,
   };
   for (const [key, value] of Object.entries(entry)) {
     if (!OWN_KEYS.has(key)) (options as Record<string, unknown>)[key] = value;
