@@ -60,13 +60,29 @@ export function evaluateArgument(node: Expression | SpreadElement, source: strin
   check(node, 0, ctx);
   ctx.replacements.sort((a, b) => a.start - b.start);
   const result = evaluate(node, ctx);
-  if (result.ok) return result.value;
+  if (result.ok && !hasInvalidDate(result.value, 0)) return result.value;
+  if (result.ok) {
+    // new Date('garbage') is an Invalid Date, which would be stored as some other date: point at it
+    for (const call of ctx.calls) {
+      const inner = evaluate(call, ctx);
+      if (inner.ok && inner.value instanceof Date && Number.isNaN(inner.value.getTime())) {
+        return fail(call.start, 'invalid value: not a valid date', "ISODate('2018-08-15T20:53:20Z')");
+      }
+    }
+    return fail(node.start, 'invalid value: not a valid date');
+  }
   // point at the call that failed (ObjectId('zz') deep inside a filter), not at the whole argument
   for (const call of ctx.calls) {
     const inner = evaluate(call, ctx);
     if (!inner.ok) return fail(call.start, inner.message);
   }
   return fail(node.start, result.message);
+}
+
+function hasInvalidDate(value: unknown, depth: number): boolean {
+  if (value instanceof Date) return Number.isNaN(value.getTime());
+  if (typeof value !== 'object' || value === null || depth > MAX_NESTING || '_bsontype' in value) return false;
+  return Object.values(value).some((v) => hasInvalidDate(v, depth + 1));
 }
 
 type Evaluated = { ok: true; value: unknown } | { ok: false; message: string };
@@ -222,9 +238,46 @@ function checkCall(n: Extract<Expression, { type: 'CallExpression' | 'NewExpress
   }
   for (const arg of n.arguments) check(arg, depth + 1, ctx);
   ctx.calls.push(n);
-  if (callee.type === 'Identifier' && INTEGER_BITS[callee.name] && n.arguments[0]) {
-    checkInteger(callee.name, INTEGER_BITS[callee.name], n.arguments[0], ctx);
+  if (callee.type === 'Identifier') checkValueArguments(callee.name, n, ctx);
+}
+
+/**
+ * What shell-bson-parser would accept but turn into something else than was meant: UUID('xyz') became an empty
+ * binary, NumberDecimal() failed with a JavaScript TypeError.
+ */
+function checkValueArguments(name: string, n: Extract<Expression, { type: 'CallExpression' | 'NewExpression' }>, ctx: Ctx): void {
+  const first = n.arguments[0];
+  if (INTEGER_BITS[name] && first) checkInteger(name, INTEGER_BITS[name], first, ctx);
+  if (name === 'UUID' && first) {
+    const example = "UUID('0123456789abcdef0123456789abcdef')";
+    if (first.type !== 'Literal' || typeof first.value !== 'string') {
+      ctx.fail(first.start, 'UUID() takes the UUID as a quoted string of hex digits', example);
+    }
+    const text = (first as Literal).value as string;
+    if (!/^[0-9a-fA-F]{32}$/.test(text.replace(/-/g, ''))) {
+      ctx.fail(first.start, `UUID() needs 32 hex digits (dashes allowed), got '${text}'`, example);
+    }
   }
+  if (name === 'NumberDecimal' || name === 'Decimal128') {
+    // mongosh's NumberDecimal() is 0, and NumberDecimal(1.5) reads the number as it was typed
+    if (!first) ctx.replacements.push({ start: n.start, end: n.end, text: `${name}("0")` });
+    const typed = numberSource(first, ctx.source);
+    if (typed !== undefined) {
+      // this rewrite covers the literal's own (1_000 → 1000)
+      ctx.replacements = ctx.replacements.filter((r) => r.start < first!.start || r.end > first!.end);
+      ctx.replacements.push({ start: first!.start, end: first!.end, text: stringSource(typed) });
+    }
+  }
+}
+
+/** The source text of a number literal, or of a negated one (`-1.5`); undefined for anything else. */
+function numberSource(node: Node | undefined, source: string): string | undefined {
+  const n = node as Expression | undefined;
+  if (n?.type === 'Literal' && typeof n.value === 'number') return source.slice(n.start, n.end).replace(/_/g, '');
+  if (n?.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'Literal' && typeof n.argument.value === 'number') {
+    return `-${source.slice(n.argument.start, n.argument.end).replace(/_/g, '')}`;
+  }
+  return undefined;
 }
 
 /** bson would silently wrap NumberLong('99999999999999999999') or read NumberLong('abc') as 0 */

@@ -185,4 +185,28 @@ describe('doc: values stored and printed as they are', () => {
     assert.equal(await docOk('db.regexes.findOne()'), "{ _id: 1, r: /a.b/s }\n");
     assert.match(await docOk('db.regexes.find()'), /\| +1 \| \/a\.b\/s \|/);
   });
+
+  test("UUID('xyz') and new Date('garbage') are parse errors with a caret; nothing is stored", async () => {
+    for (const [value, message] of [
+      ["UUID('xyz')", /UUID\(\) needs 32 hex digits/],
+      ['UUID(1)', /UUID\(\) takes the UUID as a quoted string/],
+      ["new Date('garbage')", /not a valid date/],
+    ] as const) {
+      const statement = `db.bad.insertOne({_id: 1, v: ${value}})`;
+      const r = await doc(statement);
+      assert.equal(r.code, 2, `${statement}\n${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /\n {2}db\.bad\.insertOne[^\n]*\n +\^\n/);
+      noStack(r);
+    }
+    assert.equal(await docOk('db.bad.countDocuments()'), '0\n');
+  });
+
+  test('NumberDecimal() is 0 and NumberDecimal(1.5) reads the number as typed, as in mongosh', async () => {
+    await docOk('db.decimals.insertMany([{_id: 1, d: NumberDecimal()}, {_id: 2, d: NumberDecimal(1.5)}, {_id: 3, d: NumberDecimal(-2_000)}])');
+    assert.equal(
+      await docOk('db.decimals.find()', ['--json']),
+      '[{"_id":1,"d":{"$numberDecimal":"0"}},{"_id":2,"d":{"$numberDecimal":"1.5"}},{"_id":3,"d":{"$numberDecimal":"-2000"}}]\n',
+    );
+  });
 });
