@@ -209,4 +209,10 @@ describe('doc: values stored and printed as they are', () => {
       '[{"_id":1,"d":{"$numberDecimal":"0"}},{"_id":2,"d":{"$numberDecimal":"1.5"}},{"_id":3,"d":{"$numberDecimal":"-2000"}}]\n',
     );
   });
+
+  test('show collections --format raw: one name per line', async () => {
+    await docOk("db.createCollection('raw_a'); db.createCollection('raw_b')");
+    const names = (await docOk('show collections', ['--format', 'raw'])).split('\n');
+    assert.ok(names.includes('raw_a') && names.includes('raw_b'), names.join('|'));
+  });
 });

@@ -110,8 +110,14 @@ export const writeResultCodec: ValueCodec = {
 export const nameListCodec: ValueCodec = {
   text: shellText,
   json: toExtendedJson,
-  display: (value) => (Array.isArray(value) ? value.map(shellText).join('\n') : shellText(value)),
+  display: nameLines,
+  // --format raw: the names alone, for `dbx doc 'show collections' --format raw | xargs …`
+  raw: nameLines,
 };
+
+function nameLines(value: unknown): string {
+  return Array.isArray(value) ? value.map(shellText).join('\n') : shellText(value);
+}
 
 /** mongosh's sizes: 1024-based with two decimals ("40.00 KiB"). */
 export function formatSize(bytes: number): string {
