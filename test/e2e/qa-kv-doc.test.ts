@@ -215,4 +215,11 @@ describe('doc: values stored and printed as they are', () => {
     const names = (await docOk('show collections', ['--format', 'raw'])).split('\n');
     assert.ok(names.includes('raw_a') && names.includes('raw_b'), names.join('|'));
   });
+
+  test('a database name mongod refuses, in the URL: exit 2 before connecting', async () => {
+    const r = await runDbx(['--no-color', '--url', mongoUrl('bad.name'), 'doc', 'db.t.countDocuments()']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /BAD_URL: .*a database name cannot contain '\.'/);
+    noStack(r);
+  });
 });

@@ -75,6 +75,9 @@ export function mongoTarget(endpoint: string | Record<string, unknown>, connectT
   const urlHasPassword = rest.length > 0;
   const urlDb = path ? decode(path) : '';
   const database = String(entry.database ?? entry.db ?? '') || urlDb || 'test';
+  // what mongod refuses in a database name (`use` checks the same): fail before connecting, as a bad URL
+  const badChar = /[/\\. "$\0]/.exec(database);
+  if (badChar) throw badUrl(url, `a database name cannot contain '${badChar[0] === ' ' ? 'a space' : badChar[0] === '\0' ? '\\0' : badChar[0]}'`);
 
   const options: MongoClientOptions = {
     // the driver waits 30 s by default; the contract gives up within the connect timeout (exit 3)
