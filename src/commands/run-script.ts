@@ -138,7 +138,13 @@ async function runAll(state: RunState, statements: Statement[]): Promise<void> {
     await engine.transaction.begin();
     for (const stmt of statements) {
       if (!(await runOne(state, stmt))) {
-        await engine.transaction.rollback();
+        try {
+          await engine.transaction.rollback();
+        } catch (e) {
+          // the rollback failed, or could not undo everything (MySQL commits DDL implicitly): say so, never "nothing"
+          await report(state, e);
+          return;
+        }
         // a status line: not under --quiet, nor under --json, where stderr carries only the error's JSON line
         if (!opts.quiet && !wantsJson(opts)) state.deps.stderr.write('Transaction rolled back: nothing was changed.\n');
         return;

@@ -211,3 +211,34 @@ describe('dbx init', () => {
     }
   });
 });
+
+describe('--transaction', () => {
+  test('DDL in the middle: what follows it is still rolled back, and no "nothing was changed"', async () => {
+    const t = await table('qa_tx', 'id int primary key');
+    const ddl = uniqueName('qa_ddl');
+    created.push(`table ${ddl}`);
+    const r = await runDbx(['--url', url, '--transaction', 'sql', `insert into ${t} values (1); create table ${ddl}(i int); insert into ${t} values (2); select * from no_such_table_qa`]);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stderr, /nothing was changed/);
+    assert.match(r.stderr, /IMPLICIT_COMMIT: MySQL committed everything up to "create table/);
+    const [rows] = await admin.query(`select id from ${t}`);
+    assert.deepEqual(rows, [{ id: 1 }], 'the insert after the DDL was rolled back');
+  });
+
+  test('a DDL statement that fails has committed what came before it: said so, one JSON line per error', async () => {
+    const t = await table('qa_tx', 'id int primary key');
+    const r = await runDbx(['--url', url, '--json', '--transaction', 'sql', `insert into ${t} values (1); create table ${t}(i int)`]);
+    assert.equal(r.code, 1);
+    const errors = r.stderr.trim().split('\n').map((l) => JSON.parse(l).error.code);
+    assert.deepEqual(errors, ['ER_TABLE_EXISTS_ERROR', 'IMPLICIT_COMMIT']);
+  });
+
+  test('without DDL the rollback undoes everything and says so', async () => {
+    const t = await table('qa_tx', 'id int primary key');
+    const r = await runDbx(['--url', url, '--transaction', 'sql', `insert into ${t} values (1); insert into ${t} values (1)`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Transaction rolled back: nothing was changed/);
+    const [rows] = await admin.query(`select id from ${t}`);
+    assert.deepEqual(rows, []);
+  });
+});

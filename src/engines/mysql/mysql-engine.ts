@@ -12,6 +12,9 @@ import { classifySql } from './sql-classify.js';
 import { placeholders } from './sql-placeholders.js';
 import { splitSql } from './sql-splitter.js';
 
+/** the server status flag of an open transaction */
+const SERVER_STATUS_IN_TRANS = 0x0001;
+
 const USE = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i;
 
 /** Secrets that must not reach -v, --log-file or history: IDENTIFIED BY '…', PASSWORD('…'), SET PASSWORD = '…'. */
@@ -31,6 +34,11 @@ class MysqlEngine implements Engine {
   private lost = false;
   /** the password typed at the prompt, if one was asked for (the KILL QUERY connection needs it too) */
   private typedPassword?: string;
+  /**
+   * --transaction: the last statement that ended the transaction on the server (DDL commits implicitly), and
+   * whether a new one must be started before the next statement, so that what follows stays all or nothing
+   */
+  private txn?: { committedBy?: string; reopen: boolean; last?: string };
 
   constructor(private readonly ctx: EngineContext) {
     this.target = sqlTarget(ctx.endpoint, ctx.connectTimeoutMs);
@@ -100,15 +108,22 @@ class MysqlEngine implements Engine {
     const sql = bound ? placeholders(stmt.text).text : stmt.text;
     const shown = redactSql(stmt.text);
     const wrap = (e: unknown) => statementError(e, shown, this.endpoint, stmt.line);
+    await this.reopenTransaction();
+    if (this.txn) this.txn.last = shown;
+    const onStatus = (status: number) => this.trackTransaction(status, shown);
     try {
       if (stmt.paramRows) {
         const headers: ResultSetHeader[] = [];
-        for (const row of stmt.paramRows) headers.push((await this.query(sql, row, shown)) as ResultSetHeader);
+        for (const row of stmt.paramRows) {
+          const header = (await this.query(sql, row, shown)) as ResultSetHeader;
+          onStatus(header.serverStatus);
+          headers.push(header);
+        }
         return sumOk(headers);
       }
       const use = USE.exec(sql);
       const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
-      const result = await runQuery(this.conn, sql, stmt.params, db, wrap);
+      const result = await runQuery(this.conn, sql, stmt.params, db, wrap, onStatus);
       if (db) this.database = db;
       return result;
     } catch (e) {
@@ -119,16 +134,47 @@ class MysqlEngine implements Engine {
     }
   }
 
+  /** An OK packet's status: a statement that left no transaction open (DDL, COMMIT) committed everything before it. */
+  private trackTransaction(status: number | undefined, shown: string): void {
+    if (this.txn && status !== undefined && (status & SERVER_STATUS_IN_TRANS) === 0) {
+      this.txn.committedBy = shown;
+      this.txn.reopen = true;
+    }
+  }
+
+  private async reopenTransaction(): Promise<void> {
+    if (!this.txn?.reopen) return;
+    this.txn.reopen = false;
+    await this.query('START TRANSACTION');
+  }
+
   readonly transaction = {
     begin: async () => {
       await this.query('START TRANSACTION');
+      this.txn = { reopen: false };
     },
     commit: async () => {
+      this.txn = undefined;
       await this.query('COMMIT');
       return undefined;
     },
+    /** Throws when MySQL had already committed part of the script implicitly: the rollback could not undo that. */
     rollback: async () => {
+      const txn = this.txn;
+      this.txn = undefined;
+      // a DDL statement commits before it runs, even when it then fails: the failing statement may have ended the
+      // transaction without an OK packet to tell; the server's status after a no-op does
+      const probe = (await this.query('DO 0')) as ResultSetHeader;
+      const committedBy = (probe.serverStatus & SERVER_STATUS_IN_TRANS) === 0 && !txn?.reopen ? txn?.last : txn?.committedBy;
       await this.query('ROLLBACK');
+      if (committedBy === undefined) return;
+      const short = committedBy.replace(/\s+/g, ' ').slice(0, 80);
+      throw new StatementError(`MySQL committed everything up to "${short}" implicitly: only what came after it was rolled back`, {
+        code: 'IMPLICIT_COMMIT',
+        engine: 'sql',
+        endpoint: this.endpoint,
+        hint: 'run CREATE, ALTER, DROP and other statements that commit implicitly outside --transaction',
+      });
     },
   };
 

@@ -91,7 +91,15 @@ function resultIndex(query: unknown): number | undefined {
  * result sets (a stored procedure's CALL) gives a RowsResult whose `following()` gives the next one, once the rows
  * before it have been read; the rows of one set never run into the next.
  */
-export function runQuery(conn: Connection, sql: string, values: unknown[] | undefined, useDb: string | undefined, wrap: QueryError): Promise<Result> {
+export function runQuery(
+  conn: Connection,
+  sql: string,
+  values: unknown[] | undefined,
+  useDb: string | undefined,
+  wrap: QueryError,
+  /** the server status of every OK packet (the statement's own, or the one that ends a CALL) */
+  onStatus?: (serverStatus: number) => void,
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const query = values ? conn.query(sql, values) : conn.query(sql);
     const queue: Array<unknown[] | NextSet> = [];
@@ -214,6 +222,7 @@ export function runQuery(conn: Connection, sql: string, values: unknown[] | unde
       notify();
     });
     query.on('result', (row: unknown) => {
+      if (!Array.isArray(row)) onStatus?.((row as ResultSetHeader).serverStatus);
       if (!settled) {
         settled = true;
         resolve(okResult(row as ResultSetHeader, useDb));
