@@ -223,3 +223,14 @@ describe('doc: values stored and printed as they are', () => {
     noStack(r);
   });
 });
+
+describe('doc: statements refused before anything is sent', () => {
+  test('Object.prototype names are not cursor methods: find().constructor(1), find().toString()', async () => {
+    for (const statement of ['db.t.find().constructor(1)', 'db.t.find().toString()', 'db.t.find().__proto__()']) {
+      const r = await doc(statement);
+      assert.equal(r.code, 2, `${statement}\n${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /is not a cursor method/);
+      assert.equal(r.stdout, '');
+    }
+  });
+});

@@ -20,7 +20,8 @@ export interface CursorPlan {
 }
 
 /** Cursor methods that only take options: name → option key and the kind of value. */
-const OPTION_CALLS: Record<string, { key: string; kind: 'doc' | 'number' | 'any' | 'string' | 'boolean' }> = {
+// null prototype: `.constructor()` or `.toString()` must be an unknown cursor method, not Object's
+const OPTION_CALLS: Record<string, { key: string; kind: 'doc' | 'number' | 'any' | 'string' | 'boolean' }> = Object.assign(Object.create(null) as Record<string, never>, {
   limit: { key: 'limit', kind: 'number' },
   skip: { key: 'skip', kind: 'number' },
   projection: { key: 'projection', kind: 'doc' },
@@ -34,7 +35,7 @@ const OPTION_CALLS: Record<string, { key: string; kind: 'doc' | 'number' | 'any'
   max: { key: 'max', kind: 'doc' },
   allowDiskUse: { key: 'allowDiskUse', kind: 'boolean' },
   noCursorTimeout: { key: 'noCursorTimeout', kind: 'boolean' },
-};
+});
 
 /** Chain calls an aggregate cursor takes. */
 const AGGREGATE_CALLS = new Set(['toArray', 'pretty', 'batchSize', 'maxTimeMS', 'comment', 'hint', 'explain', 'allowDiskUse']);
