@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { LoadedConfig } from '../config/config-file.js';
 import type { ResolvedProfile } from '../config/profile.js';
 import { askOnTty, type Deps } from './deps.js';
-import type { GlobalOptions } from './global-options.js';
+import { wantsJson, type GlobalOptions } from './global-options.js';
 import type { SafetyMode } from './safety.js';
 
 export interface Session {
@@ -17,11 +17,20 @@ export interface Session {
   profile: ResolvedProfile;
 }
 
-export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'>, deps: Deps): Promise<LoadedConfig> {
+/**
+ * A warning on stderr: `warning: …`, or under --json / ndjson one JSON line, so that stderr stays JSON Lines
+ * there (errors are one JSON line each).
+ */
+export function writeWarning(text: string, opts: Pick<GlobalOptions, 'format'>, deps: Pick<Deps, 'stderr'>): void {
+  const message = text.replace(/^warning:\s*/, '');
+  deps.stderr.write(wantsJson(opts) ? `${JSON.stringify({ warning: { message } })}\n` : `warning: ${message}\n`);
+}
+
+export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet' | 'format'>, deps: Deps): Promise<LoadedConfig> {
   // loaded on use: the YAML parser is not needed for --help
   const { loadConfig } = await import('../config/config-file.js');
   const loaded = loadConfig({ configPath: opts.config }, { env: deps.env, cwd: deps.cwd });
-  if (!opts.quiet) for (const w of loaded.warnings) deps.stderr.write(w.startsWith("warning:") ? `${w}\n` : `warning: ${w}\n`);
+  if (!opts.quiet) for (const w of loaded.warnings) writeWarning(w, opts, deps);
   return loaded;
 }
 
@@ -67,7 +76,7 @@ export async function createSessionEngine(engineName: EngineName, profile: Resol
     connectTimeoutMs: profile.connectTimeoutMs,
     readonly: profile.safety === 'readonly',
     verbose: opts.verbose ? (line) => deps.stderr.write(line + '\n') : () => {},
-    warn: (line) => deps.stderr.write(`warning: ${line}\n`),
+    warn: (line) => writeWarning(line, opts, deps),
     askPassword: deps.stdin.isTTY ? (prompt) => askOnTty(deps, prompt, true) : undefined,
   });
 }

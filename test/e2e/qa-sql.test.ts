@@ -3,7 +3,7 @@
  * once gave a wrong answer, lost data, or failed without a clear error.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -240,5 +240,19 @@ describe('--transaction', () => {
     assert.match(r.stderr, /Transaction rolled back: nothing was changed/);
     const [rows] = await admin.query(`select id from ${t}`);
     assert.deepEqual(rows, []);
+  });
+});
+
+describe('stderr under --json', () => {
+  test('a warning is a JSON line too, so stderr stays JSON Lines', async () => {
+    const u = new URL(url);
+    const file = join(dir, 'readable.yaml');
+    writeFileSync(file, `profiles:\n  local:\n    sql: mysql://${u.username}:literal-pw@${u.host}/test\n`);
+    chmodSync(file, 0o644);
+    const r = await runDbx(['--config', file, '--json', 'sql', 'select 1']);
+    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+    assert.match(lines[0].warning.message, /other users can read it/);
+    assert.ok(lines.slice(1).every((l) => 'error' in l), r.stderr);
+    assert.doesNotMatch(r.stderr, /literal-pw/);
   });
 });
