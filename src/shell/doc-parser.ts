@@ -14,10 +14,23 @@ import { LineIndex, blankComments, isSignificant, scanTokens } from './shell-sca
 /** `show …` targets; `show databases` arrives as 'dbs', `show tables` as 'collections'. */
 export type ShowWhat = 'dbs' | 'collections' | 'users' | 'roles' | 'profile' | 'logs';
 export type DocTarget = { type: 'db' } | { type: 'collection'; name: string };
+/** A script position (line counts script lines, as ParseError does). */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+/** Where a call's parts stand, so that errors found after parsing (arity, argument kinds) can show a caret. */
+export interface CallPositions {
+  method: SourcePosition;
+  args: SourcePosition[];
+  /** the closing `)`: where a missing argument would go */
+  close: SourcePosition;
+}
 /** One call after the method: `.sort({a: 1})` → { method: 'sort', args: [{a: 1}] }. */
 export interface DocChainCall {
   method: string;
   args: unknown[];
+  at?: CallPositions;
 }
 /** `db.METHOD(…)` or `db.COLL.METHOD(…)`, with any chained calls, arguments already turned into values. */
 export interface DocCall {
@@ -29,6 +42,7 @@ export interface DocCall {
   chain: DocChainCall[];
   /** the statement as typed, for messages and logs */
   text: string;
+  at?: CallPositions;
 }
 export type DocCommand = { kind: 'show'; what: ShowWhat } | { kind: 'use'; db: string } | { kind: 'db' } | DocCall;
 
@@ -63,9 +77,22 @@ class StatementParser {
   ) {}
 
   readonly fail = (offset: number, message: string, hint?: string): never => {
-    const { line, column } = (this.lines ??= new LineIndex(this.text)).position(offset);
-    throw new ParseError(message, line + this.startLine - 1, column, { engine: 'doc', statement: this.text, hint });
+    const { line, column } = this.where(offset);
+    throw new ParseError(message, line, column, { engine: 'doc', statement: this.text, hint });
   };
+
+  private where(offset: number): SourcePosition {
+    const { line, column } = (this.lines ??= new LineIndex(this.text)).position(offset);
+    return { line: line + this.startLine - 1, column };
+  }
+
+  private positions(name: Node, call: Extract<Step, { kind: 'call' }>): CallPositions {
+    return {
+      method: this.where(name.start),
+      args: call.node.arguments.map((a) => this.where(a.start)),
+      close: this.where(call.node.end - 1),
+    };
+  }
 
   parse(): DocCommand {
     const { text } = this;
@@ -209,10 +236,10 @@ class StatementParser {
         const upTo = next ? next.node.start : expr.end;
         return this.fail(step.node.start, `'${step.name}' is a method: add () to call it`, `${text.slice(expr.start, upTo)}()`);
       }
-      chain.push({ method: step.name, args: this.args(next) });
+      chain.push({ method: step.name, args: this.args(next), at: this.positions(step.node, next) });
       i++;
     }
-    return { kind: 'call', target, method: methodStep.name, args, chain, text: this.text.trim() };
+    return { kind: 'call', target, method: methodStep.name, args, chain, text: this.text.trim(), at: this.positions(methodStep.node, callStep) };
   }
 
   private args(step: Extract<Step, { kind: 'call' }>): unknown[] {

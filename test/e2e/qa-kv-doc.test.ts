@@ -225,6 +225,22 @@ describe('doc: values stored and printed as they are', () => {
 });
 
 describe('doc: statements refused before anything is sent', () => {
+  test('wrong arity and wrong argument kinds: exit 2 with a caret under the argument, nothing run', async () => {
+    for (const [statement, column] of [
+      ['db.t.insertOne({a: 1}, {}, {})', 28],
+      ['db.t.insertOne()', 16],
+      ["db.t.remove({}, 'one')", 17],
+      ['db.t.find().limit(1, 2)', 22],
+    ] as const) {
+      const caretLine = `${' '.repeat(2 + column - 1)}^`;
+      const r = await doc(statement);
+      assert.equal(r.code, 2, `${statement}\n${r.stderr}`);
+      assert.ok(r.stderr.includes(`\n  ${statement}\n${caretLine}\n`), `${statement}\n${r.stderr}`);
+      noStack(r);
+    }
+    assert.equal(await docOk('db.t.countDocuments()'), '0\n');
+  });
+
   test('Object.prototype names are not cursor methods: find().constructor(1), find().toString()', async () => {
     for (const statement of ['db.t.find().constructor(1)', 'db.t.find().toString()', 'db.t.find().__proto__()']) {
       const r = await doc(statement);

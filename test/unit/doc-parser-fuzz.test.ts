@@ -101,33 +101,38 @@ describe('doc parser fuzz', () => {
     const g = globalThis as { __dbxFuzz?: boolean };
     g.__dbxFuzz = false;
     const rnd = prng(20240531);
-    const counts = { scripts: 0, statements: 0, parsed: 0, parseErrors: 0, usageErrors: 0, splitErrors: 0 };
+    // callErrors: refused after parsing (wrong arity or argument kind), as ParseErrors with a caret since they
+    // know where the call stands
+    const counts = { scripts: 0, statements: 0, parsed: 0, parseErrors: 0, callErrors: 0, splitErrors: 0 };
     let slowest = 0;
 
     const one = (text: string, line: number, origin: string): void => {
       counts.statements++;
+      let calling = false;
       try {
         const cmd = parseDocStatement(text, line);
         counts.parsed++;
         if (cmd.kind === 'call') {
           for (const v of [...cmd.args, ...cmd.chain.flatMap((c) => c.args)]) assert.equal(typeof formatShellValue(v), 'string');
+          calling = true;
           const modern = toModern(cmd);
           if (modern.note !== undefined) assert.equal(typeof modern.note, 'string');
         }
       } catch (e) {
-        check(e, text, line, origin);
+        check(e, text, line, origin, false, calling);
       }
     };
-    const check = (e: unknown, text: string, line: number, origin: string, splitting = false): void => {
+    const check = (e: unknown, text: string, line: number, origin: string, splitting = false, calling = false): void => {
       if (!(e instanceof UsageError)) {
         assert.fail(`${origin}: ${show(text)} threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
       }
+      if (calling) counts.callErrors++;
       if (e instanceof ParseError) {
         if (splitting) counts.splitErrors++;
-        else counts.parseErrors++;
+        else if (!calling) counts.parseErrors++;
         assert.ok(Number.isInteger(e.line) && e.line >= line && Number.isInteger(e.column) && e.column >= 1, `${origin}: bad position ${e.line}:${e.column} for ${show(text)}`);
         assert.equal(typeof formatParseError(text, e, line), 'string');
-      } else counts.usageErrors++;
+      } else assert.ok(calling, `${origin}: a UsageError without a position from the parser for ${show(text)}`);
     };
     const attempt = (text: string, origin: string): number => {
       const started = performance.now();
@@ -167,7 +172,7 @@ describe('doc parser fuzz', () => {
 
     assert.ok(counts.statements >= 10_000, `only ${counts.statements} statements`);
     // the corpus must exercise both outcomes, or it tests nothing
-    assert.ok(counts.parsed > 500 && counts.parseErrors > 500 && counts.usageErrors > 10, JSON.stringify(counts));
+    assert.ok(counts.parsed > 500 && counts.parseErrors > 500 && counts.callErrors > 10, JSON.stringify(counts));
     assert.equal(g.__dbxFuzz, false, 'a statement ran code');
     t.diagnostic(`${JSON.stringify(counts)}, slowest ${slowest.toFixed(1)} ms`);
   });

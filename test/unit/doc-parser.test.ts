@@ -117,10 +117,12 @@ describe('parseDocStatement: accepted forms', () => {
       method: 'find',
       args: [{ a: 1 }],
       chain: [
-        { method: 'sort', args: [{ b: -1 }] },
-        { method: 'limit', args: [2] },
+        { method: 'sort', args: [{ b: -1 }], at: { method: { line: 1, column: 25 }, args: [{ line: 1, column: 30 }], close: { line: 1, column: 37 } } },
+        { method: 'limit', args: [2], at: { method: { line: 1, column: 39 }, args: [{ line: 1, column: 45 }], close: { line: 1, column: 46 } } },
       ],
       text: 'db.student.find({a: 1}).sort({b: -1}).limit(2);',
+      // where the parts stand, for errors found after parsing (arity, argument kinds)
+      at: { method: { line: 1, column: 12 }, args: [{ line: 1, column: 17 }], close: { line: 1, column: 23 } },
     });
   });
 

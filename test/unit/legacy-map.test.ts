@@ -118,14 +118,16 @@ const REFUSED: [string, RegExp, string | undefined][] = [
   ["db.createCollection('')", /non-empty string/, "usage: db.createCollection('name')"],
 ];
 
-describe('toModern: bad calls are usage errors (exit 2) with a hint', () => {
+describe('toModern: bad calls are usage errors (exit 2) with a hint, and a caret where the parser placed the call', () => {
   for (const [text, message, hint] of REFUSED) {
     test(text, () => {
       assert.throws(
         () => toModern(call(text)),
         (e: unknown) => {
-          assert.ok(e instanceof UsageError && !(e instanceof ParseError), `expected UsageError, got ${String(e)}`);
+          assert.ok(e instanceof ParseError, `expected ParseError, got ${String(e)}`);
           assert.equal(e.exitCode, 2);
+          assert.equal(e.line, 1);
+          assert.ok(e.column >= 1 && e.column <= text.length, `column ${e.column}`);
           assert.match(e.message, message);
           assert.equal(e.hint, hint);
           assert.equal(e.statement, text);
@@ -134,6 +136,20 @@ describe('toModern: bad calls are usage errors (exit 2) with a hint', () => {
       );
     });
   }
+
+  test('the caret stands at the extra argument, at the ) of a missing one, at the argument of the wrong kind', () => {
+    for (const [text, column] of [
+      ['db.s.find({}, {}, {}, {})', 23],
+      ['db.s.insertOne()', 16],
+      ['db.s.update({a: 1}, 5)', 21],
+      ["db.s.remove({}, 'one')", 17],
+    ] as const) {
+      assert.throws(() => toModern(call(text)), (e: unknown) => e instanceof ParseError && e.line === 1 && e.column === column, text);
+    }
+    // a statement that starts on script line 4 reports script lines
+    const cmd = parseDocStatement('db.s.find(\n  {},\n  {}, {}, 5)', 4) as DocCall;
+    assert.throws(() => toModern(cmd), (e: unknown) => e instanceof ParseError && e.line === 6 && e.column === 11);
+  });
 
   test('a method outside the table is refused, not passed to the driver', () => {
     const cmd: DocCall = { kind: 'call', target: { type: 'collection', name: 's' }, method: 'mapReduce', args: [], chain: [], text: 'x' };

@@ -3,8 +3,8 @@
  * .projection()` and friends) → cursor options and a terminal action. Pure and checked before anything is
  * sent: an unknown or misplaced chain call is a usage error (exit 2).
  */
-import { UsageError } from '../../errors.js';
-import type { DocCall, DocChainCall } from '../../shell/doc-parser.js';
+import { ParseError, UsageError } from '../../errors.js';
+import type { DocCall, DocChainCall, SourcePosition } from '../../shell/doc-parser.js';
 import { formatShellValue } from '../../shell/shell-format.js';
 
 /** What happens to the cursor at the end of the chain. */
@@ -43,8 +43,13 @@ const AGGREGATE_CALLS = new Set(['toArray', 'pretty', 'batchSize', 'maxTimeMS', 
 /** Calls that end the chain: nothing may follow them. */
 const TERMINALS = new Set(['count', 'size', 'itcount', 'explain']);
 
-function fail(cmd: DocCall, call: DocChainCall, message: string, hint?: string): never {
-  throw new UsageError(`.${call.method}(): ${message}`, { engine: 'doc', statement: cmd.text, hint });
+/** Exit 2, with a caret at `at`, else at the call's first argument, else at its method name. */
+function fail(cmd: DocCall, call: DocChainCall, message: string, hint?: string, at?: SourcePosition): never {
+  const where = at ?? call.at?.args[0] ?? call.at?.method;
+  const opts = { engine: 'doc' as const, statement: cmd.text, hint };
+  // a chain call built by hand (not by the parser) has no position
+  if (!where) throw new UsageError(`.${call.method}(): ${message}`, opts);
+  throw new ParseError(`.${call.method}(): ${message}`, where.line, where.column, opts);
 }
 
 function isDoc(v: unknown): v is Record<string, unknown> {
@@ -52,12 +57,14 @@ function isDoc(v: unknown): v is Record<string, unknown> {
 }
 
 function checkArg(cmd: DocCall, call: DocChainCall, kind: string, value: unknown): unknown {
-  if (call.args.length > 1) fail(cmd, call, `takes one argument, got ${call.args.length}`);
-  if (value === undefined && (kind === 'boolean' || kind === 'any')) return kind === 'boolean' ? true : fail(cmd, call, 'needs an argument');
+  if (call.args.length > 1) fail(cmd, call, `takes one argument, got ${call.args.length}`, undefined, call.at?.args[1]);
+  if (value === undefined && (kind === 'boolean' || kind === 'any')) {
+    return kind === 'boolean' ? true : fail(cmd, call, 'needs an argument', undefined, call.at?.close);
+  }
   switch (kind) {
     case 'number': {
       const n = typeof value === 'object' && value !== null && 'toNumber' in value ? (value as { toNumber(): number }).toNumber() : value;
-      if (typeof n !== 'number' || !Number.isInteger(n)) fail(cmd, call, `takes a whole number, got ${formatShellValue(value)}`);
+      if (typeof n !== 'number' || !Number.isInteger(n)) fail(cmd, call, `takes a whole number, got ${value === undefined ? 'nothing' : formatShellValue(value)}`, undefined, call.at?.args[0] ?? call.at?.close);
       if (call.method !== 'limit' && n < 0) fail(cmd, call, `takes a number ≥ 0, got ${n}`);
       return n;
     }
@@ -88,15 +95,15 @@ export function planCursor(cmd: DocCall, op: 'find' | 'aggregate', base: Record<
   const options: Record<string, unknown> = { ...base };
   let terminal: Terminal = { kind: 'rows' };
   cmd.chain.forEach((call, i) => {
-    if (terminal.kind !== 'rows') fail(cmd, call, `nothing can follow .${cmd.chain[i - 1]!.method}()`);
+    if (terminal.kind !== 'rows') fail(cmd, call, `nothing can follow .${cmd.chain[i - 1]!.method}()`, undefined, call.at?.method);
     if (op === 'aggregate' && !AGGREGATE_CALLS.has(call.method)) {
-      fail(cmd, call, 'is not a method of an aggregate cursor', 'an aggregate cursor takes .toArray(), .pretty(), .batchSize(), .maxTimeMS(), .explain()');
+      fail(cmd, call, 'is not a method of an aggregate cursor', 'an aggregate cursor takes .toArray(), .pretty(), .batchSize(), .maxTimeMS(), .explain()', call.at?.method);
     }
     const method = call.method;
     if (method === 'toArray' || method === 'pretty') {
       if (call.args.length > 0) fail(cmd, call, 'takes no arguments');
       // a later call would have nothing to act on: toArray() returns an array, not a cursor
-      if (method === 'toArray' && i < cmd.chain.length - 1) fail(cmd, cmd.chain[i + 1]!, 'cannot follow .toArray()');
+      if (method === 'toArray' && i < cmd.chain.length - 1) fail(cmd, cmd.chain[i + 1]!, 'cannot follow .toArray()', undefined, cmd.chain[i + 1]!.at?.method);
       return;
     }
     if (method === 'sort') {
@@ -126,7 +133,7 @@ export function planCursor(cmd: DocCall, op: 'find' | 'aggregate', base: Record<
     const spec = OPTION_CALLS[method];
     if (!spec) {
       const known = ['sort', 'limit', 'skip', 'count', 'toArray', 'pretty', 'projection', 'size', 'itcount', 'explain', 'batchSize', 'maxTimeMS', 'hint', 'collation', 'comment'];
-      fail(cmd, call, 'is not a cursor method', `a find() cursor takes ${known.map((k) => `.${k}()`).join(' ')}`);
+      fail(cmd, call, 'is not a cursor method', `a find() cursor takes ${known.map((k) => `.${k}()`).join(' ')}`, call.at?.method);
     }
     options[spec.key] = checkArg(cmd, call, spec.kind, call.args[0]);
   });
@@ -137,6 +144,6 @@ export function planCursor(cmd: DocCall, op: 'find' | 'aggregate', base: Record<
 export function checkNoChain(cmd: DocCall): void {
   for (const call of cmd.chain) {
     if (call.method === 'pretty' && call.args.length === 0) continue;
-    fail(cmd, call, `cannot follow ${cmd.method}(): it does not return a cursor`);
+    fail(cmd, call, `cannot follow ${cmd.method}(): it does not return a cursor`, undefined, call.at?.method);
   }
 }

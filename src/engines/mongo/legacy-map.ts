@@ -3,8 +3,8 @@
  * (mongosh packages/shell-api/src/collection.ts is the model), and checks every call's arguments before
  * anything is sent. Pure: no driver import, so it is tested without a server.
  */
-import { UsageError } from '../../errors.js';
-import type { DocCall } from '../../shell/doc-parser.js';
+import { ParseError, UsageError } from '../../errors.js';
+import type { DocCall, SourcePosition } from '../../shell/doc-parser.js';
 import { formatShellString, formatShellValue } from '../../shell/shell-format.js';
 
 /** The driver call to make: `collection[op](...args)` (or `db[op]` for a db target). */
@@ -82,7 +82,7 @@ export function toModern(cmd: DocCall): ModernOp {
   const method = ALIASES[cmd.method] ?? cmd.method;
   const table = cmd.target.type === 'db' ? DB : COLLECTION;
   const signature = table[method];
-  if (!signature) throw usage(cmd, `${path(cmd)}.${cmd.method}() is not supported`);
+  if (!signature) throw usage(cmd, `${path(cmd)}.${cmd.method}() is not supported`, undefined, cmd.at?.method);
   checkArgs(cmd, method, signature);
   const modern = rewrite(cmd, method);
   if (modern.op === cmd.method && modern.args === cmd.args) return modern;
@@ -112,7 +112,7 @@ function rewrite(cmd: DocCall, method: string): ModernOp {
         justOne = Boolean(one);
         options = rest;
       } else if (second !== undefined) {
-        throw usage(cmd, 'the second argument of remove() is true or { justOne: true }', hintFor(cmd, 'remove'));
+        throw usage(cmd, 'the second argument of remove() is true or { justOne: true }', hintFor(cmd, 'remove'), argAt(cmd, 1));
       }
       return { op: justOne ? 'deleteOne' : 'deleteMany', args: withOptions([filter], options) };
     }
@@ -134,14 +134,15 @@ function legacyUpdate(cmd: DocCall): ModernOp {
   let options: Record<string, unknown> = {};
   if (typeof third === 'boolean' || typeof fourth === 'boolean') {
     if ((third !== undefined && typeof third !== 'boolean') || (fourth !== undefined && typeof fourth !== 'boolean')) {
-      throw usage(cmd, 'update(filter, update, upsert, multi) takes true or false for upsert and multi', hintFor(cmd, 'update'));
+      const at = argAt(cmd, third !== undefined && typeof third !== 'boolean' ? 2 : 3);
+      throw usage(cmd, 'update(filter, update, upsert, multi) takes true or false for upsert and multi', hintFor(cmd, 'update'), at);
     }
     if (third) options.upsert = true;
     multi = fourth === true;
   } else if (fourth !== undefined) {
-    throw usage(cmd, 'update() takes at most 3 arguments: filter, update, options', hintFor(cmd, 'update'));
+    throw usage(cmd, 'update() takes at most 3 arguments: filter, update, options', hintFor(cmd, 'update'), argAt(cmd, 3));
   } else if (third !== undefined) {
-    if (!isDoc(third)) throw usage(cmd, 'the options of update() are a document: { multi: true, upsert: true }', hintFor(cmd, 'update'));
+    if (!isDoc(third)) throw usage(cmd, 'the options of update() are a document: { multi: true, upsert: true }', hintFor(cmd, 'update'), argAt(cmd, 2));
     const { multi: m, ...rest } = third;
     multi = Boolean(m);
     options = rest;
@@ -154,6 +155,7 @@ function legacyUpdate(cmd: DocCall): ModernOp {
         cmd,
         'multi update only works with $ operators: without them the update document replaces the whole document',
         `change fields with $set: ${fixed}`,
+        argAt(cmd, 1),
       );
     }
     return { op: 'replaceOne', args: withOptions([filter, update], options) };
@@ -172,7 +174,9 @@ function checkArgs(cmd: DocCall, method: string, signature: Signature): void {
   if (args.length < signature.min || args.length > max) {
     const want = signature.min === max ? `${max}` : `${signature.min} ${max - signature.min === 1 ? 'or' : 'to'} ${max}`;
     const plural = max === 1 && signature.min === 1 ? 'argument' : 'arguments';
-    throw usage(cmd, `${path(cmd)}.${cmd.method}() takes ${want} ${plural}, got ${args.length}`, hintFor(cmd, method));
+    // too many: at the first one too many; too few: at the `)` where the next one belongs
+    const at = args.length > max ? argAt(cmd, max) : cmd.at?.close;
+    throw usage(cmd, `${path(cmd)}.${cmd.method}() takes ${want} ${plural}, got ${args.length}`, hintFor(cmd, method), at);
   }
   args.forEach((arg, i) => {
     // an optional argument may be left out with undefined
@@ -214,7 +218,7 @@ function checkKind(cmd: DocCall, kind: Kind, arg: unknown, i: number, method = c
     index: "an index name 'name' or keys { field: 1 }",
     any: 'a value',
   };
-  throw usage(cmd, `argument ${i + 1} of ${path(cmd)}.${cmd.method}() must be ${what[kind]}, got ${formatShellValue(arg)}`, hintFor(cmd, method));
+  throw usage(cmd, `argument ${i + 1} of ${path(cmd)}.${cmd.method}() must be ${what[kind]}, got ${formatShellValue(arg)}`, hintFor(cmd, method), argAt(cmd, i));
 }
 
 /** A plain document: not an array, not a bson value, Date or RegExp. */
@@ -240,6 +244,13 @@ function hintFor(cmd: DocCall, method: string): string {
   return `usage: ${collectionRef(cmd)}.${cmd.method}(${table[method]?.usage ?? ''})`;
 }
 
-function usage(cmd: DocCall, message: string, hint?: string): UsageError {
+/** where argument i stands; the closing `)` when it is missing */
+function argAt(cmd: DocCall, i: number): SourcePosition | undefined {
+  return cmd.at?.args[i] ?? cmd.at?.close;
+}
+
+/** A ParseError with a caret when the parser said where the call stands; a plain UsageError otherwise. */
+function usage(cmd: DocCall, message: string, hint?: string, at?: SourcePosition): UsageError {
+  if (at) return new ParseError(message, at.line, at.column, { engine: 'doc', statement: cmd.text, hint });
   return new UsageError(message, { engine: 'doc', statement: cmd.text, hint });
 }
