@@ -115,6 +115,20 @@ describe('kv replies and hints', () => {
   });
 });
 
+describe('kv reports made of lines', () => {
+  test('INFO and CLIENT INFO print their lines as redis-cli does, not as one quoted string; --json keeps the text', async () => {
+    const one = await kv(['info', 'server']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^# Server\nredis_version:\d/);
+    assert.doesNotMatch(one.stdout, /\\r\\n|^"/);
+    const script = await kv([], [], 'info server\nclient info\necho done\n');
+    assert.equal(script.code, 0, script.stderr);
+    assert.match(script.stdout, /^# Server\nredis_version:[^\n]*\n[\s\S]*\nid=\d+ addr=[^\n]*\n"done"\n$/);
+    const json = (await kvJson(['info', 'server'])) as string;
+    assert.match(json, /^# Server\r\nredis_version:/);
+  });
+});
+
 describe('kv shell: SELECT inside MULTI', () => {
   test('EXEC applies a queued SELECT to the prompt; DISCARD and a failed SELECT do not', async () => {
     const s = new PtySession(['--url', testKvUrl(KV_DB), 'kv'], { env: { XDG_STATE_HOME: state, PAGER: 'cat' } });

@@ -12,7 +12,7 @@ import { toStatementError } from './redis-errors.js';
 import { splitRedisArgs, splitRedisScript } from './redis-line-splitter.js';
 import { messageStream, STREAMING_COMMANDS } from './redis-pubsub.js';
 import { joinArgs, redactArgs, redactText } from './redis-redact.js';
-import { replyToResult } from './redis-reply-mapper.js';
+import { replyToResult, TEXT_REPORT_COMMANDS } from './redis-reply-mapper.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
 import { encodeCommand } from './resp-encoder.js';
@@ -172,7 +172,7 @@ class RedisEngine implements Engine {
           const name = names[part.from + k]!;
           if (this.inMulti || TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
           if (reply instanceof ReplyError) outcomes.push({ statement, error: await this.fail(reply, this.argsOf(statement)) });
-          else outcomes.push({ statement, result: this.resultOf(reply, this.router.protocol === 2 ? this.argsOf(statement) : []) });
+          else outcomes.push({ statement, result: this.resultOf(reply, this.needsArgs(name) ? this.argsOf(statement) : []) });
         }
         yield outcomes;
       }
@@ -217,6 +217,11 @@ class RedisEngine implements Engine {
   /** args are needed only on RESP2, where the command name decides what a flat array means */
   private resultOf(reply: Reply, args: readonly Arg[] = []): Result {
     return replyToResult(reply, args, this.router.protocol);
+  }
+
+  /** whether a pipelined reply needs its command's words to be shaped (re-splitting every line is not free) */
+  private needsArgs(name: string): boolean {
+    return this.router.protocol === 2 || TEXT_REPORT_COMMANDS.has(name);
   }
 
   /** session state the replies change: the selected database, an open MULTI */

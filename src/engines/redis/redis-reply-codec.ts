@@ -17,6 +17,18 @@ export const redisCodec: ValueCodec = {
   raw: (v) => rawText(v as Reply).replace(/\n$/, ''),
 };
 
+/** INFO, CLIENT LIST, …: the report's lines as they are (CRLF as LF), in the table format and in raw. */
+export const textReportCodec: ValueCodec = {
+  ...redisCodec,
+  display: (v) => reportText(v as Reply),
+  raw: (v) => reportText(v as Reply),
+};
+
+function reportText(r: Reply): string {
+  const text = Buffer.isBuffer(r) ? r.toString('utf8') : typeof r === 'string' ? r : cellText(r);
+  return text.replace(/\r\n/g, '\n').replace(/\n$/, '');
+}
+
 function tty(r: Reply, prefix: string): string {
   if (isAggregate(r)) {
     const items = replyItems(r);

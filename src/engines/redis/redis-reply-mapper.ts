@@ -5,7 +5,7 @@
  * prints as redis-cli would print it.
  */
 import type { Result, RowsResult, ValueResult } from '../engine.js';
-import { redisCodec } from './redis-reply-codec.js';
+import { redisCodec, textReportCodec } from './redis-reply-codec.js';
 import {
   Double, OK, ReplyMap, ReplySet, isAggregate, isBulk, replyText, type Arg, type Reply,
 } from './resp-types.js';
@@ -15,9 +15,21 @@ type Row = Record<string, unknown>;
 /** RESP2 has no map type: these commands' flat replies are key/value pairs. */
 const RESP2_MAP_COMMANDS = new Set(['hgetall', 'config|get']);
 
+/**
+ * Reports made of lines, which redis-cli prints as they are rather than as one quoted string (its cliSendCommand
+ * forces raw output for them): INFO, CLIENT LIST, MEMORY DOCTOR, CLUSTER NODES, LOLWUT…
+ */
+const TEXT_REPORTS = new Set([
+  'info', 'lolwut', 'client|list', 'client|info', 'memory|doctor', 'memory|malloc-stats', 'cluster|nodes',
+  'cluster|info', 'latency|doctor', 'latency|graph', 'debug|htstats', 'debug|htstats-key', 'debug|client-eviction',
+]);
+/** the first words of TEXT_REPORTS: only these need their arguments looked at */
+export const TEXT_REPORT_COMMANDS = new Set([...TEXT_REPORTS].map((n) => n.split('|')[0]!));
+
 export function replyToResult(reply: Reply, args: readonly Arg[], protocol: 2 | 3 = 3): Result {
   // a script of 100,000 SETs gets one shared result object back
   if (reply === OK) return OK_RESULT;
+  if (isBulk(reply) && args.length > 0 && isTextReport(args)) return { kind: 'value', value: reply, codec: textReportCodec };
   if (protocol === 2) reply = resp2Typed(reply, args);
   if (Array.isArray(reply) || reply instanceof ReplySet) {
     const items = Array.isArray(reply) ? reply : reply.items;
@@ -97,6 +109,16 @@ function chunkedRows(source: RowSource): AsyncIterable<Row> {
       return iterator;
     },
   };
+}
+
+function isTextReport(args: readonly Arg[]): boolean {
+  const name = argWord(args[0]);
+  if (!TEXT_REPORT_COMMANDS.has(name)) return false;
+  return TEXT_REPORTS.has(name) || TEXT_REPORTS.has(`${name}|${argWord(args[1])}`);
+}
+
+function argWord(a: Arg | undefined): string {
+  return a === undefined ? '' : (typeof a === 'string' ? a : a.toString('latin1')).toLowerCase();
 }
 
 /** a RESP3 [member, score] pair as a row */
