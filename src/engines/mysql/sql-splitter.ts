@@ -43,11 +43,15 @@ function lineEnd(text: string, i: number): number {
   return nl === -1 ? text.length : nl;
 }
 
-/** 1-based line and column (in characters, so CJK text counts one per character) of offsets in a text. */
-function positions(text: string): (offset: number) => { line: number; column: number } {
+/**
+ * 1-based line and column (in characters, so CJK text counts one per character) of offsets in a text. The line is a
+ * binary search; the column, which costs a pass over its line, is counted only when asked for (an error): counting
+ * it for every statement made a long one-line script (`dbx sql "…; …; …"`) quadratic.
+ */
+function positions(text: string): { line(offset: number): number; at(offset: number): { line: number; column: number } } {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return (offset) => {
+  const index = (offset: number): number => {
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -55,7 +59,14 @@ function positions(text: string): (offset: number) => { line: number; column: nu
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: Array.from(text.slice(starts[lo], offset)).length + 1 };
+    return lo;
+  };
+  return {
+    line: (offset) => index(offset) + 1,
+    at: (offset) => {
+      const lo = index(offset);
+      return { line: lo + 1, column: Array.from(text.slice(starts[lo], offset)).length + 1 };
+    },
   };
 }
 
@@ -71,7 +82,8 @@ const USE_LINE = /^use[ \t]+(?:`(?:[^`\n]|``)+`|[^\s;`'"#]+)(?=[ \t]*\r?\n)/i;
  */
 export function splitSql(script: string): Statement[] {
   const text = script.startsWith('\uFEFF') ? ' ' + script.slice(1) : script;
-  const at = positions(text);
+  const where = positions(text);
+  const at = where.at;
   const statements: Statement[] = [];
   let delimiter = ';';
   let start = -1; // first token of the current statement
@@ -84,7 +96,7 @@ export function splitSql(script: string): Statement[] {
   };
   const emit = (vertical: boolean): void => {
     if (start !== -1) {
-      const stmt: Statement = { text: text.slice(start, end), line: at(start).line };
+      const stmt: Statement = { text: text.slice(start, end), line: where.line(start) };
       if (vertical) stmt.vertical = true;
       statements.push(stmt);
     }
@@ -108,7 +120,8 @@ export function splitSql(script: string): Statement[] {
       continue;
     }
     if (start === -1 && (c === 'u' || c === 'U')) {
-      const use = USE_LINE.exec(text.slice(i, lineEnd(text, i) + 1));
+      // a bounded look: a database name is at most 64 characters, and a long line must not be copied per statement
+      const use = USE_LINE.exec(text.slice(i, i + 300));
       if (use) {
         token(i, i + use[0].length);
         emit(false);
