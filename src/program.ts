@@ -77,7 +77,10 @@ export async function run(deps: Deps): Promise<number> {
     await program.parseAsync(deps.argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+      // --help, `dbx help`, --version; help shown because a subcommand is missing (`dbx profile`, exit code 1 from
+      // commander) is a usage error, as an unknown subcommand is
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
+      if (e.code === 'commander.help' && e.exitCode === 0) return ExitCode.ok;
       return ExitCode.usage;
     }
     throw e;

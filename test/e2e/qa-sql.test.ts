@@ -256,3 +256,18 @@ describe('stderr under --json', () => {
     assert.doesNotMatch(r.stderr, /literal-pw/);
   });
 });
+
+describe('help', () => {
+  test('a missing subcommand is a usage error (exit 2); asking for help is not', async () => {
+    for (const args of [['profile'], []]) {
+      const r = await runDbx(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /Usage: dbx/);
+    }
+    for (const args of [['--help'], ['help'], ['profile', '--help'], ['help', 'sql']]) {
+      const r = await runDbx(args);
+      assert.equal(r.code, 0, args.join(' '));
+      assert.match(r.stdout, /Usage: dbx/);
+    }
+  });
+});
