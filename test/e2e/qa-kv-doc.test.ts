@@ -115,6 +115,18 @@ describe('kv replies and hints', () => {
   });
 });
 
+describe('kv commands dbx cannot follow', () => {
+  test('CLIENT REPLY OFF is refused with exit 2 (the next command would have waited forever)', async () => {
+    const r = await kv(['client', 'reply', 'off']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /CLIENT REPLY OFF is not supported/);
+    const script = await kv([], [], `set ${prefix}:cr 1\nclient reply skip\nget ${prefix}:cr\n`);
+    assert.equal(script.code, 2, script.stderr);
+    assert.equal(script.stdout, '');
+    assert.equal((await kv(['exists', `${prefix}:cr`])).stdout, '(integer) 0\n');
+  });
+});
+
 describe('kv reports made of lines', () => {
   test('INFO and CLIENT INFO print their lines as redis-cli does, not as one quoted string; --json keeps the text', async () => {
     const one = await kv(['info', 'server']);

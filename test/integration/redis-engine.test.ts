@@ -373,6 +373,13 @@ describe('batches', () => {
     assert.equal(await jsonOf(outcomes[2]!.result!), 100_000);
     assert.equal(await jsonOf(outcomes[3]!.result!), 90_000);
   });
+  test('CLIENT REPLY OFF / SKIP are refused before anything is sent (the next reply would never come)', async () => {
+    assert.throws(() => kv.split('set crs 1\nclient reply off\nget crs'), (e: unknown) => (e as DbxError).exitCode === 2);
+    assert.throws(() => kv.split('CLIENT Reply Skip'), (e: unknown) => (e as DbxError).code === 'UNSUPPORTED');
+    await assert.rejects(kv.execute({ text: 'client reply off', line: 1, args: ['client', 'reply', 'off'] }), (e: unknown) => (e as DbxError).exitCode === 2);
+    assert.equal(await json('exists crs'), 0);
+    assert.equal(await json('client reply on'), 'OK');
+  });
   test('a thousand statements', async () => {
     const script = Array.from({ length: 1000 }, (_, i) => `rpush many ${i}`).join('\n');
     let n = 0;

@@ -87,7 +87,9 @@ class RedisEngine implements Engine {
   }
 
   split(script: string): Statement[] {
-    return splitRedisScript(script);
+    const statements = splitRedisScript(script);
+    for (const st of statements) if (commandName(st) === 'client') refuseSilencing(this.argsOf(st));
+    return statements;
   }
 
   connect(): Promise<void> {
@@ -112,6 +114,7 @@ class RedisEngine implements Engine {
     const args = this.argsOf(stmt);
     const name = word(args[0]).toLowerCase();
     const fail = (e: ReplyError): Promise<Error> => this.fail(e, args);
+    if (name === 'client') refuseSilencing(args);
     if (!this.inMulti) {
       if (name === 'keys' && args.length === 2) return keysByScan(this.router, args[1]!, fail);
       if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
@@ -257,6 +260,22 @@ class RedisEngine implements Engine {
       catalog: this.catalog, endpoint: this.endpoint, statement: joinArgs(redactArgs(args)),
     });
   }
+}
+
+/**
+ * CLIENT REPLY OFF / SKIP: the server stops answering, while dbx (like any pipelining client) waits for one reply
+ * per command, so the command after it would wait forever. Refused before anything is sent.
+ */
+function refuseSilencing(args: readonly Arg[]): void {
+  if (word(args[1]).toLowerCase() !== 'reply') return;
+  const mode = word(args[2]).toLowerCase();
+  if (mode !== 'off' && mode !== 'skip') return;
+  throw new UsageError(`CLIENT REPLY ${mode.toUpperCase()} is not supported: dbx waits for the reply to every command`, {
+    engine: 'kv',
+    code: 'UNSUPPORTED',
+    statement: joinArgs(args),
+    hint: 'to hide the replies, send the output elsewhere: dbx kv … > /dev/null',
+  });
 }
 
 /** the command's name, lower-case, without splitting the whole line when the first word is plain */
