@@ -373,6 +373,24 @@ describe('batches', () => {
     assert.equal(await jsonOf(outcomes[2]!.result!), 100_000);
     assert.equal(await jsonOf(outcomes[3]!.result!), 90_000);
   });
+  test('a connection that breaks mid-pipeline (QUIT) first yields the replies that came, then fails', async () => {
+    const own = makeEngine();
+    try {
+      await own.connect();
+      const seen: Outcome[] = [];
+      await assert.rejects(
+        async () => {
+          for await (const o of flat(own.executeBatch!(own.split('set quit1 1\nquit\nget quit1\nset quit2 2')))) seen.push(o);
+        },
+        (e: unknown) => e instanceof ConnectError && e.code === 'CONNECTION_LOST',
+      );
+      assert.deepEqual(seen.map((o) => o.statement.line), [1, 2]);
+      assert.deepEqual(await Promise.all(seen.map((o) => jsonOf(o.result!))), ['OK', 'OK']);
+      assert.equal(await json('exists quit2'), 0);
+    } finally {
+      await own.close();
+    }
+  });
   test('CLIENT REPLY OFF / SKIP are refused before anything is sent (the next reply would never come)', async () => {
     assert.throws(() => kv.split('set crs 1\nclient reply off\nget crs'), (e: unknown) => (e as DbxError).exitCode === 2);
     assert.throws(() => kv.split('CLIENT Reply Skip'), (e: unknown) => (e as DbxError).code === 'UNSUPPORTED');

@@ -15,6 +15,7 @@ import { joinArgs, redactArgs, redactText } from './redis-redact.js';
 import { replyToResult, TEXT_REPORT_COMMANDS } from './redis-reply-mapper.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
+import { repliesBefore } from './resp-connection.js';
 import { encodeCommand } from './resp-encoder.js';
 import { OK, ReplyError, SimpleString, type Arg, type Reply } from './resp-types.js';
 
@@ -167,17 +168,18 @@ class RedisEngine implements Engine {
           next += step;
         }
         const part = parts[p]!;
-        const replies = await part.replies;
-        const outcomes: Outcome[] = [];
-        for (let k = 0; k < replies.length; k++) {
-          const statement = chunk[part.from + k]!;
-          const reply = replies[k]!;
-          const name = names[part.from + k]!;
-          if (this.inMulti || TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
-          if (reply instanceof ReplyError) outcomes.push({ statement, error: await this.fail(reply, this.argsOf(statement)) });
-          else outcomes.push({ statement, result: this.resultOf(reply, this.needsArgs(name) ? this.argsOf(statement) : []) });
+        let replies: Reply[];
+        try {
+          replies = await part.replies;
+        } catch (e) {
+          // the connection broke mid-pipeline (QUIT, a killed client, a server gone): print what was answered, so
+          // that the output says which commands ran, then report the loss (a cluster's replies come from several
+          // nodes and cannot be lined up with the statements this way)
+          const answered = raw ? repliesBefore(e) : [];
+          if (answered.length > 0) yield await this.outcomesOf(chunk, names, part.from, answered);
+          throw e;
         }
-        yield outcomes;
+        yield await this.outcomesOf(chunk, names, part.from, replies);
       }
       // the inner loop stopped at a statement that runs on its own
       if (i < stmts.length) {
@@ -190,6 +192,20 @@ class RedisEngine implements Engine {
         }
       }
     }
+  }
+
+  /** the outcomes of chunk[from…] given their replies, in order */
+  private async outcomesOf(chunk: Statement[], names: string[], from: number, replies: Reply[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (let k = 0; k < replies.length; k++) {
+      const statement = chunk[from + k]!;
+      const reply = replies[k]!;
+      const name = names[from + k]!;
+      if (this.inMulti || TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
+      if (reply instanceof ReplyError) outcomes.push({ statement, error: await this.fail(reply, this.argsOf(statement)) });
+      else outcomes.push({ statement, result: this.resultOf(reply, this.needsArgs(name) ? this.argsOf(statement) : []) });
+    }
+    return outcomes;
   }
 
   redact(stmt: Statement): string {

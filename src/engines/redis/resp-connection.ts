@@ -27,6 +27,17 @@ export interface ConnectionOptions {
   askPassword?: (prompt: string) => Promise<string>;
 }
 
+/** the replies that arrived before a connection broke, keyed by the error their pipeline was rejected with */
+const answeredBefore = new WeakMap<DbxError, Reply[]>();
+
+/**
+ * The replies a pipeline did get before `err` (its rejection) broke the connection: the first commands of the
+ * pipeline ran and were answered. Empty for any other error.
+ */
+export function repliesBefore(err: unknown): Reply[] {
+  return (err instanceof DbxError && answeredBefore.get(err)) || [];
+}
+
 interface Pending {
   need: number;
   replies: Reply[];
@@ -207,6 +218,9 @@ export class RespConnection {
     this.closedWith = reason;
     this.parser.reset();
     this.socket.destroy();
+    // only the oldest waiting pipeline can have been partly answered: the reason then tells its replies
+    const head = this.pending[0];
+    if (head && head.replies.length > 0) answeredBefore.set(reason, head.replies);
     for (const p of this.pending.splice(0)) p.reject(reason);
     this.onClose?.(reason);
   }
