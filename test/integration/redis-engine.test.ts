@@ -398,6 +398,24 @@ describe('batches', () => {
     assert.equal(await json('exists crs'), 0);
     assert.equal(await json('client reply on'), 'OK');
   });
+  test('HELLO 2 switches the session to RESP2 and replies keep their shapes (HGETALL still a map)', async () => {
+    const own = makeEngine();
+    try {
+      await own.connect();
+      await own.execute({ text: 'hset hello2 f v', line: 1 });
+      const outcomes: Outcome[] = [];
+      for await (const o of flat(own.executeBatch!(own.split('hello 2\nhgetall hello2\nconfig get maxmemory\nhello 3\nhgetall hello2')))) {
+        outcomes.push(o);
+      }
+      assert.deepEqual(outcomes.map((o) => o.error?.message), [undefined, undefined, undefined, undefined, undefined]);
+      assert.deepEqual(await jsonOf(outcomes[1]!.result!), { f: 'v' });
+      assert.deepEqual(await jsonOf(outcomes[2]!.result!), { maxmemory: '0' });
+      assert.deepEqual(await jsonOf(outcomes[4]!.result!), { f: 'v' });
+      await own.execute({ text: 'del hello2', line: 1 });
+    } finally {
+      await own.close();
+    }
+  });
   test('a thousand statements', async () => {
     const script = Array.from({ length: 1000 }, (_, i) => `rpush many ${i}`).join('\n');
     let n = 0;

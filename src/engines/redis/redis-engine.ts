@@ -17,7 +17,7 @@ import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
 import { repliesBefore } from './resp-connection.js';
 import { encodeCommand } from './resp-encoder.js';
-import { OK, ReplyError, SimpleString, type Arg, type Reply } from './resp-types.js';
+import { OK, ReplyError, SimpleString, replyRecord, type Arg, type Reply } from './resp-types.js';
 
 /** confirmed under `safety: confirm` */
 const DESTRUCTIVE = new Set(['flushall', 'flushdb', 'script|flush', 'function|flush']);
@@ -31,7 +31,7 @@ const SERVER_CHANGES = new Set([
   'script|kill', 'function|kill', 'client|kill', 'debug', 'save', 'bgsave', 'bgrewriteaof',
 ]);
 /** commands whose replies change the session (see track) */
-const TRACKED = new Set(['multi', 'exec', 'discard', 'select']);
+const TRACKED = new Set(['multi', 'exec', 'discard', 'select', 'hello']);
 /** statements per write within a batch */
 const PIPELINE_PART = 250;
 /** pipelines sent ahead of the one being printed */
@@ -257,6 +257,10 @@ class RedisEngine implements Engine {
       if (name === 'exec' && select && Array.isArray(reply) && reply[select.index] === OK) this.selectDb(select.db);
       this.inMulti = false;
       this.queuedSelect = undefined;
+    } else if (name === 'hello' && !this.inMulti) {
+      // HELLO 2 switches the connection to RESP2: replies must then be read the RESP2 way (flat HGETALL…)
+      const proto = reply instanceof ReplyError ? undefined : replyRecord(reply).get('proto');
+      if (proto === 2 || proto === 3) this.router.protocolChanged?.(proto);
     } else if (this.inMulti) {
       if (!(reply instanceof SimpleString && reply.value === 'QUEUED')) return;
       if (name === 'select') this.queuedSelect = { index: this.queued, db: Number(word(args[1])) };

@@ -20,6 +20,8 @@ export interface Router {
   connectionFor(args: readonly Arg[]): Promise<RespConnection>;
   /** the database for later reconnects (standalone only) */
   selected(db: number): void;
+  /** HELLO switched the protocol of the connection (standalone only; a new connection starts on RESP3 again) */
+  protocolChanged?(protocol: 2 | 3): void;
   cancel(code: string): void;
   close(): Promise<void>;
 }
@@ -85,6 +87,10 @@ export class StandaloneRouter implements Router {
 
   selected(db: number): void {
     this.db = db;
+  }
+
+  protocolChanged(protocol: 2 | 3): void {
+    if (this.conn) this.conn.protocol = protocol;
   }
 
   cancel(code: string): void {
