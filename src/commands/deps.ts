@@ -13,12 +13,13 @@ export interface Deps {
   onInterrupt(handler: () => void): () => void;
 }
 
-/** Reads a whole stream as UTF-8 text. */
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/** Reads a whole stream as bytes. */
+export async function readAllBytes(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+
 
 /** Asks a question on the terminal; `hidden` for passwords (no echo). */
 export async function askOnTty(deps: Deps, question: string, hidden = false): Promise<string> {

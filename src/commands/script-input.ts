@@ -5,18 +5,21 @@
 import { readFile } from 'node:fs/promises';
 import type { Engine, Statement } from '../engines/engine.js';
 import { DbxError, ParseError, UsageError } from '../errors.js';
-import { readAll, type Deps } from './deps.js';
+import { readAllBytes, type Deps } from './deps.js';
+import { scriptText } from './script-text.js';
 import type { GlobalOptions } from './global-options.js';
 
 async function readScriptFile(path: string, deps: Deps): Promise<string> {
-  if (path === '-') return readAll(deps.stdin);
+  if (path === '-') return scriptText(await readAllBytes(deps.stdin), 'standard input');
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new UsageError(`cannot read script ${path}: ${why}`, { code: 'SCRIPT_FILE' });
   }
+  return scriptText(bytes, path);
 }
 
 function parseParams(opts: GlobalOptions): { params?: unknown[]; paramRows?: unknown[][] } {
@@ -71,7 +74,7 @@ export async function readStatements(engine: Engine, words: string[], opts: Glob
       statements = split(engine, words.join(' '));
     }
   } else if (!deps.stdin.isTTY) {
-    statements = split(engine, await readAll(deps.stdin));
+    statements = split(engine, scriptText(await readAllBytes(deps.stdin), 'standard input'));
   } else {
     return 'interactive';
   }

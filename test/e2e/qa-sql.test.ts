@@ -3,7 +3,7 @@
  * once gave a wrong answer, lost data, or failed without a clear error.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -182,6 +182,23 @@ describe('usage errors name the engine', () => {
       assert.match(r.stderr, /must not be empty/);
       assert.equal(r.stdout, '');
     }
+  });
+
+  test('a script that is not UTF-8 (a GBK file) is refused with its line, not sent with its text mangled', async () => {
+    const t = await table('qa_gbk', 'name varchar(10)');
+    const file = join(dir, 'gbk.sql');
+    // insert into T values ('张三'); in GBK
+    writeFileSync(file, Buffer.concat([Buffer.from(`select 1;\ninsert into ${t} values ('`), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from("');\n")]));
+    for (const args of [['-f', file], ['-f', '-']]) {
+      // runDbx writes `input` to stdin as is: the raw bytes go through
+      const input = args[1] === '-' ? (readFileSync(file) as unknown as string) : '';
+      const r = await runDbx(['--url', url, 'sql', ...args], { input });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /not UTF-8 text: line 2/);
+      assert.equal(r.stdout, '');
+    }
+    const [rows] = await admin.query(`select * from ${t}`);
+    assert.deepEqual(rows, []);
   });
 });
 
