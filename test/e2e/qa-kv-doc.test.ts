@@ -250,6 +250,21 @@ describe('doc: values stored and printed as they are', () => {
   });
 });
 
+describe('doc: a write that fails part-way says what it did write', () => {
+  test('insertMany with a duplicate _id: exit 1, errno 11000, and a hint with how many were inserted', async () => {
+    await docOk('db.partial.insertOne({_id: 2})');
+    const r = await doc('db.partial.insertMany([{_id: 1}, {_id: 2}, {_id: 3}])', ['--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const error = (JSON.parse(r.stderr) as { error: { errno: number; hint?: string } }).error;
+    assert.equal(error.errno, 11000);
+    assert.match(error.hint ?? '', /^1 of the documents was inserted and 1 failed/);
+    assert.equal(await docOk('db.partial.countDocuments()'), '2\n');
+    const single = await doc('db.partial.insertOne({_id: 2})');
+    assert.equal(single.code, 1);
+    assert.doesNotMatch(single.stderr, /were inserted|was inserted/);
+  });
+});
+
 describe('doc: statements refused before anything is sent', () => {
   test('wrong arity and wrong argument kinds: exit 2 with a caret under the argument, nothing run', async () => {
     for (const [statement, column] of [

@@ -13,6 +13,8 @@ interface DriverError extends Error {
   cause?: unknown;
   reason?: { servers?: Map<string, { error?: { message?: string; cause?: { code?: string } } | null }> };
   writeErrors?: Array<{ code?: number; errmsg?: string }> | { code?: number; errmsg?: string };
+  /** MongoBulkWriteError: what the batch did write before (or besides) its errors */
+  insertedCount?: number;
 }
 
 /** Names for codes the server sends without a codeName (write errors carry only code and errmsg). */
@@ -116,8 +118,23 @@ export function statementError(e: unknown, statement: string, endpoint: string):
   if (CONNECT_NAMES.has(err?.name)) return connectError(e, endpoint);
   if (err?.name === 'MongoServerError' || err?.name === 'MongoBulkWriteError' || err?.name === 'MongoWriteConcernError') {
     const { errno, code } = serverCode(err);
-    return new StatementError(err.errmsg ?? err.message, { code, errno, engine: 'doc', endpoint, statement, cause: e });
+    return new StatementError(err.errmsg ?? err.message, {
+      code, errno, engine: 'doc', endpoint, statement, cause: e, hint: partialWriteHint(err),
+    });
   }
   const code = err?.name === 'MongoInvalidArgumentError' || err?.name === 'BSONError' ? 'INVALID_ARGUMENT' : err?.name ?? 'ERROR';
   return new StatementError(err?.message ?? String(e), { code, engine: 'doc', endpoint, statement, cause: e });
+}
+
+/**
+ * insertMany / bulkWrite: the server keeps what it wrote before the failing document (and, unordered, after it);
+ * say so, as mongosh does with its insertedCount, rather than let a failed statement look like nothing happened.
+ */
+function partialWriteHint(err: DriverError): string | undefined {
+  if (err.name !== 'MongoBulkWriteError') return undefined;
+  const inserted = err.insertedCount;
+  if (typeof inserted !== 'number' || inserted === 0) return undefined;
+  const failed = Array.isArray(err.writeErrors) ? err.writeErrors.length : 1;
+  return `${inserted} of the documents ${inserted === 1 ? 'was' : 'were'} inserted and ${failed} failed ` +
+    '(an ordered insertMany stops at the first error; { ordered: false } goes on past it)';
 }
