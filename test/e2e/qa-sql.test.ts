@@ -135,6 +135,14 @@ describe('--param / --params', () => {
     assert.deepEqual(rows, []);
   });
 
+  test('--param binds text: LIMIT ? with --param 2 fails with a hint to bind a number', async () => {
+    const r = await runDbx(['--url', url, 'sql', 'select 1 limit ?', '--param', '2']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /hint: --param binds text \('2'\).*--params '\[2\]'/);
+    const ok = await runDbx(['--url', url, '--json', 'sql', 'select 1 a limit ?', '--params', '[2]']);
+    assert.equal(ok.stdout, '[{"a":1}]\n', ok.stderr);
+  });
+
   test('executemany: a statement without placeholders in the script runs once, not once per row', async () => {
     const t = await table('qa_many', 'id int primary key');
     const r = await runDbx(['--url', url, 'sql', `insert into ${t} values (0); insert into ${t} values (%s)`, '--params', '[[1],[2]]']);

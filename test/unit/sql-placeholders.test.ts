@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindValues, placeholders } from '../../src/engines/mysql/sql-placeholders.js';
+import { bindValues, placeholders, textParamHint } from '../../src/engines/mysql/sql-placeholders.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('placeholders', () => {
@@ -40,5 +40,17 @@ describe('bindValues', () => {
   test('values for a statement without placeholders are an error, no values are not', () => {
     assert.throws(() => bindValues(stmts('select 1'), { params: ['5'] }), /no \? placeholder/);
     assert.deepEqual(bindValues(stmts('select 1'), { params: [] }), stmts('select 1'));
+  });
+});
+
+describe('textParamHint', () => {
+  const message = "You have an error in your SQL syntax; … near ''2'' at line 1 (SQLSTATE 42000)";
+  test('a number bound as text where SQL needs a number', () => {
+    assert.match(textParamHint(message, ['2']) ?? '', /--params '\[2\]'/);
+  });
+  test('nothing to say otherwise', () => {
+    assert.equal(textParamHint(message, [2]), undefined);
+    assert.equal(textParamHint(message, ['x']), undefined);
+    assert.equal(textParamHint("near 'frm t' at line 1", ['2']), undefined);
   });
 });

@@ -9,7 +9,7 @@ import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
 import { runQuery, sumOk } from './mysql-result.js';
 import { classifySql } from './sql-classify.js';
-import { placeholders } from './sql-placeholders.js';
+import { placeholders, textParamHint } from './sql-placeholders.js';
 import { splitSql } from './sql-splitter.js';
 
 /** the server status flag of an open transaction */
@@ -128,6 +128,7 @@ class MysqlEngine implements Engine {
       return result;
     } catch (e) {
       if (e instanceof DbxError && e.exitCode === ExitCode.statement && this.conn) {
+        if (e.errno === 1064) e.hint ??= textParamHint(e.message, stmt.params ?? stmt.paramRows?.[0]);
         await enrichHint(e, stmt.text, (q, v) => this.query(q, v) as Promise<unknown[][]>);
       }
       throw e;

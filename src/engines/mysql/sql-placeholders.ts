@@ -98,3 +98,15 @@ export function bindValues(statements: Statement[], bound: { params?: unknown[];
   }
   return out;
 }
+
+/**
+ * --param values are text, and MySQL wants a number after LIMIT / OFFSET: `limit ?` with --param 2 fails near ''2''.
+ * The hint for that syntax error says how to bind a number.
+ */
+export function textParamHint(message: string, params: readonly unknown[] | undefined): string | undefined {
+  const near = /near '(.*)' at line \d+/s.exec(message)?.[1];
+  if (near === undefined || !params) return undefined;
+  const value = params.find((v) => typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) && near.startsWith(`'${v}'`));
+  if (value === undefined) return undefined;
+  return `--param binds text ('${String(value)}'); where SQL needs a number (LIMIT, OFFSET), bind JSON numbers: --params '[${String(value)}]'`;
+}
