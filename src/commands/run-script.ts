@@ -33,6 +33,7 @@ async function report(state: RunState, e: unknown, stmt?: Statement): Promise<Ex
   const err = asDbxError(e);
   await state.writer.flush().catch(() => undefined); // the data before the error, then the error
   if (stmt && err.statement === undefined) err.statement = stmtLabel(state.engine, stmt);
+  err.engine ??= state.engine.name;
   return reportError(err, state.deps.stderr, { json: wantsJson(state.opts), verbose: state.opts.verbose, source: stmt?.text });
 }
 

@@ -2,6 +2,7 @@
  * Batched, backpressure-aware writing to stdout. Rows are small: one write() per row would cost more than
  * rendering them, so text is gathered into chunks of about 64 KiB before it is handed to the stream.
  */
+import { StatementError } from '../errors.js';
 import type { Sink } from './writer-types.js';
 
 const CHUNK = 64 * 1024;
@@ -13,14 +14,28 @@ interface EventSink extends Sink {
   removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
+/** stdout could not take the output (a full disk, a closed descriptor): the data is incomplete, so the run fails. */
+function outputError(e: unknown): StatementError {
+  if (e instanceof StatementError && e.code === 'OUTPUT_ERROR') return e;
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code ?? err.message ?? String(e);
+  return new StatementError(`cannot write the output: ${why}`, { code: 'OUTPUT_ERROR', cause: e });
+}
+
 export class OutputStream {
   private buffer = '';
   private idleTimer?: NodeJS.Timeout;
+  /** an error the sink reported on its own (a failed write is reported by an event, after write() returned) */
+  private failure?: unknown;
 
   constructor(
     private readonly sink: Sink,
     private readonly chunkSize = CHUNK,
-  ) {}
+  ) {
+    (sink as { on?: (event: string, listener: (e: unknown) => void) => unknown }).on?.('error', (e) => {
+      this.failure ??= e;
+    });
+  }
 
   /** Adds text; returns a promise only when a full chunk had to be written (await it to honour backpressure). */
   push(text: string): Promise<void> | undefined {
@@ -39,10 +54,16 @@ export class OutputStream {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
     }
+    if (this.failure !== undefined) throw outputError(this.failure);
     if (this.buffer === '') return;
     const chunk = this.buffer;
     this.buffer = '';
-    if (this.sink.write(chunk) === false) await waitForDrain(this.sink as EventSink);
+    try {
+      if (this.sink.write(chunk) === false) await waitForDrain(this.sink as EventSink);
+    } catch (e) {
+      throw outputError(e);
+    }
+    if (this.failure !== undefined) throw outputError(this.failure);
   }
 }
 
