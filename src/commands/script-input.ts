@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Engine, Statement } from '../engines/engine.js';
 import { DbxError, ParseError, UsageError } from '../errors.js';
+import { parseJsonExact } from '../output/json-text.js';
 import { readAllBytes, type Deps } from './deps.js';
 import { scriptText } from './script-text.js';
 import type { GlobalOptions } from './global-options.js';
@@ -22,6 +23,13 @@ async function readScriptFile(path: string, deps: Deps): Promise<string> {
   return scriptText(bytes, path);
 }
 
+function hasInfinity(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (Array.isArray(value)) return value.some(hasInfinity);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasInfinity);
+  return false;
+}
+
 function parseParams(opts: GlobalOptions): { params?: unknown[]; paramRows?: unknown[][] } {
   if (opts.params !== undefined && opts.param.length > 0) {
     throw new UsageError('use either --param or --params, not both');
@@ -30,13 +38,17 @@ function parseParams(opts: GlobalOptions): { params?: unknown[]; paramRows?: unk
   if (opts.params === undefined) return {};
   let value: unknown;
   try {
-    value = JSON.parse(opts.params);
+    // exact: an id beyond 2^53 is bound as its digits, not rounded to another row's id
+    value = parseJsonExact(opts.params);
   } catch (e) {
     throw new UsageError(`--params is not valid JSON: ${(e as Error).message}`, {
       hint: `--params '[1,"a"]' binds one row; --params '[[1,"a"],[2,"b"]]' runs the statement once per row`,
     });
   }
   if (!Array.isArray(value)) throw new UsageError('--params must be a JSON array', { hint: `--params '[1,"a"]'` });
+  if (hasInfinity(value)) {
+    throw new UsageError('--params holds a number too large for a double (like 1e999)', { hint: 'write it as a string: "1e999"' });
+  }
   if (value.length > 0 && value.every((row) => Array.isArray(row))) return { paramRows: value as unknown[][] };
   if (value.some((row) => Array.isArray(row))) {
     throw new UsageError('--params mixes rows and values', { hint: `--params '[[1,"a"],[2,"b"]]'` });

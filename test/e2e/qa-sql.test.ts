@@ -143,6 +143,25 @@ describe('--param / --params', () => {
     assert.equal(ok.stdout, '[{"a":1}]\n', ok.stderr);
   });
 
+  test('executemany of a query shows each row\'s result set (it printed "NaN rows affected")', async () => {
+    const r = await runDbx(['--url', url, '--json', 'sql', 'select ? a', '--params', '[[1],[2]]']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '[{"a":1}]\n[{"a":2}]\n');
+    const t = await runDbx(['--url', url, 'sql', 'select ? a', '--params', '[[1],[2]]']);
+    assert.equal(t.stderr.match(/1 row in set/g)?.length, 2, t.stderr);
+  });
+
+  test('--params: integers beyond 2^53 are bound exactly, objects as JSON text, 1e999 refused', async () => {
+    const t = await table('qa_big', 'id bigint unsigned primary key, doc json');
+    const r = await runDbx(['--url', url, 'sql', `insert into ${t} values (?, ?)`, '--params', '[18446744073709551615, {"a": 1}]']);
+    assert.equal(r.code, 0, r.stderr);
+    const [rows] = await admin.query(`select cast(id as char) id, cast(doc as char) doc from ${t}`);
+    assert.deepEqual(rows, [{ id: '18446744073709551615', doc: '{"a":1}' }]);
+    const inf = await runDbx(['--url', url, 'sql', 'select ?', '--params', '[1e999]']);
+    assert.equal(inf.code, 2, inf.stderr);
+    assert.match(inf.stderr, /too large/);
+  });
+
   test('executemany: a statement without placeholders in the script runs once, not once per row', async () => {
     const t = await table('qa_many', 'id int primary key');
     const r = await runDbx(['--url', url, 'sql', `insert into ${t} values (0); insert into ${t} values (%s)`, '--params', '[[1],[2]]']);

@@ -37,6 +37,11 @@ describe('bindValues', () => {
     assert.throws(() => bindValues(stmts('select ?'), { params: [] }), /1 placeholder but 0 values given/);
   });
 
+  test('a JSON object binds as its JSON text; arrays stay lists for the driver', () => {
+    const [stmt] = bindValues(stmts('insert into t values (?, ?)'), { params: [{ a: [1] }, [1, 2]] });
+    assert.deepEqual(stmt!.params, ['{"a":[1]}', [1, 2]]);
+  });
+
   test('values for a statement without placeholders are an error, no values are not', () => {
     assert.throws(() => bindValues(stmts('select 1'), { params: ['5'] }), /no \? placeholder/);
     assert.deepEqual(bindValues(stmts('select 1'), { params: [] }), stmts('select 1'));

@@ -2,6 +2,7 @@
  * How MySQL values print: the cell text of the table, csv and vertical formats, and the JSON of --json.
  */
 import type { ValueCodec } from '../engine.js';
+import { parseJsonExact } from '../../output/json-text.js';
 
 /**
  * A JSON column's value as the server sent it. The text is printed as is (as the mysql client does); --json parses
@@ -12,13 +13,9 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-/** A JSON string, or a number literal (integer part, fraction, exponent). */
-const JSON_TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-
 export function parseJsonText(text: string): unknown {
-  const safe = text.replace(JSON_TOKENS, (t) => (t[0] === '"' || /[.eE]/.test(t) || Number.isSafeInteger(Number(t)) ? t : `"${t}"`));
   try {
-    return JSON.parse(safe);
+    return parseJsonExact(text);
   } catch {
     return text; // not JSON after all (a server that lets anything into the column): its text
   }

@@ -7,7 +7,7 @@ import { ConnectError, DbxError, ExitCode, StatementError } from '../../errors.j
 import { enrichHint } from './mysql-hint-lookup.js';
 import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
-import { runQuery, sumOk } from './mysql-result.js';
+import { runMany, runQuery } from './mysql-result.js';
 import { classifySql } from './sql-classify.js';
 import { placeholders, textParamHint } from './sql-placeholders.js';
 import { splitSql } from './sql-splitter.js';
@@ -112,15 +112,7 @@ class MysqlEngine implements Engine {
     if (this.txn) this.txn.last = shown;
     const onStatus = (status: number) => this.trackTransaction(status, shown);
     try {
-      if (stmt.paramRows) {
-        const headers: ResultSetHeader[] = [];
-        for (const row of stmt.paramRows) {
-          const header = (await this.query(sql, row, shown)) as ResultSetHeader;
-          onStatus(header.serverStatus);
-          headers.push(header);
-        }
-        return sumOk(headers);
-      }
+      if (stmt.paramRows) return await runMany(this.conn, sql, stmt.paramRows, wrap, onStatus);
       const use = USE.exec(sql);
       const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
       const result = await runQuery(this.conn, sql, stmt.params, db, wrap, onStatus);

@@ -58,14 +58,15 @@ export function okResult(header: ResultSetHeader, isUse: string | undefined): Re
 }
 
 /** Aggregates executemany: one status for the whole run, as pymysql's executemany returns one count. */
-export function sumOk(headers: ResultSetHeader[]): Result {
-  const affectedRows = headers.reduce((n, h) => n + h.affectedRows, 0);
-  const warnings = headers.reduce((n, h) => n + h.warningStatus, 0);
-  const insertId = headers.find((h) => h.insertId)?.insertId ?? 0;
+export function sumOk(infos: ReadonlyArray<Record<string, unknown>>): Result {
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const affectedRows = infos.reduce((n, h) => n + num(h.affectedRows), 0);
+  const warnings = infos.reduce((n, h) => n + num(h.warnings), 0);
+  const insertId = infos.find((h) => h.insertId)?.insertId ?? 0;
   return {
     kind: 'status',
-    info: { affectedRows, insertId, warnings, statements: headers.length },
-    message: (s) => queryOk(affectedRows, s),
+    info: { affectedRows, insertId, warnings, statements: infos.length },
+    message: (s) => withWarnings(queryOk(affectedRows, s), warnings),
   };
 }
 
@@ -243,4 +244,36 @@ export function runQuery(
       notify();
     });
   });
+}
+
+/**
+ * executemany (--params with rows): the statement once per row. Writes add up into one status line, as pymysql's
+ * executemany returns one count; a query shows its result set for each row in turn (they were summed as "NaN rows
+ * affected" and their rows lost).
+ */
+export async function runMany(conn: Connection, sql: string, rows: unknown[][], wrap: QueryError, onStatus: (serverStatus: number) => void): Promise<Result> {
+  const run = (row: unknown[]) => runQuery(conn, sql, row, undefined, wrap, onStatus);
+  const first = await run(rows[0] ?? []);
+  if (first.kind === 'rows') {
+    const chain = (result: Result, next: number): Result => {
+      if (result.kind !== 'rows' || next >= rows.length) return result;
+      const own = (result as ChainedRows).following;
+      const chained: ChainedRows = {
+        ...result,
+        following: async () => {
+          const more = own ? await own() : undefined; // a CALL's further result sets come first
+          return more ? chain(more, next) : chain(await run(rows[next]!), next + 1);
+        },
+      };
+      return chained;
+    };
+    return chain(first, 1);
+  }
+  const infos = [first.kind === 'status' ? first.info : {}];
+  for (const row of rows.slice(1)) {
+    const result = await run(row);
+    if (result.kind === 'status') infos.push(result.info);
+    else if (result.kind === 'rows') for await (const _ of result.rows); // not expected after an OK packet: drained
+  }
+  return sumOk(infos);
 }

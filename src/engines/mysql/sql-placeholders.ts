@@ -66,6 +66,14 @@ export function placeholders(sql: string): { text: string; count: number } {
   return { text, count: percents.length };
 }
 
+/**
+ * A JSON object among the values binds as its JSON text (for a JSON column): the driver would make it
+ * '[object Object]'. An array stays a list, as the driver expands it (`id in (?)` with [1,2,3]).
+ */
+function jsonObjectAsText(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? JSON.stringify(value) : value;
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const HINT = 'write a ? where each value goes: dbx sql "select * from t where id = ? and name = ?" --param 1 --param Sam';
@@ -75,7 +83,13 @@ const HINT = 'write a ? where each value goes: dbx sql "select * from t where id
  * none), after checking that every row has exactly one value per placeholder: a mismatch is a usage error before
  * anything is sent, not a server error halfway through a script.
  */
-export function bindValues(statements: Statement[], bound: { params?: unknown[]; paramRows?: unknown[][] }): Statement[] {
+export function bindValues(statements: Statement[], given: { params?: unknown[]; paramRows?: unknown[][] }): Statement[] {
+  const bound = {
+    params: given.params?.map(jsonObjectAsText),
+    paramRows: given.paramRows?.map((row) => row.map(jsonObjectAsText)),
+  };
+  if (!bound.params) delete bound.params;
+  if (!bound.paramRows) delete bound.paramRows;
   const rows = bound.paramRows ?? [bound.params ?? []];
   let any = false;
   const out = statements.map((stmt) => {
