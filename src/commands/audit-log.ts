@@ -3,7 +3,7 @@
  * The statement text comes already redacted by the engine.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { DbxError, ExitCode, UsageError } from '../errors.js';
 
 export interface AuditEntry {
   statement: string;
@@ -29,6 +29,9 @@ export async function openAuditLog(path: string | undefined, profile: string, en
     stream.once('open', () => resolve());
     stream.once('error', (e) => reject(new UsageError(`cannot open log file ${path}: ${e.message}`, { code: 'LOG_FILE' })));
   });
+  // a write that fails later (a full disk) must not pass unnoticed: an audit log with holes is reported at close
+  let failure: Error | undefined;
+  stream.on('error', (e) => (failure ??= e));
   return {
     enabled: true,
     record(entry) {
@@ -44,6 +47,14 @@ export async function openAuditLog(path: string | undefined, profile: string, en
       if (entry.error !== undefined) line.error = entry.error;
       stream.write(JSON.stringify(line) + '\n');
     },
-    close: () => new Promise<void>((resolve) => stream.end(resolve)),
+    close: async () => {
+      // 'close' comes after the last write's outcome; end()'s callback can come before a failed write's error
+      if (!stream.closed) await new Promise<void>((resolve) => (stream.once('close', () => resolve()), stream.end()));
+      if (failure) {
+        const why = (failure as NodeJS.ErrnoException).code ?? failure.message;
+        failure = undefined; // reported once
+        throw new DbxError(`cannot write the audit log ${path}: ${why}: statements ran without being logged`, ExitCode.statement, { code: 'LOG_FILE' });
+      }
+    },
   };
 }

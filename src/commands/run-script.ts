@@ -197,16 +197,17 @@ export async function runScript(engineName: EngineName, words: string[], opts: G
       engine.cancel().catch(() => {});
     });
     await runAll(state as RunState, statements);
+    await audit.close(); // here, not only in finally: a log that could not be written is an error to report
     return state.failed ? ExitCode.statement : ExitCode.ok;
   } catch (e) {
     if (state.interrupted) return reportError(new InterruptedError({ engine: engineName }), deps.stderr, { json, verbose: opts.verbose });
     const err = asDbxError(e);
-    if (state.failed && err.exitCode === ExitCode.statement) return ExitCode.statement; // already reported
+    if (state.failed && err.exitCode === ExitCode.statement && err.code !== 'LOG_FILE') return ExitCode.statement; // already reported
     err.engine ??= engineName; // a bad -f FILE, --log-file or config still names the command it stopped
     return reportError(err, deps.stderr, { json, verbose: opts.verbose });
   } finally {
     removeInterrupt?.();
-    await audit?.close();
+    await audit?.close().catch(() => undefined);
     await session?.engine.close().catch(() => {});
   }
 }

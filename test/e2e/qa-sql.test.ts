@@ -301,6 +301,17 @@ describe('stderr under --json', () => {
   });
 });
 
+describe('--log-file', () => {
+  test('an audit log that cannot be written (a full disk) is reported and fails the run, not lost in silence', async () => {
+    const r = await runDbx(['--url', url, '--log-file', '/dev/full', '--json', 'sql', 'select 1 a']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '[{"a":1}]\n');
+    const err = JSON.parse(r.stderr).error;
+    assert.equal(err.code, 'LOG_FILE');
+    assert.match(err.message, /ENOSPC/);
+  });
+});
+
 describe('output', () => {
   test('stdout that cannot take the output (a full disk): exit 1 with a clear error, not INTERNAL', async () => {
     const { spawnSync } = await import('node:child_process');
