@@ -202,6 +202,12 @@ describe('usage errors name the engine', () => {
     }
   });
 
+  test('a charset the driver does not know is bad config (exit 2), not a connection failure (exit 3)', async () => {
+    const r = await runDbx(['--url', `${url}?charset=nope`, 'sql', 'select 1']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Unknown charset 'nope'/);
+  });
+
   test('an empty --url, -p, --config, --log-file or -f is an error, not "use the default"', async () => {
     for (const args of [['--url', ''], ['-p', ''], ['--config', ' '], ['--log-file', ''], ['-f', '']]) {
       const r = await runDbx(['sql', ...args, ...(args[0] === '-f' ? [] : ['select 1'])]);

@@ -2,7 +2,7 @@
  * mysql2 errors → DbxError, wrapped once here: connection failures are exit 3, server errors exit 1 with the
  * server's errno and text, and a learner hint where one helps.
  */
-import { ConnectError, DbxError, StatementError } from '../../errors.js';
+import { ConnectError, DbxError, StatementError, UsageError } from '../../errors.js';
 import { sqlHint } from './sql-hints.js';
 import { networkHint, networkMessage } from '../network-errors.js';
 
@@ -30,6 +30,10 @@ const connectErrnos = new Set([1045, 1044, 1049, 1698, 1130, 1129, 1040, 1251]);
 
 export function connectError(e: unknown, endpoint: string): DbxError {
   if (e instanceof DbxError) return e;
+  // mysql2 checks its options when the connection is created: a setting it refuses is bad config, not a network fault
+  if (e instanceof TypeError && /^Unknown charset/.test(e.message)) {
+    return new UsageError(e.message, { code: 'BAD_URL', engine: 'sql', endpoint, hint: 'charset=utf8mb4 (or leave it out)' });
+  }
   const err = e as MysqlError;
   const code = err.code ?? 'CONNECT_FAILED';
   const known = connectMessage(code);
