@@ -202,6 +202,13 @@ describe('usage errors name the engine', () => {
     }
   });
 
+  test('a stray % in the URL is BAD_URL (exit 2), not INTERNAL "URI malformed", and the password is not shown', async () => {
+    const r = await runDbx(['--url', 'mysql://root:se%ZZcret@127.0.0.1:3306/test', 'sql', 'select 1']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /BAD_URL.*password holds a %/);
+    assert.doesNotMatch(r.stderr, /se%ZZcret|ZZ/);
+  });
+
   test('a charset the driver does not know is bad config (exit 2), not a connection failure (exit 3)', async () => {
     const r = await runDbx(['--url', `${url}?charset=nope`, 'sql', 'select 1']);
     assert.equal(r.code, 2, r.stderr);

@@ -30,12 +30,23 @@ function fromUrl(url: string): Record<string, unknown> {
   if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
     throw new UsageError(`sql URLs start with mysql:// (got ${u.protocol}//)`, { engine: 'sql', code: 'BAD_URL' });
   }
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new UsageError(`malformed URL for sql: the ${what} holds a % that is not followed by two hex digits`, {
+        engine: 'sql',
+        code: 'BAD_URL',
+        hint: 'write a literal % as %25 (and @ as %40, / as %2F, : as %3A)',
+      });
+    }
+  };
   const entry: Record<string, unknown> = {
     host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
     port: u.port ? Number(u.port) : 3306,
-    user: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password !== '' || url.includes(`${u.username}:@`) ? decodeURIComponent(u.password) : undefined,
-    database: u.pathname.length > 1 ? decodeURIComponent(u.pathname.slice(1)) : undefined,
+    user: u.username ? decode(u.username, 'user name') : undefined,
+    password: u.password !== '' || url.includes(`${u.username}:@`) ? decode(u.password, 'password') : undefined,
+    database: u.pathname.length > 1 ? decode(u.pathname.slice(1), 'database name') : undefined,
   };
   for (const [k, v] of u.searchParams) {
     if (k === 'ssl' || k === 'tls') entry.tls = v !== 'false' && v !== '0';
