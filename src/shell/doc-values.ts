@@ -21,25 +21,12 @@ export const VALUE_FUNCTIONS: readonly string[] = Object.freeze([
 ]);
 const valueFunctions = new Set(VALUE_FUNCTIONS);
 
-const MATH_METHODS = new Set(
-  ('abs acos acosh asin asinh atan atan2 atanh cbrt ceil clz32 cos cosh exp expm1 floor fround hypot imul log ' +
-    'log10 log1p log2 max min pow round sign sin sinh sqrt tan tanh trunc').split(' '),
-);
-const DATE_METHODS = new Set(
-  ('getDate getDay getFullYear getHours getMilliseconds getMinutes getMonth getSeconds getTime getTimezoneOffset ' +
-    'getUTCDate getUTCDay getUTCFullYear getUTCHours getUTCMilliseconds getUTCMinutes getUTCMonth getUTCSeconds ' +
-    'getYear now setDate setFullYear setHours setMilliseconds setMinutes setMonth setSeconds setTime setUTCDate ' +
-    'setUTCFullYear setUTCHours setUTCMilliseconds setUTCMinutes setUTCMonth setUTCSeconds setYear toISOString ' +
-    'valueOf').split(' '),
-);
-// null prototype: a user's `constructor.x()` must not reach Object's constructor
-const CLASS_METHODS: Record<string, Set<string>> = Object.assign(Object.create(null) as Record<string, Set<string>>, {
-  Math: MATH_METHODS,
-  Date: DATE_METHODS,
-  ISODate: DATE_METHODS,
-  Binary: new Set(['createFromHexString', 'createFromBase64']),
-});
-const UNARY = new Set(['-', '+', '!', '~']);
+const SIGNS = new Set(['-', '+']);
+const COMPUTES_NOTHING = 'values are written out, dbx computes nothing (write the result itself)';
+
+function isNumberLiteral(n: Node): boolean {
+  return (n.type === 'Literal' && typeof (n as Literal).value === 'number') || (n.type === 'Identifier' && (n as unknown as { name: string }).name === 'Infinity');
+}
 const VALUE_NAMES = new Set(['Infinity', 'NaN', 'undefined']);
 
 const NOTHING_RUNS = 'dbx parses statements, it never runs JavaScript';
@@ -151,13 +138,16 @@ function check(node: Node, depth: number, ctx: Ctx): void {
       }
       return;
     case 'UnaryExpression':
-      if (!UNARY.has(n.operator)) fail(n.start, `the operator '${n.operator}' is not accepted`);
+      // a sign on a number (sort {age: -1}, {$gt: -5}) is part of the literal; anything else would be computing
+      if (!SIGNS.has(n.operator) || !isNumberLiteral(n.argument)) {
+        return fail(n.start, `the operator '${n.operator}' is not accepted: ${COMPUTES_NOTHING}`);
+      }
       return check(n.argument, depth + 1, ctx);
     case 'BinaryExpression':
-      if (n.operator === 'in' || n.operator === 'instanceof' || n.operator === '**')
-        fail(n.left.end, `the operator '${n.operator}' is not accepted`);
-      check(n.left, depth + 1, ctx);
-      return check(n.right, depth + 1, ctx);
+      return fail(n.left.end, `arithmetic ('${n.operator}') is not accepted: ${COMPUTES_NOTHING}`);
+    case 'LogicalExpression':
+    case 'ConditionalExpression':
+      return fail(n.start, `expressions are not accepted: ${COMPUTES_NOTHING}`);
     case 'CallExpression':
     case 'NewExpression':
       return checkCall(n, depth, ctx);
@@ -219,20 +209,11 @@ function checkCall(n: Extract<Expression, { type: 'CallExpression' | 'NewExpress
     if (!valueFunctions.has(callee.name)) {
       fail(callee.start, `'${callee.name}()' is not accepted: the value functions are ${FUNCTION_LIST} …`);
     }
-  } else if (callee.type === 'MemberExpression' && n.type === 'CallExpression') {
-    const { object, property } = callee;
-    if (callee.computed || callee.optional || property.type !== 'Identifier') {
-      return fail(property.start, 'this method call is not accepted');
-    }
-    let owner: string | undefined;
-    if (object.type === 'Identifier') owner = object.name;
-    else if ((object.type === 'NewExpression' || object.type === 'CallExpression') && object.callee.type === 'Identifier') {
-      owner = object.callee.name === 'ISODate' || object.callee.name === 'Date' ? 'Date' : undefined;
-      if (owner) check(object, depth + 1, ctx);
-    }
-    if (!owner || !CLASS_METHODS[owner]?.has(property.name)) {
-      fail(property.start, `the method '${property.name}' is not accepted: ${NOTHING_RUNS}`);
-    }
+  } else if (callee.type === 'MemberExpression') {
+    // Math.max(), new Date().getTime(), x.constructor(): a method computes a value, and values are written out
+    const property = callee.property;
+    const name = property.type === 'Identifier' ? `'${property.name}' ` : '';
+    return fail(property.start, `the method ${name}is not accepted: ${COMPUTES_NOTHING}`);
   } else {
     return fail(callee.start, `this call is not accepted: ${NOTHING_RUNS}`);
   }

@@ -52,6 +52,7 @@ const SEEDS = [
   '(() => { globalThis.__dbxFuzz = true })()',
   'db.x.find().forEach(function(d){ globalThis.__dbxFuzz = true })',
   'db.x.find({a: Date.now(), b: Math.max(1, 2), c: new Date().getTime()})',
+  'db.s.update({a: 1}, {b: 1}, {multi: true}); db.s.remove({}, {justOne: 1}, 3)',
   'db.x.find({a: constructor.max(1), b: toString.call(), c: NumberInt.valueOf()}); show constructor',
 ];
 

@@ -100,7 +100,7 @@ const ACCEPTED: [string, string][] = [
     "[x].insertOne({ i: NumberInt(5), l: NumberLong('9007199254740993'), m: NumberLong('-5'), d: NumberDecimal('0.1'), u: UUID('01234567-89ab-cdef-0123-456789abcdef') })",
   ],
   ['db.x.find({a: 1 /* inline */, // line\n b: 2})', '[x].find({ a: 1, b: 2 })'],
-  ['db.x.find({a: Infinity, b: -Infinity, c: 2 * 3})', '[x].find({ a: Infinity, b: -Infinity, c: 6 })'],
+  ['db.x.find({a: Infinity, b: -Infinity, c: +6})', '[x].find({ a: Infinity, b: -Infinity, c: 6 })'],
 ];
 
 describe('parseDocStatement: every MongoDB line of the note', () => {
@@ -189,7 +189,11 @@ const ERRORS: [string, number, number, number, RegExp, string | undefined][] = [
   ['db.x.find({a: [1,,2]})', 1, 1, 15, /empty slot/, undefined],
   ['db.x.find({a})', 1, 1, 12, /'a' has no value/, 'write a: VALUE'],
   ['db.x.find({[k]: 1})', 1, 1, 12, /computed keys/, undefined],
-  ['db.x.find({a: 1 in {}})', 1, 1, 16, /operator 'in'/, undefined],
+  ['db.x.find({a: 1 in {}})', 1, 1, 16, /arithmetic \('in'\)/, undefined],
+  ['db.x.find({a: 2 * 3})', 1, 1, 16, /arithmetic \('\*'\) is not accepted: values are written out/, undefined],
+  ['db.x.find({a: !true})', 1, 1, 15, /the operator '!' is not accepted/, undefined],
+  ['db.x.find({a: Math.max(1, 2)})', 1, 1, 20, /the method 'max' is not accepted/, undefined],
+  ['db.x.find({a: new Date().getTime()})', 1, 1, 26, /the method 'getTime' is not accepted/, undefined],
   ['db.x.find({a: Math.random.call()})', 1, 1, 27, /method 'call'/, undefined],
   ['db[0].find()', 1, 1, 4, /quoted name/, undefined],
   ['db()', 1, 1, 1, /'db' is not a function/, 'db.COLLECTION.find()'],
