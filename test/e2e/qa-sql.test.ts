@@ -109,6 +109,29 @@ describe('result sets', () => {
   });
 });
 
+describe('as the mysql client', () => {
+  test('a function name can name a table (the driver\'s IGNORE_SPACE made it a syntax error)', async () => {
+    const name = 'count';
+    const db = uniqueName('qa_db');
+    await admin.query(`create database ${db}`);
+    created.push(`database ${db}`);
+    const u = new URL(url);
+    u.pathname = `/${db}`;
+    const r = await runDbx(['--url', u.toString(), 'sql', `create table ${name} (i int); insert into ${name} values (1); select i from ${name}`]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('"rows affected" counts changed rows, not matched ones', async () => {
+    const t = await table('qa_aff', 'id int primary key, name varchar(10)');
+    await admin.query(`insert into ${t} values (1, 'a'), (2, 'b')`);
+    const r = await runDbx(['--url', url, '--json', 'sql', `update ${t} set name = 'a'`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).affectedRows, 1);
+    const t2 = await runDbx(['--url', url, 'sql', `update ${t} set name = 'a'`]);
+    assert.match(t2.stderr, /Query OK, 0 rows affected .*\nRows matched: 2  Changed: 0  Warnings: 0/);
+  });
+});
+
 describe('--param / --params', () => {
   test("%s inside a string literal stays text (it became a placeholder's ?)", async () => {
     const r = await runDbx(['--url', url, '--json', 'sql', "select '100%s' a, %s b", '--params', '[7]']);

@@ -81,6 +81,9 @@ export function sqlTarget(endpoint: string | Record<string, unknown>, connectTim
     // JSON columns as the server's text: the driver's JSON.parse rounds integers beyond 2^53 (mysql-codec.ts)
     jsonStrings: true,
     multipleStatements: false,
+    // as the mysql client: "N rows affected" counts changed rows, not matched ones (FOUND_ROWS), and function names
+    // stay usable as table names (IGNORE_SPACE made `create table count (…)` a syntax error)
+    flags: ['-FOUND_ROWS', '-IGNORE_SPACE'],
     rowsAsArray: true,
     // the server's time zone text is printed as is; nothing is shifted to UTC
     timezone: 'local',
