@@ -87,6 +87,8 @@ export async function runStatement(state: RunState, stmt: Statement): Promise<Db
     state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'ok', rows });
     return undefined;
   } catch (e) {
+    // what was printed before the failure stays printed (a pipelined batch buffers it)
+    await state.writer?.flush().catch(() => undefined);
     if (state.interrupted) throw new InterruptedError({ engine: state.engine.name, endpoint: state.engine.endpoint });
     const err = asDbxError(e);
     state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: err.message });

@@ -59,6 +59,16 @@ export interface RowsResult {
   summary?: (count: number, seconds: number) => string;
   /** table header off (kv lists print as redis-cli does, one column) */
   headless?: boolean;
+  /**
+   * rows arrive over time and may never end (SUBSCRIBE, MONITOR): writers show each row as it comes instead of
+   * sizing columns from a window of rows first
+   */
+  live?: boolean;
+  /**
+   * The next result set of the same statement (a stored procedure's CALL returns one per SELECT): writers print it
+   * after this one's rows, as the mysql client prints each result set in turn.
+   */
+  following?: () => Promise<Result | undefined>;
 }
 
 /** A single value: a kv reply, a doc findOne / write result, `db.version()`. Printed on stdout. */

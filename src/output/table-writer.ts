@@ -62,12 +62,14 @@ export class TableWriter implements FormatWriter {
     let window: Row[] = [];
     let layout: Layout | undefined;
     let count = 0;
+    // a live stream is sized from its first row, so that each message shows when it arrives
+    const windowRows = result.live ? 1 : WINDOW_ROWS;
     for await (const row of result.rows) {
       count++;
       if (!layout) {
         if (!fixed) addKeys(columns, seen, row);
         window.push(row);
-        if (window.length >= WINDOW_ROWS) {
+        if (window.length >= windowRows) {
           layout = await this.open(result, columns, window);
           window = [];
         }
@@ -115,7 +117,8 @@ export class TableWriter implements FormatWriter {
     const layout: Layout = {
       columns,
       widths,
-      numeric: columns.map((_, i) => hasNumber[i]! && !hasOther[i]!),
+      // a live stream's first row says nothing about the rows to come
+      numeric: columns.map((_, i) => !result.live && hasNumber[i]! && !hasOther[i]!),
       border: `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`,
     };
     const { out, bold } = this.io;

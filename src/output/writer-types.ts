@@ -29,14 +29,6 @@ export interface WriteContext {
   deferFlush?: boolean;
 }
 
-/**
- * A result set that others follow within the same statement (a stored procedure's CALL returns one per SELECT).
- * The writer prints `following()` after this one's rows, as the mysql client prints each result set in turn.
- */
-export interface ChainedRows extends RowsResult {
-  following?: () => Promise<Result | undefined>;
-}
-
 /** One format's writer (table, json, …). */
 export interface FormatWriter {
   /**

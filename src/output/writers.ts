@@ -11,7 +11,7 @@ import { RawWriter } from './raw-writer.js';
 import { StatusLines } from './status.js';
 import { TableWriter } from './table-writer.js';
 import type { Result } from '../engines/engine.js';
-import type { ChainedRows, FormatName, FormatWriter, OutputSettings, ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+import type { FormatName, FormatWriter, OutputSettings, ResultWriter, WriteContext, WriterIo } from './writer-types.js';
 
 export type { FormatName, OutputSettings, ResultWriter, Sink, WriteContext } from './writer-types.js';
 export { formatSeconds, queryOk, rowsInSet } from './status.js';
@@ -51,9 +51,9 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
   };
 }
 
-/** The next result set of the same statement, if the engine chained one (ChainedRows). */
+/** The next result set of the same statement, if the engine chained one (RowsResult.following). */
 function following(result: Result): Promise<Result | undefined> | undefined {
-  return result.kind === 'rows' ? (result as ChainedRows).following?.() : undefined;
+  return result.kind === 'rows' ? result.following?.() : undefined;
 }
 
 function forFormat(format: FormatName, io: WriterIo): FormatWriter {

@@ -269,3 +269,25 @@ describe("notes.md: the redis-py example (re.set('testtest', '111'); re.get('tes
     assert.equal(await ok('get testtest', ['--format', 'raw']), '111\n');
   });
 });
+
+describe('SUBSCRIBE in the table format', () => {
+  test('each message shows as it arrives, before --timeout ends the subscription', async () => {
+    const { spawn } = await import('node:child_process');
+    const { DBX_BIN, baseEnv } = await import('../support/run-dbx.js');
+    const channel = `dbx_e2e_ch_${process.pid}`;
+    const child = spawn(process.execPath, [DBX_BIN, '--url', url, '--timeout', '4000', 'kv', 'subscribe', channel], {
+      env: baseEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const seen = new Promise<void>((resolve) => child.stdout.on('data', () => stdout.includes('hello-live') && resolve()));
+    await new Promise((r) => setTimeout(r, 800));
+    await kv(['publish', channel, 'hello-live']);
+    const shownEarly = await Promise.race([seen.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+    assert.ok(shownEarly, `the message was not shown while subscribed: ${stdout}`);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1); // ended by --timeout
+    assert.match(stdout, /\| message +\| \(nil\) +\| dbx_e2e_ch_\d+ \| hello-live +\|/);
+  });
+});

@@ -3,10 +3,9 @@
  * stays flat however many rows come back.
  */
 import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
-import type { Result } from '../engine.js';
+import type { Result, RowsResult } from '../engine.js';
 import { JsonText, sqlCodec } from './mysql-codec.js';
 import { queryOk, rowsInSet } from '../../output/status.js';
-import type { ChainedRows } from '../../output/writer-types.js';
 
 /** rows buffered before the connection is paused: memory stays flat while the writer lags */
 const HIGH_WATER = 2000;
@@ -204,7 +203,7 @@ export function runQuery(
       async function* rows(): AsyncGenerator<Record<string, unknown>> {
         for await (const batch of chunks()) yield* batch;
       }
-      const result: ChainedRows = { kind: 'rows', columns, rows: rows(), chunks: chunks(), codec: sqlCodec, summary: rowsInSet, following };
+      const result: RowsResult = { kind: 'rows', columns, rows: rows(), chunks: chunks(), codec: sqlCodec, summary: rowsInSet, following };
       return result;
     };
 
@@ -257,8 +256,8 @@ export async function runMany(conn: Connection, sql: string, rows: unknown[][], 
   if (first.kind === 'rows') {
     const chain = (result: Result, next: number): Result => {
       if (result.kind !== 'rows' || next >= rows.length) return result;
-      const own = (result as ChainedRows).following;
-      const chained: ChainedRows = {
+      const own = (result as RowsResult).following;
+      const chained: RowsResult = {
         ...result,
         following: async () => {
           const more = own ? await own() : undefined; // a CALL's further result sets come first

@@ -55,5 +55,6 @@ export function messageStream(conn: RespConnection, args: readonly Arg[], fail: 
     columns: monitor ? ['line'] : ['type', 'pattern', 'channel', 'message'],
     rows: rows(),
     codec: redisCodec,
+    live: true,
   };
 }
