@@ -9,6 +9,7 @@
 import type { Result, RowsResult } from '../engines/engine.js';
 import { cellText, eachRow, peekColumns, WINDOW_ROWS, type Row } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
+import { writeTextResult } from './text-result.js';
 
 export interface Dialect {
   separator: string;
@@ -37,22 +38,17 @@ export class DelimitedWriter implements FormatWriter {
     private readonly dialect: Dialect,
   ) {}
 
-  async write(result: Result, ctx: WriteContext): Promise<number> {
-    if (result.kind === 'status') {
-      await this.io.status.status(result, ctx.seconds);
-      return 0;
-    }
-    if (result.kind === 'value') {
-      const { codec, value } = result;
-      const elements = Array.isArray(value) ? value : [value];
-      let text = `${this.line(['value'])}`;
-      for (const element of elements) text += this.line([cellText(codec, element)]);
-      await this.io.out.push(text);
-      return elements.length;
-    }
-    const count = await this.rows(result);
-    await this.io.status.summary(result.summary, count, ctx.seconds);
-    return count;
+  write(result: Result, ctx: WriteContext): Promise<number> {
+    return writeTextResult(this.io, result, ctx, {
+      value: async ({ codec, value }) => {
+        const elements = Array.isArray(value) ? value : [value];
+        let text = `${this.line(['value'])}`;
+        for (const element of elements) text += this.line([cellText(codec, element)]);
+        await this.io.out.push(text);
+        return elements.length;
+      },
+      rows: (r) => this.rows(r),
+    });
   }
 
   private async rows(result: RowsResult): Promise<number> {

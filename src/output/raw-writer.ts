@@ -6,6 +6,7 @@
 import type { Result, RowsResult, ValueCodec, ValueResult } from '../engines/engine.js';
 import { columnAt, eachRow } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
+import { writeTextResult } from './text-result.js';
 
 function rawText(codec: ValueCodec, value: unknown): string {
   if (value === undefined) return '';
@@ -15,18 +16,14 @@ function rawText(codec: ValueCodec, value: unknown): string {
 export class RawWriter implements FormatWriter {
   constructor(private readonly io: WriterIo) {}
 
-  async write(result: Result, ctx: WriteContext): Promise<number> {
-    if (result.kind === 'status') {
-      await this.io.status.status(result, ctx.seconds);
-      return 0;
-    }
-    if (result.kind === 'value') {
-      await this.io.out.push(this.valueText(result));
-      return 1;
-    }
-    const count = await this.rows(result);
-    await this.io.status.summary(result.summary, count, ctx.seconds);
-    return count;
+  write(result: Result, ctx: WriteContext): Promise<number> {
+    return writeTextResult(this.io, result, ctx, {
+      value: async (r) => {
+        await this.io.out.push(this.valueText(r));
+        return 1;
+      },
+      rows: (r) => this.rows(r),
+    });
   }
 
   valueText(result: ValueResult): string {

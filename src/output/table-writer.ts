@@ -9,6 +9,7 @@ import { addKeys, cellText, WINDOW_ROWS, type Row } from './row-columns.js';
 import { padEndWidth, padStartWidth, stringWidth } from './text-width.js';
 import { writeVerticalRows } from './vertical-writer.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
+import { writeTextResult } from './text-result.js';
 
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
@@ -35,19 +36,14 @@ export class TableWriter implements FormatWriter {
     private readonly alwaysVertical: boolean,
   ) {}
 
-  async write(result: Result, ctx: WriteContext): Promise<number> {
-    if (result.kind === 'status') {
-      await this.io.status.status(result, ctx.seconds);
-      return 0;
-    }
-    if (result.kind === 'value') {
-      await this.io.out.push(this.valueText(result));
-      return 1;
-    }
-    const count =
-      this.alwaysVertical || ctx.vertical ? await writeVerticalRows(result, this.io) : await this.rows(result);
-    await this.io.status.summary(result.summary, count, ctx.seconds);
-    return count;
+  write(result: Result, ctx: WriteContext): Promise<number> {
+    return writeTextResult(this.io, result, ctx, {
+      value: async (r) => {
+        await this.io.out.push(this.valueText(r));
+        return 1;
+      },
+      rows: (r) => (this.alwaysVertical || ctx.vertical ? writeVerticalRows(r, this.io) : this.rows(r)),
+    });
   }
 
   valueText({ codec, value }: ValueResult): string {

@@ -2,7 +2,7 @@
  * The writers' public surface. Kept apart from writers.ts so each format's file can import the types
  * without importing the switch that imports it.
  */
-import type { Result, RowsResult, ValueResult } from '../engines/engine.js';
+import type { Result, ValueResult } from '../engines/engine.js';
 
 export type FormatName = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv' | 'vertical' | 'raw';
 

@@ -74,7 +74,7 @@ class RedisEngine implements Engine {
   private queued = 0;
   private queuedSelect?: { index: number; db: number };
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(ctx: EngineContext) {
     const ep = parseRedisEndpoint(ctx.endpoint);
     this.endpoint = ep.display;
     this.db = ep.db;
