@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { runDbx } from '../support/run-dbx.js';
 import { testSqlUrl, uniqueName } from '../support/servers.js';
@@ -19,7 +19,7 @@ function noStack(stderr: string): void {
   assert.doesNotMatch(stderr, /\n\s+at .*\.js:\d+/);
 }
 
-before(async () => {
+beforeAll(async () => {
   url = await testSqlUrl();
   const u = new URL(url);
   admin = await mysql.createConnection({ host: u.hostname, user: u.username, password: decodeURIComponent(u.password), database: 'test' });
@@ -27,7 +27,7 @@ before(async () => {
   await admin.query(`insert into ${table} values (1, 'Sam', 'a,b'), (2, '张三', 'say "hi"'), (3, NULL, 'line\nbreak')`);
 });
 
-after(async () => {
+afterAll(async () => {
   await admin.query(`drop table if exists ${table}`);
   await admin.end();
 });

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
@@ -51,12 +51,12 @@ async function json(db: string, script: string): Promise<unknown> {
   return JSON.parse(r.stdout);
 }
 
-before(async () => {
+beforeAll(async () => {
   server = await mongoTestUrl();
   tmp = await mkdtemp(join(tmpdir(), 'dbx-doc-e2e-'));
 });
 
-after(async () => {
+afterAll(async () => {
   if (server.real) {
     for (const db of databases) await doc(db, 'db.dropDatabase()');
   }
@@ -262,7 +262,7 @@ describe('errors and exit codes', () => {
     noStack(r);
   });
 
-  test('--timeout cancels a slow query (real mongod only)', { skip: !process.env.DBX_TEST_MONGO_URL }, async () => {
+  (process.env.DBX_TEST_MONGO_URL ? test : test.skip)('--timeout cancels a slow query (real mongod only)', async () => {
     const db = freshDb();
     await ok(db, 'db.slow.insertOne({_id: 1})');
     const started = performance.now();

@@ -4,7 +4,7 @@
  * output; scripts from stdin and -f; the note's typos with their hints; safety; connect failure.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,11 +47,11 @@ const table = (...rows: string[][]): string => {
   return [line, row(rows[0]!), line, ...rows.slice(1).map(row), line].join('\n') + '\n';
 };
 
-before(async () => {
+beforeAll(async () => {
   await ok('flushdb');
 });
 
-after(async () => {
+afterAll(async () => {
   await ok('flushdb');
   rmSync(dir, { recursive: true, force: true });
 });

@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx } from '../support/run-dbx.js';
 import { testSqlUrl } from '../support/servers.js';
 
 const sessions: PtySession[] = [];
-after(() => sessions.forEach((s) => s.close()));
+afterAll(() => sessions.forEach((s) => s.close()));
 
 async function configWithPasswordVariable(): Promise<{ file: string; password: string }> {
   const u = new URL(await testSqlUrl());

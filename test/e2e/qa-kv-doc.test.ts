@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { BSONRegExp, MongoClient } from 'mongodb';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
 import { PtySession } from '../support/pty-session.js';
@@ -53,12 +53,12 @@ async function kvJson(words: string[]): Promise<unknown> {
   return JSON.parse(r.stdout);
 }
 
-before(async () => {
+beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), 'dbx-qa-state-'));
   mongo = await mongoTestUrl();
 });
 
-after(async () => {
+afterAll(async () => {
   const keys = (await kvJson(['keys', `${prefix}*`])) as string[];
   if (keys.length > 0) await kv(['del', ...keys]);
   if (mongo.real) await doc('db.dropDatabase()');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { runDbx } from '../support/run-dbx.js';
 import { testSqlUrl, uniqueName } from '../support/servers.js';
@@ -27,7 +27,7 @@ async function table(prefix: string, columns: string): Promise<string> {
   return name;
 }
 
-before(async () => {
+beforeAll(async () => {
   url = await testSqlUrl();
   const u = new URL(url);
   admin = await mysql.createConnection({
@@ -40,7 +40,7 @@ before(async () => {
   });
 });
 
-after(async () => {
+afterAll(async () => {
   for (const what of created.reverse()) await admin.query(`drop ${what.replace(/^(\w+) /, '$1 if exists ')}`);
   await admin.end();
 });

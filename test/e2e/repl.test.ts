@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
 import { PtySession, type PtyOptions } from '../support/pty-session.js';
@@ -31,11 +31,11 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 80
   }
 }
 
-before(async () => {
+beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), 'dbx-repl-state-'));
 });
 
-after(async () => {
+afterAll(async () => {
   for (const s of sessions) s.close();
   await rm(state, { recursive: true, force: true });
 });
@@ -50,7 +50,7 @@ describe('sql shell', () => {
   /** the continuation prompt, right-aligned under the main one like the mysql client's `    -> ` */
   const continued = (marker: string) => new RegExp(`\\n {${`dbx sql local:${db}> `.length - 3}}${marker} $`);
 
-  before(async () => {
+  beforeAll(async () => {
     const base = new URL(await testSqlUrl());
     admin = await mysql.createConnection({ host: base.hostname, port: Number(base.port || 3306), user: base.username, password: decodeURIComponent(base.password) });
     await admin.query(`CREATE DATABASE \`${db}\``);
@@ -59,7 +59,7 @@ describe('sql shell', () => {
     url = base.toString();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
     await admin.query(`DROP USER IF EXISTS 'dbx_repl_u'@'localhost'`);
     await admin.end();
@@ -279,13 +279,13 @@ describe('doc shell', () => {
   const db = uniqueName('dbx_repl');
   let url: string;
 
-  before(async () => {
+  beforeAll(async () => {
     server = await mongoTestUrl();
     const m = /^(mongodb:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(server.url)!;
     url = `${m[1]}/${db}${m[2] ?? ''}`;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await server.stop();
   });
 

@@ -3,7 +3,7 @@
  * the real MariaDB: stdout, stderr and exit code. Each run uses its own database, dropped at the end.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { testSqlUrl, uniqueName } from '../support/servers.js';
@@ -39,7 +39,7 @@ async function json(statement: string): Promise<unknown> {
   return JSON.parse(r.stdout);
 }
 
-before(async () => {
+beforeAll(async () => {
   baseUrl = await testSqlUrl();
   const u = new URL(baseUrl);
   admin = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: u.username, password: decodeURIComponent(u.password) });
@@ -48,7 +48,7 @@ before(async () => {
   url = u.toString();
 });
 
-after(async () => {
+afterAll(async () => {
   await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
   await admin.query(`DROP DATABASE IF EXISTS \`${db}_x\``);
   await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
@@ -242,7 +242,7 @@ describe('the school / student / choose schema block', () => {
 });
 
 describe('queries of the note', () => {
-  before(async () => {
+  beforeAll(async () => {
     await ok(
       "create table stu(id int primary key, name varchar(10), age int, class int); insert into stu value(1,'张三',17,5),(2,'张四',19,5),(3,'李四',20,6),(4,'王五',16,6),(5,'赵六',21,5)",
     );

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { DBX_BIN, baseEnv } from '../support/run-dbx.js';
 
 const dir = mkdtempSync('/tmp/dbx-startup-');

@@ -1,6 +1,6 @@
 // The doc engine against the MongoDB test server (or a real mongod when DBX_TEST_MONGO_URL is set): every
 // MongoDB line of notes.md verbatim, the pymongo section, errors, streaming, cancel, safety classification.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Engine, EngineContext, Result, Statement } from '../../src/engines/engine.js';
@@ -95,11 +95,11 @@ function throwsSync<T extends Error>(fn: () => unknown, type: new (...args: neve
   assert.fail(`expected ${type.name}, nothing was thrown`);
 }
 
-before(async () => {
+beforeAll(async () => {
   server = await mongoTestUrl();
 });
 
-after(async () => {
+afterAll(async () => {
   if (server.real) {
     const cleaner = engineFor('admin');
     for (const name of createdDbs) {
@@ -457,7 +457,7 @@ describe('streaming and cancel', () => {
     assert.equal((await one(engine, 'db.c.countDocuments()')).json, 1);
   });
 
-  test('cancel() stops a running query (real mongod only)', { skip: !process.env.DBX_TEST_MONGO_URL }, async () => {
+  (process.env.DBX_TEST_MONGO_URL ? test : test.skip)('cancel() stops a running query (real mongod only)', async () => {
     const engine = engineFor(uniqueName('dbx_slow'));
     await run(engine, 'db.slow.insertOne({_id: 1})');
     const [stmt] = engine.split("db.slow.find({$where: 'sleep(5000) || true'})");

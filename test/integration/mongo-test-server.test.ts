@@ -1,6 +1,6 @@
 // Drives the MongoDB test server with the official driver. Every assertion is something a real mongod 7
 // also does, so the suite passes unchanged with DBX_TEST_MONGO_URL pointing at one.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { deserialize, serialize } from 'bson';
@@ -36,7 +36,7 @@ async function rejectsWithCode(promise: Promise<unknown>, code: number): Promise
   return error;
 }
 
-before(async () => {
+beforeAll(async () => {
   server = await mongoTestUrl();
   client = new MongoClient(server.url, { monitorCommands: true, serverSelectionTimeoutMS: 5000, maxPoolSize: 1 });
   client.on('commandStarted', (event) => started.push(event));
@@ -44,7 +44,7 @@ before(async () => {
   db = client.db(DB);
 });
 
-after(async () => {
+afterAll(async () => {
   await db?.dropDatabase();
   await client?.close();
   await server?.stop();
@@ -134,7 +134,7 @@ describe('insert', () => {
 });
 
 describe('find and cursors', () => {
-  before(async () => {
+  beforeAll(async () => {
     const docs = Array.from({ length: 5000 }, (_, i) => ({ _id: i, n: i, even: i % 2 === 0, name: `user${i}` }));
     await db.collection('people').insertMany(docs as Document[]);
   });
@@ -277,7 +277,7 @@ describe('update and delete', () => {
 });
 
 describe('aggregate and distinct', () => {
-  before(async () => {
+  beforeAll(async () => {
     await db.collection('sales').insertMany([
       { item: 'pen', qty: 2, tags: ['office', 'cheap'] },
       { item: 'pen', qty: 3, tags: ['office'] },

@@ -3,7 +3,7 @@
  * joins them with `redis-cli --cluster create`, drives the kv engine across slots (and through a MOVED after a
  * slot migration), then stops the nodes.
  */
-import { test, describe, before, after } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,7 +59,7 @@ async function json(text: string): Promise<unknown> {
   return out;
 }
 
-before(async () => {
+beforeAll(async () => {
   ports = await freePorts();
   assert.equal(ports.length, 3, 'three free ports');
   for (const port of ports) {
@@ -81,7 +81,7 @@ before(async () => {
   await kv.connect();
 });
 
-after(async () => {
+afterAll(async () => {
   await kv?.close();
   for (const s of servers) s.kill('SIGTERM');
   await Promise.all(servers.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once('exit', r)))));

@@ -2,7 +2,7 @@
  * The kv engine against the real Redis at 127.0.0.1:6379, database 12 (flushed before and after): every Redis
  * command of reference/notes.md verbatim, plus errors, hints, batches, streaming, transactions and cancel.
  */
-import { test, describe, before, after } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ConnectError, ParseError, StatementError, type DbxError } from '../../src/errors.js';
@@ -60,13 +60,13 @@ async function commandCalls(name: string): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
-before(async () => {
+beforeAll(async () => {
   kv = makeEngine();
   await kv.connect();
   await run('flushdb');
 });
 
-after(async () => {
+afterAll(async () => {
   await run('flushdb');
   await kv.close();
 });

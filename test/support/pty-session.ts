@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DBX_BIN, baseEnv } from './run-dbx.js';
 
-const DRIVER = fileURLToPath(new URL('../../../test/support/pty-driver.py', import.meta.url));
+const DRIVER = fileURLToPath(new URL('./pty-driver.py', import.meta.url));
 
 export interface PtyOptions {
   env?: Record<string, string | undefined>;
@@ -35,7 +35,7 @@ export class PtySession {
     const size = ['--rows', String(opts.rows ?? 24), '--cols', String(opts.cols ?? 100)];
     this.child = spawn('python3', [DRIVER, ...size, '--', process.execPath, DBX_BIN, ...args], {
       env: baseEnv({ TERM: 'xterm', ...opts.env }),
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
     });
     let pending = '';
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

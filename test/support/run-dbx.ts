@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const DBX_BIN = fileURLToPath(new URL('../../../bin/dbx', import.meta.url));
+export const DBX_BIN = fileURLToPath(new URL('../../bin/dbx', import.meta.url));
 
 export interface DbxRun {
   code: number | null;
@@ -40,7 +40,7 @@ export function runDbx(args: string[], opts: DbxRunOptions = {}): Promise<DbxRun
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [DBX_BIN, ...args], {
       env: baseEnv(opts.env),
-      cwd: opts.cwd ?? fileURLToPath(new URL('../../..', import.meta.url)),
+      cwd: opts.cwd ?? fileURLToPath(new URL('../..', import.meta.url)),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,5 +1,5 @@
 /** `${VAR}` filling: unset / empty / defaults, `$$`, URL userinfo encoding, missing passwords. */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
 import { fillEnvRefs, hasEnvRefs, isPureEnvRef } from '../../src/config/env-vars.js';

@@ -1,5 +1,5 @@
 /** Profile choice, late filling, URL overrides and validation, redaction, and the `dbx init` starter file. */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

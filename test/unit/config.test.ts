@@ -3,7 +3,7 @@
  * names the file and the line given in its `# expect-line:` comment. Also lookup order, the built-in default
  * and the permission warning — all with injected env / cwd / readFile, never the real environment.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +13,7 @@ import { builtinConfigPath, configCandidates, loadConfig, type ConfigIo } from '
 import { parseConfigText } from '../../src/config/config-parse.js';
 import { resolveProfile } from '../../src/config/profile.js';
 
-// Compiled to build/test/unit/: the fixtures stay in the source tree.
-const FIXTURES = fileURLToPath(new URL('../../../test/unit/fixtures/config/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/config/', import.meta.url));
 const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'));
 
 function parseFixture(name: string) {

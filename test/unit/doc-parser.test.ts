@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { parseDocStatement, type DocCommand } from '../../src/shell/doc-parser.js';
 import { COLLECTION_METHODS, DB_METHODS, closestName } from '../../src/shell/doc-methods.js';

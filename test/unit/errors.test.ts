@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { ConnectError, ExitCode, ParseError, StatementError, UsageError, redactUrl } from '../../src/errors.js';
 import { asDbxError, formatError } from '../../src/commands/report-error.js';
 

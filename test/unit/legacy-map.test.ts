@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { toModern } from '../../src/engines/mongo/legacy-map.js';
 import { parseDocStatement, type DocCall } from '../../src/shell/doc-parser.js';

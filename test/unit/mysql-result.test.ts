@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { columnKeys } from '../../src/engines/mysql/mysql-result.js';
 import { JsonText, parseJsonText, sqlCodec } from '../../src/engines/mysql/mysql-codec.js';

@@ -2,7 +2,7 @@
  * The connection handshake against a scripted fake server on a loopback port: RESP2 fallback for servers without
  * HELLO, the password prompt on NOAUTH, and what the commands on the wire look like.
  */
-import { test, describe } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ConnectError } from '../../src/errors.js';

@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ParseError } from '../../src/errors.js';
 import { splitRedisArgs, splitRedisLine, splitRedisScript } from '../../src/engines/redis/redis-line-splitter.js';

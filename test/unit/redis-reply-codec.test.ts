@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Result, RowsResult } from '../../src/engines/engine.js';
 import { redisCodec } from '../../src/engines/redis/redis-reply-codec.js';

@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { encodeCommand, encodeCommands } from '../../src/engines/redis/resp-encoder.js';
 import { RespParser, RespProtocolError } from '../../src/engines/redis/resp-parser.js';

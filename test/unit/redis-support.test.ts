@@ -1,5 +1,5 @@
 /** Pure helpers of the kv engine: endpoint parsing, redaction, command docs → syntax, cluster slots. */
-import { test, describe } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
 import { keySlot } from '../../src/engines/redis/redis-cluster.js';

@@ -3,7 +3,7 @@
  * splitters behind them (no server).
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import type { Engine, EngineName } from '../../src/engines/engine.js';
 import { splitSql } from '../../src/engines/mysql/sql-splitter.js';
 import { splitRedisScript } from '../../src/engines/redis/redis-line-splitter.js';

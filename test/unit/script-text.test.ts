@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { firstInvalidUtf8, scriptText } from '../../src/commands/script-text.js';
 import { UsageError } from '../../src/errors.js';

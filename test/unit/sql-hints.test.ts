@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { sqlHint } from '../../src/engines/mysql/sql-hints.js';
 import { splitSql } from '../../src/engines/mysql/sql-splitter.js';

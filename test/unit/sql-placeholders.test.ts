@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { bindValues, placeholders, textParamHint } from '../../src/engines/mysql/sql-placeholders.js';
 import { UsageError } from '../../src/errors.js';

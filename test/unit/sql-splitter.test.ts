@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { splitSql, tokenizeSql } from '../../src/engines/mysql/sql-splitter.js';
 import { ParseError } from '../../src/errors.js';

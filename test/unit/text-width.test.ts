@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { codePointWidth, padEndWidth, padStartWidth, stringWidth } from '../../src/output/text-width.js';
 

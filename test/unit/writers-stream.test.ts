@@ -1,6 +1,6 @@
 /** Streaming: big results leave in chunks while rows still arrive, and a slow stdout is waited for. */
 import { EventEmitter } from 'node:events';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { RowsResult, ValueCodec } from '../../src/engines/engine.js';
 import { createWriter, type FormatName } from '../../src/output/writers.js';

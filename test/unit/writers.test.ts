@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Result, RowsResult, ValueCodec } from '../../src/engines/engine.js';
 import { rowsInSet, queryOk } from '../../src/output/status.js';
