@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dbx doc --format ndjson over a 1,000,000-document collection: wall time and peak RSS of the dbx process.
 # Uses the MongoDB test server (started here, on a free port) unless DBX_BENCH_DOC_URL names a server.
-# Needs `npm run build` and `npm run build:test`.
+# Needs `npm run build` and `npm run build:support`.
 #   bash bench/doc-find.sh [docs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ if [ -n "${DBX_BENCH_DOC_URL:-}" ]; then
 else
   PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
   # the server holds every document in memory: give it room, it is not what is measured
-  node --max-old-space-size=4096 build/test/support/mongo-test-server.js --port "$PORT" > /dev/null &
+  node --max-old-space-size=4096 build/mongo-test-server.mjs --port "$PORT" > /dev/null &
   SERVER_PID=$!
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.1; done
   URL=mongodb://127.0.0.1:$PORT/dbx_bench

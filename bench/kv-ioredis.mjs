@@ -1,9 +1,9 @@
 // Why the kv engine speaks RESP itself: 100,000 SETs pipelined in batches of 1000, through ioredis
 // (pipeline().call(...).exec()) and through the dbx engine (executeBatch), in one process, alternating runs,
 // medians. Excludes node start-up and output, so it compares the clients alone.
-// Needs the local Redis and a build (npm run build).   node bench/kv-ioredis.mjs [commands] [runs]
+// Needs the local Redis and `npm run build:support`.   node bench/kv-ioredis.mjs [commands] [runs]
 import { Redis } from 'ioredis';
-import { createEngine } from '../build/src/engines/redis/redis-engine.js';
+import { createEngine } from '../build/redis-engine.mjs';
 
 const N = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);

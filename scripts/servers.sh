@@ -3,6 +3,8 @@
 # 127.0.0.1:6379. With a running Docker engine it uses docker-compose.yml (MySQL 8.4, Redis 7, MongoDB 7);
 # otherwise it installs (Debian packages, as root) and starts mariadb-server and redis-server on loopback.
 # MongoDB has no Debian package: the test suite starts its own wire-protocol test server (test/support/).
+#   --install-only   only make sure the server programs are installed (the test suite starts private instances of
+#                    them on free ports: test/support/private-servers.ts), start nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,17 @@ apt_install() {
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
+
+if [ "${1:-}" = --install-only ]; then
+  need=()
+  command -v mariadb-install-db >/dev/null 2>&1 || need+=(mariadb-server)
+  command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  if [ ${#need[@]} -gt 0 ]; then echo "servers: installing ${need[*]}"; apt_install "${need[@]}"; fi
+  exit 0
+fi
 
 if [ -z "${DBX_NO_DOCKER:-}" ] && command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   echo "servers: docker compose up (MySQL 8.4, Redis 7, MongoDB 7)"

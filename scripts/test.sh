@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-audit --no-fund
-bash scripts/servers.sh
+bash scripts/servers.sh --install-only   # the suite starts its own MariaDB and Redis (test/support/global-setup.ts)
 npm run build --silent
 npx tsc -p tsconfig.test.json --noEmit
 NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning" npx jest "$@"

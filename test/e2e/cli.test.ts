@@ -22,7 +22,7 @@ function noStack(stderr: string): void {
 beforeAll(async () => {
   url = await testSqlUrl();
   const u = new URL(url);
-  admin = await mysql.createConnection({ host: u.hostname, user: u.username, password: decodeURIComponent(u.password), database: 'test' });
+  admin = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: u.username, password: decodeURIComponent(u.password), database: 'test' });
   await admin.query(`create table ${table}(id int primary key, name varchar(20), note text)`);
   await admin.query(`insert into ${table} values (1, 'Sam', 'a,b'), (2, '张三', 'say "hi"'), (3, NULL, 'line\nbreak')`);
 });

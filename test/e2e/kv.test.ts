@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
-import { testKvUrl } from '../support/servers.js';
+import { testKvAddress, testKvUrl } from '../support/servers.js';
 
 const DB = 11;
 const url = testKvUrl(DB);
@@ -100,7 +100,7 @@ describe('notes.md: list', () => {
   test('lrem -1 4, as the note has it: exit 1 with the real syntax', async () => {
     const r = await fails('lrem -1 4', 1, /ERR.*wrong number of arguments for 'lrem' command/);
     assert.match(r.stderr, /hint: usage: LREM key count element/);
-    assert.match(r.stderr, /redis:\/\/127\.0\.0\.1:6379\/11/);
+    assert.ok(r.stderr.includes(`redis://${testKvAddress()}/11`), r.stderr);
     assert.equal(r.stdout, '');
   });
   test('lrem -1 4 with --json: one JSON error line on stderr', async () => {

@@ -13,7 +13,7 @@ import { BSONRegExp, MongoClient } from 'mongodb';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
-import { testKvUrl, uniqueName } from '../support/servers.js';
+import { testKvAddress, testKvUrl, uniqueName } from '../support/servers.js';
 
 const KV_DB = 13;
 const kvUrl = testKvUrl(KV_DB);
@@ -175,7 +175,7 @@ describe('kv shell: SELECT inside MULTI', () => {
 describe('kv connection', () => {
   test('rediss:// to a plain server: exit 3 within the connect timeout, a TLS hint, no Node warning', async () => {
     const config = join(state, 'tls.yaml');
-    await writeFile(config, `default: t\nprofiles:\n  t:\n    connectTimeout: 1500\n    kv: rediss://127.0.0.1:6379/${KV_DB}\n`);
+    await writeFile(config, `default: t\nprofiles:\n  t:\n    connectTimeout: 1500\n    kv: rediss://${testKvAddress()}/${KV_DB}\n`);
     const started = Date.now();
     const r = await runDbx(['--no-color', '--config', config, 'kv', 'ping']);
     assert.equal(r.code, 3, r.stderr);

@@ -1,5 +1,5 @@
 /**
- * The kv engine against the real Redis at 127.0.0.1:6379, database 12 (flushed before and after): every Redis
+ * The kv engine against the suite's own Redis (test/support/global-setup.ts), database 12 (flushed before and after): every Redis
  * command of reference/notes.md verbatim, plus errors, hints, batches, streaming, transactions and cancel.
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
@@ -10,9 +10,11 @@ import type { Engine, Outcome, Result, RowsResult, Statement, ValueResult } from
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
 import { splitRedisLine } from '../../src/engines/redis/redis-line-splitter.js';
 import { flat } from '../support/flat.js';
+import { testKvAddress, testKvUrl } from '../support/servers.js';
 
 const DB = 12;
-const URL = process.env.DBX_TEST_REDIS_URL ?? `redis://127.0.0.1:6379/${DB}`;
+const URL = testKvUrl(DB);
+const ADDR = testKvAddress();
 
 function makeEngine(endpoint: string | Record<string, unknown> = URL, connectTimeoutMs = 5000): Engine {
   return createEngine({
@@ -132,7 +134,7 @@ describe('notes.md: list', () => {
     assert.match(e.message, /wrong number of arguments/);
     assert.match(e.hint ?? '', /LREM key count element/);
     assert.equal(e.engine, 'kv');
-    assert.equal(e.endpoint, `redis://127.0.0.1:6379/${DB}`);
+    assert.equal(e.endpoint, `redis://${ADDR}/${DB}`);
   });
   test('lrem l1 -1 4 and lrem l1 0 4, negative numbers passed as words', async () => {
     assert.deepEqual(await json('lrange l1 0 -1'), ['4', '3', '2', '1', '4']);
@@ -318,9 +320,9 @@ describe('errors', () => {
   test('user and password (HELLO 3 AUTH)', async () => {
     await run('acl setuser dbx_engine_test on >s3cret-pw ~* &* +@all');
     try {
-      const other = makeEngine(`redis://dbx_engine_test:s3cret-pw@127.0.0.1:6379/${DB}`);
+      const other = makeEngine(`redis://dbx_engine_test:s3cret-pw@${ADDR}/${DB}`);
       await other.connect();
-      assert.equal(other.endpoint, `redis://dbx_engine_test@127.0.0.1:6379/${DB}`);
+      assert.equal(other.endpoint, `redis://dbx_engine_test@${ADDR}/${DB}`);
       const r = await other.execute(stmt('acl whoami'));
       assert.equal(r.kind === 'value' && r.codec.json(r.value), 'dbx_engine_test');
       await other.close();
@@ -329,7 +331,7 @@ describe('errors', () => {
     }
   });
   test('a wrong password is a ConnectError that never shows the password', async () => {
-    const bad = makeEngine('redis://nobody:hunter2@127.0.0.1:6379/0', 2000);
+    const bad = makeEngine(`redis://nobody:hunter2@${ADDR}/0`, 2000);
     await assert.rejects(bad.connect(), (e: DbxError) => {
       assert.ok(e instanceof ConnectError);
       assert.equal(e.code, 'WRONGPASS');

@@ -1,35 +1,28 @@
 /**
- * Where the real test servers are. Overridable with environment variables; by default the local MariaDB
- * (root with an empty password, as on CI machines, or the note's qwe123 as after `npm run up` on a fresh machine)
- * and Redis.
+ * Where the test servers are: the private MariaDB and Redis that the jest global setup started (global-setup.ts),
+ * or the servers DBX_TEST_SQL_URL / DBX_TEST_KV_URL name.
  */
-import mysql from 'mysql2/promise';
 
-let sqlUrlCache: Promise<string> | undefined;
-
-async function canLogin(password: string): Promise<boolean> {
-  try {
-    const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password, connectTimeout: 3000 });
-    await conn.end();
-    return true;
-  } catch {
-    return false;
-  }
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests through jest (npm test / npx jest), whose global setup starts the servers`);
+  return v;
 }
 
-/** mysql://… for the test database; DBX_TEST_SQL_URL wins. */
-export function testSqlUrl(): Promise<string> {
-  sqlUrlCache ??= (async () => {
-    if (process.env.DBX_TEST_SQL_URL) return process.env.DBX_TEST_SQL_URL;
-    if (await canLogin('')) return 'mysql://root:@127.0.0.1:3306/test';
-    return 'mysql://root:qwe123@127.0.0.1:3306/test';
-  })();
-  return sqlUrlCache;
+/** mysql://… for the test database. */
+export async function testSqlUrl(): Promise<string> {
+  return required('DBX_TEST_SQL_URL');
 }
 
-/** redis://… ; DBX_TEST_KV_URL wins. Tests pick their own database number or key prefix. */
+/** redis://host:port/DB — the test server with the database number a test picks. */
 export function testKvUrl(db = 0): string {
-  return process.env.DBX_TEST_KV_URL ?? `redis://127.0.0.1:6379/${db}`;
+  const base = required('DBX_TEST_KV_URL').replace(/\/\d*$/, '');
+  return `${base}/${db}`;
+}
+
+/** host:port of the Redis test server, for assertions on messages */
+export function testKvAddress(): string {
+  return new URL(required('DBX_TEST_KV_URL')).host;
 }
 
 /** A name unique to this test process, for tables/keys/databases that tests create and drop. */
