@@ -37,6 +37,14 @@ export interface ValueCodec {
   raw?(value: unknown): string;
 }
 
+/**
+ * What a stream of rows stands for: 'objects' → records (json: an array of row objects; raw: tab-separated
+ * cells); 'values' → a list of the first column's values (kv lists and sets: a JSON array of values, one per
+ * raw line); 'map' → a dictionary from column 0 to column 1 (kv HGETALL, CONFIG GET: one JSON object, raw
+ * lines field then value).
+ */
+export type RowShape = 'objects' | 'values' | 'map';
+
 /** A stream of rows: sql result sets, documents, kv collections. */
 export interface RowsResult {
   kind: 'rows';
@@ -49,11 +57,8 @@ export interface RowsResult {
    * reads one of the two, never both.
    */
   chunks?: AsyncIterable<Record<string, unknown>[]>;
-  /**
-   * JSON shape: 'objects' (default) → array of row objects; 'values' → array of the first column's values
-   * (kv lists and sets); 'map' → one object from column 0 to column 1 (kv HGETALL, CONFIG GET).
-   */
-  json?: 'objects' | 'values' | 'map';
+  /** what the rows are, for the writers that print them as data rather than as a table; default 'objects' */
+  shape?: RowShape;
   codec: ValueCodec;
   /** the status line after the rows ("3 rows in set (0.00 sec)"); absent = none */
   summary?: (count: number, seconds: number) => string;

@@ -27,7 +27,7 @@ export class JsonWriter implements FormatWriter {
   private async rows(result: RowsResult): Promise<number> {
     const { out } = this.io;
     const { codec } = result;
-    const shape = result.json ?? 'objects';
+    const shape = result.shape ?? 'objects';
     await out.push(shape === 'map' ? '{' : '[');
     let count = 0;
     try {

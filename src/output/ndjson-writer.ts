@@ -31,7 +31,7 @@ export class NdjsonWriter implements FormatWriter {
 
   private async rows(result: RowsResult): Promise<number> {
     const { codec } = result;
-    const values = result.json === 'values';
+    const values = result.shape === 'values';
     let count = 0;
     const { out } = this.io;
     await eachRow(result, (row) => {

@@ -35,8 +35,8 @@ export class RawWriter implements FormatWriter {
     let count = 0;
     await eachRow(result, (row) => {
       let text: string;
-      if (result.json === 'values') text = rawText(codec, columnAt(result, row, 0));
-      else if (result.json === 'map') {
+      if (result.shape === 'values') text = rawText(codec, columnAt(result, row, 0));
+      else if (result.shape === 'map') {
         text = `${rawText(codec, columnAt(result, row, 0))}\n${rawText(codec, columnAt(result, row, 1))}`;
       } else text = (result.columns ?? Object.keys(row)).map((name) => rawText(codec, row[name])).join('\t');
       count++;

@@ -4,7 +4,7 @@
  * engine.execute calls, fetched on the first Tab and kept until the database changes or the schema may have.
  */
 import type { Engine, Result, Statement } from '../engines/engine.js';
-import { COLLECTION_METHODS, DB_METHODS } from '../shell/doc-methods.js';
+import { COLLECTION_METHODS, DB_METHODS } from '../mongo-syntax/doc-methods.js';
 import { DOC_CURSOR_METHODS, SQL_KEYWORDS } from './repl-words.js';
 
 export type Completion = [string[], string];

@@ -19,6 +19,6 @@ export const SQL_KEYWORDS: readonly string[] = [
   'WITH',
 ];
 
-// db and collection methods: the parser's own lists (src/shell/doc-methods.ts), so completion offers exactly what runs
+// db and collection methods: the parser's own lists (src/mongo-syntax/doc-methods.ts), so completion offers exactly what runs
 
 export const DOC_CURSOR_METHODS: readonly string[] = ['count', 'limit', 'pretty', 'skip', 'sort', 'toArray'];

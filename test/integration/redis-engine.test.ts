@@ -39,8 +39,8 @@ async function jsonOf(r: Result): Promise<unknown> {
   const rows: Record<string, unknown>[] = [];
   for await (const row of r.rows) rows.push(row);
   const cell = (v: unknown): unknown => r.codec.json(v);
-  if (r.json === 'values') return rows.map((x) => cell(x.value));
-  if (r.json === 'map') return Object.fromEntries(rows.map((x) => [r.codec.text(x.field), cell(x.value)]));
+  if (r.shape === 'values') return rows.map((x) => cell(x.value));
+  if (r.shape === 'map') return Object.fromEntries(rows.map((x) => [r.codec.text(x.field), cell(x.value)]));
   return rows.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, cell(v)])));
 }
 
@@ -123,7 +123,7 @@ describe('notes.md: list', () => {
     assert.equal(await shown('rpush l1 4 6'), '(integer) 7');
     const r = await run('lrange l1 0 -1');
     assert.equal(r.kind, 'rows');
-    assert.equal((r as RowsResult).json, 'values');
+    assert.equal((r as RowsResult).shape, 'values');
     assert.deepEqual(await jsonOf(r), ['5', '4', '3', '2', '1', '4', '6']);
     assert.equal(await shown('lpop l1'), '"5"');
     assert.equal(await shown('rpop l1'), '"6"');
@@ -166,7 +166,7 @@ describe('notes.md: hash', () => {
     const all = await run('hgetall user');
     assert.equal(all.kind, 'rows');
     assert.deepEqual((all as RowsResult).columns, ['field', 'value']);
-    assert.equal((all as RowsResult).json, 'map');
+    assert.equal((all as RowsResult).shape, 'map');
     assert.deepEqual(await jsonOf(all), { name: 'Sam', age: '3', city: 'Paris' });
   });
 });

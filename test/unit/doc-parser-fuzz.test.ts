@@ -4,10 +4,10 @@
  */
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { splitDocScript } from '../../src/shell/doc-splitter.js';
-import { parseDocStatement } from '../../src/shell/doc-parser.js';
-import { formatParseError } from '../../src/shell/parse-error-format.js';
-import { formatShellValue } from '../../src/shell/shell-format.js';
+import { splitDocScript } from '../../src/mongo-syntax/doc-splitter.js';
+import { parseDocStatement } from '../../src/mongo-syntax/doc-parser.js';
+import { formatParseError } from '../../src/mongo-syntax/parse-error-format.js';
+import { formatShellValue } from '../../src/mongo-syntax/shell-format.js';
 import { toModern } from '../../src/engines/mongo/legacy-map.js';
 import { ParseError, UsageError } from '../../src/errors.js';
 

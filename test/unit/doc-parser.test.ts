@@ -1,9 +1,9 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { parseDocStatement, type DocCommand } from '../../src/shell/doc-parser.js';
-import { COLLECTION_METHODS, DB_METHODS, closestName } from '../../src/shell/doc-methods.js';
-import { formatParseError } from '../../src/shell/parse-error-format.js';
-import { formatShellValue } from '../../src/shell/shell-format.js';
+import { parseDocStatement, type DocCommand } from '../../src/mongo-syntax/doc-parser.js';
+import { COLLECTION_METHODS, DB_METHODS, closestName } from '../../src/mongo-syntax/doc-methods.js';
+import { formatParseError } from '../../src/mongo-syntax/parse-error-format.js';
+import { formatShellValue } from '../../src/mongo-syntax/shell-format.js';
 import { ParseError } from '../../src/errors.js';
 
 /** One line per command: `[coll].method(args).chained(args)`, values in shell notation. */

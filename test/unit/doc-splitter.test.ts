@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { splitDocScript } from '../../src/shell/doc-splitter.js';
+import { splitDocScript } from '../../src/mongo-syntax/doc-splitter.js';
 import { ParseError } from '../../src/errors.js';
 
 /** [name, script, expected [text, line] pairs] */

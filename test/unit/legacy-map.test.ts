@@ -1,8 +1,8 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { toModern } from '../../src/engines/mongo/legacy-map.js';
-import { parseDocStatement, type DocCall } from '../../src/shell/doc-parser.js';
-import { formatShellValue } from '../../src/shell/shell-format.js';
+import { parseDocStatement, type DocCall } from '../../src/mongo-syntax/doc-parser.js';
+import { formatShellValue } from '../../src/mongo-syntax/shell-format.js';
 import { ParseError, UsageError } from '../../src/errors.js';
 
 function call(text: string): DocCall {

@@ -101,7 +101,7 @@ describe('replyToResult: the shape decides', () => {
     const r = replyToResult([b('5'), b('4')], ['lrange', 'l1', '0', '-1']);
     assert.equal(r.kind, 'rows');
     assert.deepEqual((r as RowsResult).columns, ['value']);
-    assert.equal((r as RowsResult).json, 'values');
+    assert.equal((r as RowsResult).shape, 'values');
     assert.deepEqual(await rowsOf(r), [{ value: b('5') }, { value: b('4') }]);
   });
 
@@ -119,7 +119,7 @@ describe('replyToResult: the shape decides', () => {
   test('a map of scalars is a field/value table, JSON as map', async () => {
     const r = replyToResult(new ReplyMap([[b('name'), b('Sam')], [b('age'), b('3')]]), ['hgetall', 'user']);
     assert.deepEqual((r as RowsResult).columns, ['field', 'value']);
-    assert.equal((r as RowsResult).json, 'map');
+    assert.equal((r as RowsResult).shape, 'map');
     assert.deepEqual(await rowsOf(r), [{ field: b('name'), value: b('Sam') }, { field: b('age'), value: b('3') }]);
   });
 

@@ -7,7 +7,7 @@ import { describe, test } from '@jest/globals';
 import type { Engine, EngineName } from '../../src/engines/engine.js';
 import { splitSql } from '../../src/engines/mysql/sql-splitter.js';
 import { splitRedisScript } from '../../src/engines/redis/redis-line-splitter.js';
-import { splitDocScript } from '../../src/shell/doc-splitter.js';
+import { splitDocScript } from '../../src/mongo-syntax/doc-splitter.js';
 import { inputRules } from '../../src/repl/repl-input.js';
 import { ParseError } from '../../src/errors.js';
 

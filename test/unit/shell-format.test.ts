@@ -2,7 +2,7 @@ import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import * as esmBson from 'bson';
-import { formatShellKey, formatShellString, formatShellValue } from '../../src/shell/shell-format.js';
+import { formatShellKey, formatShellString, formatShellValue } from '../../src/mongo-syntax/shell-format.js';
 
 // the driver and shell-bson-parser load bson's CommonJS build: the classes differ from the ESM import's
 const cjsBson = createRequire(import.meta.url)('bson') as typeof esmBson;

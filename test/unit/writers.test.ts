@@ -79,7 +79,7 @@ const listRows = (): RowsResult => ({
   kind: 'rows',
   columns: ['value'],
   rows: rowsOf([{ value: 'c' }, { value: 'b b' }, { value: 'a' }]),
-  json: 'values',
+  shape: 'values',
   headless: true,
   codec: kvCodec,
 });
@@ -87,7 +87,7 @@ const hashRows = (): RowsResult => ({
   kind: 'rows',
   columns: ['field', 'value'],
   rows: rowsOf([{ field: 'name', value: 'Sam' }, { field: 'age', value: '30' }]),
-  json: 'map',
+  shape: 'map',
   codec: kvCodec,
 });
 const okStatus = (): Result => ({
@@ -268,7 +268,7 @@ describe('json', () => {
       docRows(),
       listRows(),
       hashRows(),
-      { kind: 'rows', columns: ['field', 'value'], rows: rowsOf([]), json: 'map', codec: kvCodec },
+      { kind: 'rows', columns: ['field', 'value'], rows: rowsOf([]), shape: 'map', codec: kvCodec },
       { kind: 'value', value: 'Sam', codec: kvCodec },
       { kind: 'value', value: undefined, codec: { text: String, json: () => undefined } },
       okStatus(),

@@ -5,7 +5,7 @@
 import type { AbstractCursor, AggregationCursor, Collection, Db, Document, ExplainVerbosityLike, FindCursor } from 'mongodb';
 import { deserialize } from 'bson';
 import type { Result } from '../engine.js';
-import type { DocCall } from '../../shell/doc-parser.js';
+import type { DocCall } from '../../mongo-syntax/doc-parser.js';
 import type { ModernOp } from './legacy-map.js';
 import { checkNoChain, planCursor, type CursorPlan } from './cursor-chain.js';
 import { documentCodec, writeResultCodec } from './mongo-codec.js';

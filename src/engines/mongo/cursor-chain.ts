@@ -4,8 +4,8 @@
  * sent: an unknown or misplaced chain call is a usage error (exit 2).
  */
 import { ParseError, UsageError } from '../../errors.js';
-import type { DocCall, DocChainCall, SourcePosition } from '../../shell/doc-parser.js';
-import { formatShellValue } from '../../shell/shell-format.js';
+import type { DocCall, DocChainCall, SourcePosition } from '../../mongo-syntax/doc-parser.js';
+import { formatShellValue } from '../../mongo-syntax/shell-format.js';
 
 /** What happens to the cursor at the end of the chain. */
 export type Terminal =

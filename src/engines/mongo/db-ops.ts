@@ -4,7 +4,7 @@
  */
 import type { Db, MongoClient } from 'mongodb';
 import type { Result } from '../engine.js';
-import type { DocCall, ShowWhat } from '../../shell/doc-parser.js';
+import type { DocCall, ShowWhat } from '../../mongo-syntax/doc-parser.js';
 import { databaseListCodec, documentCodec, nameListCodec, type DatabaseInfo } from './mongo-codec.js';
 
 export interface DbEnv {
@@ -44,7 +44,7 @@ export async function runShow(env: DbEnv, what: ShowWhat): Promise<Result> {
     case 'collections': {
       const names = await collectionNames(db);
       // mongosh prints nothing for a database without collections, not an empty line
-      if (names.length === 0) return { kind: 'rows', columns: ['value'], json: 'values', rows: noRows(), codec: nameListCodec };
+      if (names.length === 0) return { kind: 'rows', columns: ['value'], shape: 'values', rows: noRows(), codec: nameListCodec };
       return value(names, nameListCodec);
     }
     case 'users':

@@ -3,7 +3,7 @@
  * destructive enough to confirm — dropDatabase, drop, and a delete/remove whose filter is empty.
  */
 import type { Classification } from '../engine.js';
-import type { DocCommand } from '../../shell/doc-parser.js';
+import type { DocCommand } from '../../mongo-syntax/doc-parser.js';
 
 const COLLECTION_WRITES = new Set([
   'insert',

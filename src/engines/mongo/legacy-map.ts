@@ -4,8 +4,8 @@
  * anything is sent. Pure: no driver import, so it is tested without a server.
  */
 import { ParseError, UsageError } from '../../errors.js';
-import type { DocCall, SourcePosition } from '../../shell/doc-parser.js';
-import { formatShellString, formatShellValue } from '../../shell/shell-format.js';
+import type { DocCall, SourcePosition } from '../../mongo-syntax/doc-parser.js';
+import { formatShellString, formatShellValue } from '../../mongo-syntax/shell-format.js';
 
 /** The driver call to make: `collection[op](...args)` (or `db[op]` for a db target). */
 export interface ModernOp {

@@ -5,7 +5,7 @@
  */
 import { EJSON } from 'bson';
 import type { ValueCodec } from '../engine.js';
-import { formatShellValue } from '../../shell/shell-format.js';
+import { formatShellValue } from '../../mongo-syntax/shell-format.js';
 
 /**
  * Relaxed Extended JSON of one value, walked here rather than by EJSON.serialize (a stringify/parse round trip:

@@ -1,12 +1,12 @@
 /**
- * The MongoDB engine: the only code that talks to the mongodb driver. Statements are parsed (src/shell/),
+ * The MongoDB engine: the only code that talks to the mongodb driver. Statements are parsed (src/mongo-syntax/),
  * never evaluated; legacy calls are mapped to modern ones (legacy-map.ts) and run here.
  */
 import { MongoClient, type Db } from 'mongodb';
 import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
 import { DbxError } from '../../errors.js';
-import { parseDocStatement, type DocCommand } from '../../shell/doc-parser.js';
-import { splitDocScript } from '../../shell/doc-splitter.js';
+import { parseDocStatement, type DocCommand } from '../../mongo-syntax/doc-parser.js';
+import { splitDocScript } from '../../mongo-syntax/doc-splitter.js';
 import { checkChain, runCollectionOp } from './collection-ops.js';
 import { runDbMethod, runShow, serverVersion, useResult } from './db-ops.js';
 import { classifyDoc } from './doc-classify.js';

@@ -53,15 +53,15 @@ export function valueResult(value: Reply): ValueResult {
 export type RowSource = Row[] | (() => Promise<Row[] | undefined>);
 
 export function valuesRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['value'], json: 'values', codec: redisCodec, ...chunked(rows) };
+  return { kind: 'rows', columns: ['value'], shape: 'values', codec: redisCodec, ...chunked(rows) };
 }
 
 export function mapRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['field', 'value'], json: 'map', codec: redisCodec, ...chunked(rows) };
+  return { kind: 'rows', columns: ['field', 'value'], shape: 'map', codec: redisCodec, ...chunked(rows) };
 }
 
 export function scoreRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['member', 'score'], json: 'objects', codec: redisCodec, ...chunked(rows) };
+  return { kind: 'rows', columns: ['member', 'score'], shape: 'objects', codec: redisCodec, ...chunked(rows) };
 }
 
 /** The rows both ways: one at a time (`rows`) and as the chunks arrive (`chunks`); a consumer reads one of them. */
