@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 bash scripts/servers.sh --install-only   # the suite starts its own MariaDB and Redis (test/support/global-setup.ts)
 npm run build --silent
 npx tsc -p tsconfig.test.json --noEmit
+node scripts/check-imports.mjs .          # no import cycles, no import against the layering (STYLE.md)
 NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --no-warnings=ExperimentalWarning" npx jest "$@"

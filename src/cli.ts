@@ -2,7 +2,7 @@
  * The entry point: the only place that touches process.argv, process.env, the real streams and the exit code.
  */
 import { run } from './program.js';
-import { reportError } from './commands/report-error.js';
+import { reportError } from './runner/report-error.js';
 
 function onInterrupt(handler: () => void): () => void {
   let count = 0;

@@ -1,7 +1,7 @@
 /**
  * Every error a user can cause is a DbxError: it carries a stable code and the exit code of CONTRACT.md.
- * Driver errors are wrapped once, in the engine that owns the driver; src/cli.ts is the one place that
- * turns a DbxError into a message and an exit code.
+ * Driver errors are wrapped once, in the engine that owns the driver; src/runner/report-error.ts is the one place
+ * that turns a DbxError into a message, and src/cli.ts the one place that sets the process's exit code.
  */
 export type EngineName = 'sql' | 'kv' | 'doc';
 

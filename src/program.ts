@@ -3,14 +3,18 @@
  * process: src/cli.ts passes the real streams, tests pass buffers.
  */
 import { Command, CommanderError } from 'commander';
-import type { Deps } from './commands/deps.js';
+import type { ExitSlot } from './commands/command-action.js';
+import type { FormatName } from './output/writers.js';
+import type { Deps } from './runner/deps.js';
+import { wantsJson } from './runner/options.js';
+import { formatError } from './runner/report-error.js';
 import { registerEngineCommands } from './commands/engine-commands.js';
 import { mysqlFlagsHint } from './commands/mysql-flags-hint.js';
 import { addGlobalOptions } from './commands/global-options.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPingCommand } from './commands/ping.js';
 import { registerProfileCommand } from './commands/profile.js';
-import { ExitCode } from './errors.js';
+import { ExitCode, UsageError } from './errors.js';
 
 export const VERSION = '0.1.0';
 
@@ -32,14 +36,13 @@ Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 r
 Config: --config, $DBX_CONFIG, ./dbx.yaml, ~/.config/dbx/config.yaml, then the built-in 'local' profile.
 `;
 
-/** The slot that the running action fills with its exit code. */
-export interface ExitSlot {
-  code: number;
-}
-
 /** --json, --format json|ndjson or --format=json anywhere on the command line (read before parsing succeeded). */
 function wantsJsonErrors(argv: readonly string[]): boolean {
-  return argv.some((a, i) => a === '--json' || /^--format=(nd)?json$/.test(a) || (a === '--format' && /^(nd)?json$/.test(argv[i + 1] ?? '')));
+  return argv.some((a, i) => {
+    if (a === '--json') return true;
+    const format = a.startsWith('--format=') ? a.slice('--format='.length) : a === '--format' ? argv[i + 1] : undefined;
+    return format !== undefined && wantsJson({ format: format as FormatName });
+  });
 }
 
 export function buildProgram(deps: Deps, exit: ExitSlot): Command {
@@ -58,8 +61,7 @@ export function buildProgram(deps: Deps, exit: ExitSlot): Command {
       outputError: (s, write) => {
         const message = s.replace(/^error: /, '').trim();
         const hint = /unknown option/.test(message) ? mysqlFlagsHint(deps.argv) : undefined;
-        if (wantsJsonErrors(deps.argv)) write(`${JSON.stringify({ error: { code: 'USAGE', message, ...(hint ? { hint } : {}) } })}\n`);
-        else write(`ERROR: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`);
+        write(formatError(new UsageError(message, hint ? { hint } : {}), { json: wantsJsonErrors(deps.argv), verbose: false }));
       },
     });
   addGlobalOptions(program);

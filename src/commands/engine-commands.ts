@@ -3,8 +3,8 @@
  */
 import type { Command } from 'commander';
 import type { EngineName } from '../engines/engine.js';
-import type { ExitSlot } from '../program.js';
-import type { Deps } from './deps.js';
+import type { ExitSlot } from './command-action.js';
+import type { Deps } from '../runner/deps.js';
 import { addGlobalOptions, nonEmpty, readGlobalOptions } from './global-options.js';
 
 const engines: Array<{ name: EngineName; args: string; summary: string; verbatim: boolean }> = [

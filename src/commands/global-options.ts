@@ -3,28 +3,8 @@
  * declares them and the values seen before the subcommand are merged with those after it.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { FormatName } from '../output/writers.js';
-
-export interface GlobalOptions {
-  profile?: string;
-  config?: string;
-  url?: string;
-  format: FormatName;
-  color: boolean;
-  yes: boolean;
-  force: boolean;
-  transaction: boolean;
-  timeout?: number;
-  param: string[];
-  params?: string;
-  quiet: boolean;
-  verbose: boolean;
-  logFile?: string;
-  file?: string;
-  pager: boolean;
-}
-
-const formats: FormatName[] = ['table', 'json', 'ndjson', 'csv', 'tsv', 'vertical', 'raw'];
+import { FORMATS, type FormatName } from '../output/writers.js';
+import type { GlobalOptions } from '../runner/options.js';
 
 /** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay would fire at once and cancel everything. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -56,7 +36,7 @@ export function addGlobalOptions(cmd: Command): Command {
     .option('--config <path>', 'config file', nonEmpty)
     .option('--url <url>', 'connection URL for the engine, overriding the profile', nonEmpty)
     .option('--json', 'same as --format json')
-    .addOption(new Option('--format <format>', 'output format').choices(formats))
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
     .option('--no-color', 'no ANSI colour (also when NO_COLOR is set or stdout is not a TTY)')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--force', 'keep going after a failing statement')
@@ -103,9 +83,4 @@ export function readGlobalOptions(program: Command, cmd: Command, env: NodeJS.Pr
     file: pick('file'),
     pager,
   };
-}
-
-/** True when errors must be printed as one JSON line. */
-export function wantsJson(opts: Pick<GlobalOptions, 'format'>): boolean {
-  return opts.format === 'json' || opts.format === 'ndjson';
 }

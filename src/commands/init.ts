@@ -4,10 +4,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
-import type { ExitSlot } from '../program.js';
-import type { Deps } from './deps.js';
-import { readGlobalOptions, wantsJson } from './global-options.js';
-import { reportError } from './report-error.js';
+import { settle, type ExitSlot } from './command-action.js';
+import type { Deps } from '../runner/deps.js';
+import { wantsJson } from '../runner/options.js';
+import { readGlobalOptions } from './global-options.js';
 
 export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot): void {
   program
@@ -19,15 +19,13 @@ export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot
     .action(async (path: string | undefined, cmdOpts: { force?: boolean; json?: boolean }) => {
       // --json (or --format json) before `init` counts too, as for every command
       const json = Boolean(cmdOpts.json) || wantsJson(readGlobalOptions(program, program, deps.env, false));
-      try {
+      await settle(exit, deps, { json, verbose: false }, async () => {
         const { userConfigPath } = await import('../config/config-file.js');
         const { writeStarterConfig } = await import('../config/init.js');
         const target = path ? resolve(deps.cwd, path) : userConfigPath(deps.env, (await import('node:os')).homedir());
         await writeStarterConfig(target, { force: Boolean(cmdOpts.force) });
         deps.stderr.write(`wrote ${target}\nedit it, then try: dbx profile list\n`);
-        exit.code = ExitCode.ok;
-      } catch (e) {
-        exit.code = reportError(e, deps.stderr, { json, verbose: false });
-      }
+        return ExitCode.ok;
+      });
     });
 }

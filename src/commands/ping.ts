@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import type { EngineName } from '../engines/engine.js';
 import { engineNames } from '../engines/index.js';
 import { ExitCode, UsageError } from '../errors.js';
-import type { ExitSlot } from '../program.js';
-import type { Deps } from './deps.js';
-import { addGlobalOptions, readGlobalOptions, wantsJson, type GlobalOptions } from './global-options.js';
-import { asDbxError, reportError } from './report-error.js';
+import { settle, type ExitSlot } from './command-action.js';
+import type { Deps } from '../runner/deps.js';
+import { wantsJson, type GlobalOptions } from '../runner/options.js';
+import { asDbxError } from '../runner/report-error.js';
+import { addGlobalOptions, readGlobalOptions } from './global-options.js';
 import type { ResolvedProfile } from '../config/profile.js';
-import type * as SessionModule from './session.js';
+import type * as SessionModule from '../runner/session.js';
 
 interface PingLine {
   engine: EngineName;
@@ -53,34 +54,32 @@ async function pingOne(
   }
 }
 
+/** Throws what stops it from reaching any engine (no such profile, a bad config); the caller reports it. */
 export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?: string): Promise<number> {
   const json = wantsJson(opts);
-  try {
-    const session = await import('./session.js');
-    const profile = await session.openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps, true);
-    if (Object.keys(profile.engines).length === 0) {
-      throw new UsageError(`profile '${profile.name}' has no sql, kv or doc endpoint to reach`, {
-        code: 'NO_ENDPOINT',
-        hint: `add 'sql: URL' (or kv:, doc:) to the profile in ${profile.source}`,
-      });
-    }
-    const lines = (await Promise.all(engineNames.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
-      (l): l is PingLine => l !== undefined,
-    );
-    for (const l of lines) {
-      if (json) deps.stdout.write(JSON.stringify(l) + '\n');
-      else if (l.ok) deps.stdout.write(`${l.engine.padEnd(4)} ok    ${l.endpoint}  ${l.version ?? ''}  ${l.ms} ms\n`);
-      else deps.stdout.write(`${l.engine.padEnd(4)} FAIL  ${l.endpoint}  ${l.error!.code}: ${l.error!.message}\n`);
-    }
-    return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
-  } catch (e) {
-    return reportError(e, deps.stderr, { json, verbose: opts.verbose });
+  const session = await import('../runner/session.js');
+  const profile = await session.openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps, true);
+  if (Object.keys(profile.engines).length === 0) {
+    throw new UsageError(`profile '${profile.name}' has no sql, kv or doc endpoint to reach`, {
+      code: 'NO_ENDPOINT',
+      hint: `add 'sql: URL' (or kv:, doc:) to the profile in ${profile.source}`,
+    });
   }
+  const lines = (await Promise.all(engineNames.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
+    (l): l is PingLine => l !== undefined,
+  );
+  for (const l of lines) {
+    if (json) deps.stdout.write(JSON.stringify(l) + '\n');
+    else if (l.ok) deps.stdout.write(`${l.engine.padEnd(4)} ok    ${l.endpoint}  ${l.version ?? ''}  ${l.ms} ms\n`);
+    else deps.stdout.write(`${l.engine.padEnd(4)} FAIL  ${l.endpoint}  ${l.error!.code}: ${l.error!.message}\n`);
+  }
+  return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
 }
 
 export function registerPingCommand(program: Command, deps: Deps, exit: ExitSlot): void {
   const cmd = program.command('ping').description("reach every engine of a profile, report versions and latency");
   addGlobalOptions(cmd).action(async () => {
-    exit.code = await pingProfile(readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY)), deps);
+    const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
+    await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose }, () => pingProfile(opts, deps));
   });
 }

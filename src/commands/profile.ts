@@ -4,16 +4,16 @@
  */
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
-import type { ExitSlot } from '../program.js';
-import type { Deps } from './deps.js';
-import { addGlobalOptions, readGlobalOptions, wantsJson, type GlobalOptions } from './global-options.js';
-import { reportError } from './report-error.js';
+import { settle, type ExitSlot } from './command-action.js';
+import type { Deps } from '../runner/deps.js';
+import { wantsJson, type GlobalOptions } from '../runner/options.js';
+import { addGlobalOptions, readGlobalOptions } from './global-options.js';
 
 // config, session and ping are imported on use, so that `dbx --help` loads none of them
 const load = async () => ({
   ...(await import('../config/redact.js')),
   ...(await import('../config/config-schema.js')),
-  ...(await import('./session.js')),
+  ...(await import('../runner/session.js')),
   ...(await import('./ping.js')),
 });
 
@@ -64,11 +64,7 @@ export function registerProfileCommand(program: Command, deps: Deps, exit: ExitS
     if (name !== 'list') cmd.argument('[name]', 'profile name (default: the current profile)');
     addGlobalOptions(cmd).action(async (arg?: string) => {
       const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
-      try {
-        exit.code = await run(typeof arg === 'string' ? arg : undefined, opts);
-      } catch (e) {
-        exit.code = reportError(e, deps.stderr, { json: wantsJson(opts), verbose: opts.verbose });
-      }
+      await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose }, () => run(typeof arg === 'string' ? arg : undefined, opts));
     });
   };
   sub('list', 'list the profiles of the config file', (_a, opts) => list(opts, deps));

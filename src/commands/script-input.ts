@@ -3,12 +3,12 @@
  * stdin when it is not a TTY. With none of them on a TTY, the interactive shell starts.
  */
 import { readFile } from 'node:fs/promises';
-import type { Engine, Statement } from '../engines/engine.js';
+import type { BoundValues, Engine, Statement } from '../engines/engine.js';
 import { DbxError, ParseError, UsageError } from '../errors.js';
-import { parseJsonExact } from '../output/json-text.js';
-import { readAllBytes, type Deps } from './deps.js';
+import { parseJsonExact } from '../text/json-exact.js';
+import { readAllBytes, type Deps } from '../runner/deps.js';
 import { scriptText } from './script-text.js';
-import type { GlobalOptions } from './global-options.js';
+import type { GlobalOptions } from '../runner/options.js';
 
 async function readScriptFile(path: string, deps: Deps): Promise<string> {
   if (path === '-') return scriptText(await readAllBytes(deps.stdin), 'standard input');
@@ -30,7 +30,7 @@ function hasInfinity(value: unknown): boolean {
   return false;
 }
 
-function parseParams(opts: GlobalOptions): { params?: unknown[]; paramRows?: unknown[][] } {
+function parseParams(opts: GlobalOptions): BoundValues {
   if (opts.params !== undefined && opts.param.length > 0) {
     throw new UsageError('use either --param or --params, not both');
   }
@@ -70,7 +70,8 @@ function split(engine: Engine, script: string): Statement[] {
 /** The statements to run, or 'interactive' when the shell should start. */
 export async function readStatements(engine: Engine, words: string[], opts: GlobalOptions, deps: Deps): Promise<Statement[] | 'interactive'> {
   const bound = parseParams(opts);
-  if ((bound.params || bound.paramRows) && engine.name !== 'sql') {
+  const binds = Boolean(bound.params || bound.paramRows);
+  if (binds && !engine.bindValues) {
     throw new UsageError('--param and --params bind ? placeholders of sql statements', { engine: engine.name });
   }
   let statements: Statement[];
@@ -90,10 +91,6 @@ export async function readStatements(engine: Engine, words: string[], opts: Glob
   } else {
     return 'interactive';
   }
-  if (bound.params || bound.paramRows) {
-    // sql is the only engine with placeholders (checked above); loaded here, as engines are, only when it runs
-    const { bindValues } = await import('../engines/mysql/sql-placeholders.js');
-    statements = bindValues(statements, bound);
-  }
+  if (binds) statements = engine.bindValues!(statements, bound);
   return statements;
 }

@@ -23,6 +23,12 @@ export interface Statement {
   paramRows?: unknown[][];
 }
 
+/** --param / --params: values for one run of a statement, or rows to run it once each (executemany). */
+export interface BoundValues {
+  params?: unknown[];
+  paramRows?: unknown[][];
+}
+
 /**
  * How an engine's values become text and JSON. Writers never look inside a value themselves.
  * - text: a table / vertical / csv / tsv cell (NULL → "NULL" for sql; nested documents compact, mongo-shell style)
@@ -135,6 +141,11 @@ export interface Engine {
   readonly database?: string;
   /** cut a script into statements; throws ParseError (exit 2) before anything is sent */
   split(script: string): Statement[];
+  /**
+   * Optional (sql): attach --param / --params values to the statements that have placeholders; throws UsageError
+   * (exit 2) when a row's values do not match the placeholders. An engine without it takes no values.
+   */
+  bindValues?(statements: Statement[], values: BoundValues): Statement[];
   /** throws ConnectError (exit 3) */
   connect(): Promise<void>;
   /** may be called after connect(); kv asks the server for the command's flags */

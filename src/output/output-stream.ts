@@ -3,7 +3,11 @@
  * rendering them, so text is gathered into chunks of about 64 KiB before it is handed to the stream.
  */
 import { StatementError } from '../errors.js';
-import type { Sink } from './writer-types.js';
+
+export interface Sink {
+  /** may return false = backpressure: the writer waits for 'drain' before writing again */
+  write(chunk: string): boolean | void;
+}
 
 const CHUNK = 64 * 1024;
 /** text that sits in the buffer this long is written even when the chunk is not full (slow streams: SUBSCRIBE) */

@@ -1,52 +1,9 @@
 /**
- * Status lines in the mysql client's exact wording, and the one place that writes them to stderr.
+ * The one place that writes status lines to stderr. Their wording is the engine's ("3 rows in set" is the mysql
+ * client's: src/engines/mysql/mysql-status.ts); a Result carries it as text.
  */
 import type { StatusResult } from '../engines/engine.js';
-import type { OutputStream } from './output-stream.js';
-import type { Sink } from './writer-types.js';
-
-/**
- * The mysql client's elapsed time: "0.00 sec", "1 min 2.50 sec", "2 hours 0 min 1.00 sec"
- * (its nice_time(): days, hours and minutes only when reached, seconds with two decimals).
- */
-export function formatSeconds(seconds: number): string {
-  let s = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
-  let text = '';
-  const units: Array<[number, string, string]> = [
-    [86400, ' day ', ' days '],
-    [3600, ' hour ', ' hours '],
-  ];
-  for (const [size, one, many] of units) {
-    if (s >= size) {
-      const n = Math.floor(s / size);
-      s -= n * size;
-      text += n + (n > 1 ? many : one);
-    }
-  }
-  if (s >= 60) {
-    const n = Math.floor(s / 60);
-    s -= n * 60;
-    text += `${n} min `;
-  }
-  return `${text}${s.toFixed(2)} sec`;
-}
-
-/** "1 row in set (0.00 sec)", "3 rows in set (0.01 sec)", "Empty set (0.00 sec)" */
-export function rowsInSet(count: number, seconds: number): string {
-  const time = `(${formatSeconds(seconds)})`;
-  if (count === 0) return `Empty set ${time}`;
-  return `${count} ${count === 1 ? 'row' : 'rows'} in set ${time}`;
-}
-
-/**
- * "Query OK, 1 row affected (0.01 sec)", "Query OK, 0 rows affected (0.00 sec)".
- * `extra` is mysql's second line ("Records: 3  Duplicates: 0  Warnings: 0", "Rows matched: 1  Changed: 1  Warnings: 0").
- */
-export function queryOk(affected: number | bigint, seconds: number, extra?: string): string {
-  const rows = affected === 1 || affected === 1n ? 'row' : 'rows';
-  const line = `Query OK, ${affected} ${rows} affected (${formatSeconds(seconds)})`;
-  return extra ? `${line}\n${extra}` : line;
-}
+import type { OutputStream, Sink } from './output-stream.js';
 
 /** Writes status lines and warnings to stderr, after the stdout text written so far (so a terminal shows them in order). */
 export class StatusLines {

@@ -6,7 +6,7 @@
  */
 import type { Result, RowsResult, ValueCodec, ValueResult } from '../engines/engine.js';
 import { addKeys, cellText, WINDOW_ROWS, type Row } from './row-columns.js';
-import { padEndWidth, padStartWidth, stringWidth } from './text-width.js';
+import { padEndWidth, padStartWidth, stringWidth } from '../text/text-width.js';
 import { writeVerticalRows } from './vertical-writer.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 import { writeTextResult } from './text-result.js';

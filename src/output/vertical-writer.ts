@@ -5,7 +5,7 @@
  */
 import type { RowsResult } from '../engines/engine.js';
 import { cellText, ownColumns } from './row-columns.js';
-import { padStartWidth, stringWidth } from './text-width.js';
+import { padStartWidth, stringWidth } from '../text/text-width.js';
 import type { WriterIo } from './writer-types.js';
 
 const STARS = '*'.repeat(27);

@@ -3,18 +3,19 @@
  * without importing the switch that imports it.
  */
 import type { Result, ValueResult } from '../engines/engine.js';
+import type { OutputStream, Sink } from './output-stream.js';
+import type { StatusLines } from './status.js';
 
-export type FormatName = 'table' | 'json' | 'ndjson' | 'csv' | 'tsv' | 'vertical' | 'raw';
+export type { Sink };
+
+/** The --format names, in the order help and errors list them. */
+export const FORMATS = ['table', 'json', 'ndjson', 'csv', 'tsv', 'vertical', 'raw'] as const;
+export type FormatName = (typeof FORMATS)[number];
 
 export interface OutputSettings {
   format: FormatName;
   color: boolean;
   quiet: boolean;
-}
-
-export interface Sink {
-  /** may return false = backpressure: the writer waits for 'drain' before writing again */
-  write(chunk: string): boolean | void;
 }
 
 export interface WriteContext {
@@ -58,8 +59,8 @@ export interface ResultWriter {
 
 /** What every format's writer is built from (see writers.ts). */
 export interface WriterIo {
-  out: import('./output-stream.js').OutputStream;
-  status: import('./status.js').StatusLines;
+  out: OutputStream;
+  status: StatusLines;
   /** header emphasis: ANSI bold when colour is on, identity otherwise */
   bold: (text: string) => string;
 }

@@ -11,12 +11,9 @@ import { RawWriter } from './raw-writer.js';
 import { StatusLines } from './status.js';
 import { TableWriter } from './table-writer.js';
 import type { Result } from '../engines/engine.js';
-import type { FormatName, FormatWriter, OutputSettings, ResultWriter, WriteContext, WriterIo } from './writer-types.js';
+import { FORMATS, type FormatName, type FormatWriter, type OutputSettings, type ResultWriter, type WriteContext, type WriterIo } from './writer-types.js';
 
-export type { FormatName, OutputSettings, ResultWriter, Sink, WriteContext } from './writer-types.js';
-export { formatSeconds, queryOk, rowsInSet } from './status.js';
-
-export const FORMATS: readonly FormatName[] = ['table', 'json', 'ndjson', 'csv', 'tsv', 'vertical', 'raw'];
+export { FORMATS, type FormatName, type OutputSettings, type ResultWriter, type Sink, type WriteContext } from './writer-types.js';
 
 export function createWriter(settings: OutputSettings, out: NodeJS.WritableStream, err: NodeJS.WritableStream): ResultWriter {
   const stream = new OutputStream(out);

@@ -1,18 +1,18 @@
 /**
- * Runs one statement typed in the shell through the same runner as one-shot mode (runStatement: execute, the
- * --format writer, error report, audit log), adding what only a shell needs: the profile's safety check asked on
- * the prompt, the pager, Ctrl-C that cancels on the server and returns to the prompt, and re-opening a lost
- * connection before the next statement.
+ * Runs one statement typed in the shell through the statement runner that one-shot mode uses too (runStatement:
+ * execute, the --format writer, error report, audit log), adding what only a shell needs: the profile's safety
+ * check asked on the prompt, the pager, Ctrl-C that cancels on the server and returns to the prompt, and re-opening
+ * a lost connection before the next statement.
  */
-import type { Deps } from '../commands/deps.js';
-import { wantsJson, type GlobalOptions } from '../commands/global-options.js';
-import { asDbxError, reportError } from '../commands/report-error.js';
-import { runStatement, type RunState } from '../commands/run-script.js';
-import { checkSafety } from '../commands/safety.js';
-import type { Session } from '../commands/session.js';
 import type { Engine, Statement } from '../engines/engine.js';
 import { ExitCode, InterruptedError, type DbxError } from '../errors.js';
 import { createWriter } from '../output/writers.js';
+import type { Deps } from '../runner/deps.js';
+import type { GlobalOptions } from '../runner/options.js';
+import { asDbxError } from '../runner/report-error.js';
+import { checkSafety } from '../runner/safety.js';
+import type { Session } from '../runner/session.js';
+import { reportFailure, runStatement, type FailureContext, type RunState } from '../runner/statement-runner.js';
 import { PagedOutput, type PagerSettings } from './repl-pager.js';
 
 export interface ExecutorContext {
@@ -58,10 +58,12 @@ export class StatementExecutor {
     this.homeDatabase = ctx.session.engine.database;
   }
 
-  private report(e: unknown, to: NodeJS.WritableStream = this.ctx.deps.stderr): DbxError {
-    const err = asDbxError(e);
-    reportError(err, to, { json: wantsJson(this.ctx.opts), verbose: this.ctx.opts.verbose });
-    return err;
+  /**
+   * Every error of the shell is reported here (through the statement runner's reportFailure, as in one-shot mode):
+   * on the terminal, or on a statement's paged output while it runs.
+   */
+  report(e: unknown, where: FailureContext = {}): Promise<DbxError> {
+    return reportFailure(this.ctx.state, e, { stderr: this.ctx.deps.stderr, ...where });
   }
 
   private notice(text: string): void {
@@ -76,7 +78,7 @@ export class StatementExecutor {
     try {
       await checkSafety(engine, [stmt], session.safety, { yes: opts.yes, profile: session.profileName, ask: (q) => this.ctx.ask(q) });
     } catch (e) {
-      this.report(e);
+      await this.report(e);
       return false;
     }
 
@@ -134,7 +136,7 @@ export class StatementExecutor {
       if (error instanceof InterruptedError) {
         if (!pagerQuit) output.err.write('Statement cancelled.\n');
       } else {
-        this.report(error, output.err);
+        await this.report(error, { stderr: output.err });
       }
     } finally {
       await output.finish();
@@ -154,7 +156,7 @@ export class StatementExecutor {
     try {
       await engine.connect();
     } catch (e) {
-      this.report(e);
+      await this.report(e);
       return false;
     }
     this.needsReconnect = false;
@@ -163,7 +165,7 @@ export class StatementExecutor {
       try {
         await engine.execute({ text: switchTo(engine, database), line: 1 });
       } catch (e) {
-        this.report(e);
+        await this.report(e);
       }
     }
     this.notice(`Connection re-opened${database !== undefined ? `; current database: ${database}` : ''}.`);

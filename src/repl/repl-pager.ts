@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { stringWidth } from '../output/text-width.js';
+import { stringWidth } from '../text/text-width.js';
 
 export interface PagerSettings {
   /** a shell command line */

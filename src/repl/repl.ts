@@ -1,17 +1,16 @@
 /**
  * The interactive shell behind `dbx sql`, `dbx kv` and `dbx doc` on a terminal: one implementation for the three
  * engines, on node:readline. Per engine only the input rules (repl-input.ts), the completion sources
- * (repl-completer.ts) and the help text differ; statements run through the one-shot runner (repl-executor.ts).
+ * (repl-completer.ts) and the help text differ; statements run through the statement runner that one-shot mode uses too (src/runner/, via repl-executor.ts).
  */
 import { createInterface, type Interface } from 'node:readline';
-import { openAuditLog, type AuditLog } from '../commands/audit-log.js';
-import type { Deps } from '../commands/deps.js';
-import { wantsJson, type GlobalOptions } from '../commands/global-options.js';
-import { reportError } from '../commands/report-error.js';
-import type { RunState } from '../commands/run-script.js';
-import type { Session } from '../commands/session.js';
 import type { Engine } from '../engines/engine.js';
 import { ExitCode } from '../errors.js';
+import { openAuditLog, type AuditLog } from '../runner/audit-log.js';
+import type { Deps } from '../runner/deps.js';
+import type { GlobalOptions } from '../runner/options.js';
+import type { Session } from '../runner/session.js';
+import { reportFailure, type RunState } from '../runner/statement-runner.js';
 import { Completer, type Completion } from './repl-completer.js';
 import { StatementExecutor } from './repl-executor.js';
 import { helpText } from './repl-help.js';
@@ -167,8 +166,8 @@ class Shell {
   }
 
   /** `source`: the input, for the caret under a parse error */
-  private report(e: unknown, source?: string): void {
-    reportError(e, this.deps.stderr, { json: wantsJson(this.opts), verbose: this.opts.verbose, source });
+  private report(e: unknown, source?: string): Promise<unknown> {
+    return this.executor.report(e, { source });
   }
 
   private async handle(line: string): Promise<void> {
@@ -179,7 +178,8 @@ class Shell {
         command = this.rules.command(line);
       } catch (e) {
         this.remember([line]);
-        return this.report(e);
+        await this.report(e);
+        return;
       }
       if (command) {
         this.remember([line]);
@@ -207,7 +207,8 @@ class Shell {
     } catch (e) {
       this.remember(lines);
       this.lines = [];
-      return this.report(e, buffer);
+      await this.report(e, buffer);
+      return;
     }
     this.remember(lines);
     this.lines = [];
@@ -255,7 +256,7 @@ export async function runShell(session: Session, opts: GlobalOptions, deps: Deps
   try {
     await engine.connect();
   } catch (e) {
-    return reportError(e, deps.stderr, { json: wantsJson(opts), verbose: opts.verbose });
+    return (await reportFailure({ opts, deps }, e)).exitCode;
   }
   if (!opts.quiet) {
     const version = await engine.serverVersion?.().catch(() => undefined);

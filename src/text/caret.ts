@@ -2,7 +2,7 @@
  * Shows where a parse error is: the offending line and a caret under the column, aligned in a terminal (tabs kept,
  * East Asian wide characters two columns).
  */
-import { codePointWidth } from '../output/text-width.js';
+import { codePointWidth } from './text-width.js';
 
 const LINE_BREAK = /\r\n?|\n|\u2028|\u2029/;
 

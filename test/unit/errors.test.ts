@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { ConnectError, ExitCode, ParseError, StatementError, UsageError, redactUrl } from '../../src/errors.js';
-import { asDbxError, formatError } from '../../src/commands/report-error.js';
+import { asDbxError, formatError } from '../../src/runner/report-error.js';
 
 describe('redactUrl', () => {
   const cases: Array<[string, string]> = [

@@ -1,6 +1,6 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { codePointWidth, padEndWidth, padStartWidth, stringWidth } from '../../src/output/text-width.js';
+import { codePointWidth, padEndWidth, padStartWidth, stringWidth } from '../../src/text/text-width.js';
 
 const cases: Array<[string, string, number]> = [
   ['empty', '', 0],

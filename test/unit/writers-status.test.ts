@@ -1,6 +1,6 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { formatSeconds, queryOk, rowsInSet } from '../../src/output/status.js';
+import { formatSeconds, queryOk, rowsInSet } from '../../src/engines/mysql/mysql-status.js';
 
 test('formatSeconds: mysql wording, two decimals, minutes and hours when reached', () => {
   assert.equal(formatSeconds(0), '0.00 sec');

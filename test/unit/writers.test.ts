@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Result, RowsResult, ValueCodec } from '../../src/engines/engine.js';
-import { rowsInSet, queryOk } from '../../src/output/status.js';
+import { rowsInSet, queryOk } from '../../src/engines/mysql/mysql-status.js';
 import { createWriter, type FormatName, type OutputSettings } from '../../src/output/writers.js';
 import { DbxError } from '../../src/errors.js';
 

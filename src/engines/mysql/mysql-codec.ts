@@ -2,7 +2,7 @@
  * How MySQL values print: the cell text of the table, csv and vertical formats, and the JSON of --json.
  */
 import type { ValueCodec } from '../engine.js';
-import { parseJsonExact } from '../../output/json-text.js';
+import { parseJsonExact } from '../../text/json-exact.js';
 
 /**
  * A JSON column's value as the server sent it. The text is printed as is (as the mysql client does); --json parses

@@ -2,14 +2,14 @@
  * The MySQL/MariaDB engine: the only code that talks to mysql2.
  */
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
-import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
+import type { BoundValues, Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
 import { ConnectError, DbxError, ExitCode, StatementError } from '../../errors.js';
 import { enrichHint } from './mysql-hint-lookup.js';
 import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
 import { runMany, runQuery } from './mysql-result.js';
 import { classifySql } from './sql-classify.js';
-import { placeholders, textParamHint } from './sql-placeholders.js';
+import { bindValues, placeholders, textParamHint } from './sql-placeholders.js';
 import { splitSql } from './sql-splitter.js';
 
 /** the server status flag of an open transaction */
@@ -48,6 +48,10 @@ class MysqlEngine implements Engine {
 
   split(script: string): Statement[] {
     return splitSql(script);
+  }
+
+  bindValues(statements: Statement[], values: BoundValues): Statement[] {
+    return bindValues(statements, values);
   }
 
   private open(password: string | undefined, main = true): Promise<Connection> {

@@ -5,7 +5,7 @@
 import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
 import type { Result, RowsResult } from '../engine.js';
 import { JsonText, sqlCodec } from './mysql-codec.js';
-import { queryOk, rowsInSet } from '../../output/status.js';
+import { queryOk, rowsInSet } from './mysql-status.js';
 
 /** rows buffered before the connection is paused: memory stays flat while the writer lags */
 const HIGH_WATER = 2000;

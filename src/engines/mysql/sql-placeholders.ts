@@ -3,7 +3,7 @@
  * comments as the driver's formatter (sql-escaper) uses when it fills them, so that what is counted here is exactly
  * what gets a value: a `?` or `%s` inside a string, an identifier or a comment is text, not a placeholder.
  */
-import type { Statement } from '../engine.js';
+import type { BoundValues, Statement } from '../engine.js';
 import { UsageError } from '../../errors.js';
 
 /** Index just past the quoted text or comment that opens at `i`, or -1 when none opens there (sql-escaper's rules). */
@@ -83,7 +83,7 @@ const HINT = 'write a ? where each value goes: dbx sql "select * from t where id
  * none), after checking that every row has exactly one value per placeholder: a mismatch is a usage error before
  * anything is sent, not a server error halfway through a script.
  */
-export function bindValues(statements: Statement[], given: { params?: unknown[]; paramRows?: unknown[][] }): Statement[] {
+export function bindValues(statements: Statement[], given: BoundValues): Statement[] {
   const bound = {
     params: given.params?.map(jsonObjectAsText),
     paramRows: given.paramRows?.map((row) => row.map(jsonObjectAsText)),

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { LoadedConfig } from '../config/config-file.js';
 import type { ResolvedProfile } from '../config/profile.js';
 import { askOnTty, type Deps } from './deps.js';
-import { wantsJson, type GlobalOptions } from './global-options.js';
+import { wantsJson, type GlobalOptions } from './options.js';
 import type { SafetyMode } from './safety.js';
 
 export interface Session {

@@ -1,0 +1,29 @@
+/**
+ * What a run is given from the command line (CONTRACT "Global options"), as both the one-shot runner and the
+ * interactive shell read it. How commander declares and merges them is src/commands/global-options.ts.
+ */
+import type { FormatName } from '../output/writers.js';
+
+export interface GlobalOptions {
+  profile?: string;
+  config?: string;
+  url?: string;
+  format: FormatName;
+  color: boolean;
+  yes: boolean;
+  force: boolean;
+  transaction: boolean;
+  timeout?: number;
+  param: string[];
+  params?: string;
+  quiet: boolean;
+  verbose: boolean;
+  logFile?: string;
+  file?: string;
+  pager: boolean;
+}
+
+/** True when errors must be printed as one JSON line. */
+export function wantsJson(opts: Pick<GlobalOptions, 'format'>): boolean {
+  return opts.format === 'json' || opts.format === 'ndjson';
+}

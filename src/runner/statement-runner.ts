@@ -1,0 +1,123 @@
+/**
+ * The statement runner shared by the one-shot runner (src/commands/run-script.ts) and the interactive shell
+ * (src/repl/): execute one statement under --timeout, hand its result to the --format writer, record it in the
+ * audit log, and report what failed. Neither mode owns it; each adds what only it needs around it (pipelines and
+ * --transaction there; the pager, Ctrl-C and reconnecting here).
+ */
+import type { Engine, Result, Statement } from '../engines/engine.js';
+import { ExitCode, InterruptedError, StatementError, type DbxError } from '../errors.js';
+import type { ResultWriter } from '../output/writers.js';
+import type { AuditLog } from './audit-log.js';
+import type { Deps } from './deps.js';
+import { wantsJson, type GlobalOptions } from './options.js';
+import { asDbxError, reportError } from './report-error.js';
+
+/** What running statements needs; the interactive shell builds one too, and swaps the writer per statement. */
+export interface RunState {
+  engine: Engine;
+  writer: ResultWriter;
+  audit: AuditLog;
+  opts: GlobalOptions;
+  deps: Deps;
+  failed: boolean;
+  interrupted: boolean;
+}
+
+/** The statement as -v, --log-file and error messages show it: secrets masked by the engine. */
+export function statementLabel(engine: Engine, stmt: Statement): string {
+  return engine.redact ? engine.redact(stmt) : stmt.text;
+}
+
+/** Where a failure happened, for its message. */
+export interface FailureContext {
+  /** the statement it belongs to (its redacted text is shown under the message) */
+  stmt?: Statement;
+  /** the text that a parse error's line and column count in, for the caret */
+  source?: string;
+  /** another stderr than the state's (the shell: the terminal, outside a statement's paged output) */
+  stderr?: NodeJS.WritableStream;
+}
+
+/**
+ * The one place a run reports a failure, in both modes: what the writer still holds is printed first (the data
+ * before the error, then the error), then the message on stderr, naming the engine and the statement. Returns the
+ * error, whose exitCode is the run's.
+ */
+export async function reportFailure(
+  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer'>>,
+  e: unknown,
+  where: FailureContext = {},
+): Promise<DbxError> {
+  const err = asDbxError(e);
+  await state.writer?.flush().catch(() => undefined);
+  if (state.engine) {
+    if (where.stmt && err.statement === undefined) err.statement = statementLabel(state.engine, where.stmt);
+    err.engine ??= state.engine.name;
+  }
+  reportError(err, where.stderr ?? state.deps.stderr, {
+    json: wantsJson(state.opts),
+    verbose: state.opts.verbose,
+    source: where.source ?? where.stmt?.text,
+  });
+  return err;
+}
+
+async function withTimeout<T>(state: RunState, stmt: Statement, work: () => Promise<T>): Promise<T> {
+  const ms = state.opts.timeout;
+  if (!ms) return work();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    state.engine.cancel().catch(() => {});
+  }, ms);
+  try {
+    return await work();
+  } catch (e) {
+    if (timedOut && !(e instanceof InterruptedError)) {
+      throw new StatementError(`statement cancelled after ${ms} ms (--timeout)`, {
+        code: 'TIMEOUT',
+        engine: state.engine.name,
+        endpoint: state.engine.endpoint,
+        statement: statementLabel(state.engine, stmt),
+        cause: e,
+      });
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Hands one result to the writer; resolves to the number of rows written. */
+export async function writeResult(state: RunState, stmt: Statement, result: Result, started: number): Promise<number> {
+  return state.writer.write(result, {
+    seconds: () => (performance.now() - started) / 1000,
+    vertical: stmt.vertical,
+  });
+}
+
+/**
+ * Runs one statement and writes its result. A statement error (exit 1) is reported here and returned; anything
+ * else (connect, safety, usage, interrupted) is thrown for the mode to report once, where it decides what follows.
+ */
+export async function runStatement(state: RunState, stmt: Statement): Promise<DbxError | undefined> {
+  const started = performance.now();
+  const label = statementLabel(state.engine, stmt);
+  if (state.opts.verbose) state.deps.stderr.write(`-- [${state.engine.name} line ${stmt.line}] ${label}\n`);
+  try {
+    const rows = await withTimeout(state, stmt, async () => {
+      const result = await state.engine.execute(stmt);
+      return writeResult(state, stmt, result, started);
+    });
+    state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'ok', rows });
+    return undefined;
+  } catch (e) {
+    // what was printed before the failure stays printed (a pipelined batch buffers it)
+    await state.writer.flush().catch(() => undefined);
+    if (state.interrupted) throw new InterruptedError({ engine: state.engine.name, endpoint: state.engine.endpoint });
+    const err = asDbxError(e);
+    state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: err.message });
+    if (err.exitCode !== ExitCode.statement) throw err;
+    return reportFailure(state, err, { stmt });
+  }
+}
