@@ -11,6 +11,8 @@ export const ExitCode = {
   usage: 2,
   connect: 3,
   safety: 4,
+  /** sysexits' EX_SOFTWARE: a bug in dbx, not in the statement */
+  internal: 70,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -32,7 +32,8 @@ Examples:
   dbx -p prod ping
   dbx sql                                   (interactive shell on a terminal)
 
-Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 refused by safety, 130 interrupted.
+Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 refused by safety, 70 bug in dbx,
+130 interrupted.
 Config: --config, $DBX_CONFIG, ./dbx.yaml, ~/.config/dbx/config.yaml, then the built-in 'local' profile.
 `;
 

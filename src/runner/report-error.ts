@@ -12,11 +12,26 @@ export interface ReportSettings {
   source?: string;
 }
 
-/** Wraps anything thrown into a DbxError; an unexpected error keeps its message and exits 1. */
+/** An error of the operating system (a socket reset, a full disk): the surroundings failed, not dbx's logic. */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  const err = e as NodeJS.ErrnoException | undefined;
+  return e instanceof Error && typeof err?.code === 'string' && typeof err.syscall === 'string';
+}
+
+/**
+ * Wraps anything thrown into a DbxError. Whatever no engine or command turned into a DbxError is unexpected: a
+ * TypeError, a RangeError from a library, a bug in dbx. It exits 70 (sysexits' EX_SOFTWARE) with one line that says
+ * so and how to report it (-v adds the stack). An operating-system error that slipped through (ECONNRESET, ENOSPC)
+ * is the surroundings failing, not a bug: exit 1 under its own code.
+ */
 export function asDbxError(e: unknown): DbxError {
   if (e instanceof DbxError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new DbxError(redactUrl(message), ExitCode.statement, { code: 'INTERNAL', cause: e });
+  if (isSystemError(e)) return new DbxError(redactUrl(e.message), ExitCode.statement, { code: e.code!, cause: e });
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const message =
+    `a bug in dbx, not in your statement or server: ${what}; please report it with the command ` +
+    `you ran, dbx --version and what the same command prints with -v (the stack)`;
+  return new DbxError(redactUrl(message.replace(/\s*\n\s*/g, ' ')), ExitCode.internal, { code: 'INTERNAL', cause: e });
 }
 
 function caret(source: string, line: number, column: number): string {
