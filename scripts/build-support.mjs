@@ -1,12 +1,13 @@
 // Bundles TypeScript that runs outside jest — the MongoDB test server, the benches' engine imports — into build/
 // (esbuild; npm packages stay external). jest itself needs no build: it compiles tests with @swc/jest.
-//   node scripts/build-support.mjs   → build/mongo-test-server.mjs, build/redis-engine.mjs
+//   node scripts/build-support.mjs   → build/mongo-test-server.mjs, build/redis-engine.mjs, build/writers.mjs
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
 await build({
   absWorkingDir: root.pathname,
-  entryPoints: { 'mongo-test-server': 'test/support/mongo-test-server.ts', 'redis-engine': 'src/engines/redis/redis-engine.ts' },
+  entryPoints: { 'mongo-test-server': 'test/support/mongo-test-server.ts', 'redis-engine': 'src/engines/redis/redis-engine.ts',
+    writers: 'src/output/writers.ts' },
   outdir: 'build',
   outExtension: { '.js': '.mjs' },
   bundle: true,

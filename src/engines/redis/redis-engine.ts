@@ -1,7 +1,7 @@
 /**
- * The kv engine: Redis and Redis Cluster over our own RESP3 client (resp-*.ts). ioredis was measured first: its
- * pipelines of 100,000 SETs took 2.6× as long as this client's (bench/kv-ioredis.mjs, bench/README.md "kv"), and
- * its RESP3 mode decodes map keys as text, losing binary hash fields.
+ * The kv engine: Redis and Redis Cluster over our own RESP3 client (resp-*.ts). ioredis was measured first and
+ * loses what redis-cli shows (OK vs "OK", RESP3 types, binary hash fields; an attribute reply drops its
+ * connection) and is slower: docs/decisions.md, with the bench scripts that show it.
  */
 import { StatementError, UsageError } from '../../errors.js';
 import type { Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
