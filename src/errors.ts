@@ -3,7 +3,9 @@
  * Driver errors are wrapped once, in the engine that owns the driver; src/runner/report-error.ts is the one place
  * that turns a DbxError into a message, and src/cli.ts the one place that sets the process's exit code.
  */
-export type EngineName = 'sql' | 'kv' | 'doc';
+/** The engines, in the order help, `dbx ping` and `dbx profile` list them: the one list of their names. */
+export const ENGINE_NAMES = ['sql', 'kv', 'doc'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export const ExitCode = {
   ok: 0,

@@ -3,15 +3,17 @@
  */
 import type { Command } from 'commander';
 import type { EngineName } from '../engines/engine.js';
+import { ENGINE_NAMES } from '../errors.js';
 import type { ExitSlot } from './command-action.js';
 import type { Deps } from '../runner/deps.js';
 import { addGlobalOptions, nonEmpty, readGlobalOptions } from './global-options.js';
 
-const engines: Array<{ name: EngineName; args: string; summary: string; verbatim: boolean }> = [
-  { name: 'sql', args: '[statement...]', summary: 'MySQL / MariaDB: run SQL statements (`;`-separated)', verbatim: false },
-  { name: 'kv', args: '[command...]', summary: 'Redis (and Redis Cluster): run one command, or a script from -f/stdin', verbatim: true },
-  { name: 'doc', args: '[statement...]', summary: 'MongoDB, mongo-shell syntax: db.coll.find({…}), show dbs, use x', verbatim: false },
-];
+/** How each engine's subcommand reads its words; the subcommands come in ENGINE_NAMES order. */
+const SUBCOMMANDS: Record<EngineName, { args: string; summary: string; verbatim: boolean }> = {
+  sql: { args: '[statement...]', summary: 'MySQL / MariaDB: run SQL statements (`;`-separated)', verbatim: false },
+  kv: { args: '[command...]', summary: 'Redis (and Redis Cluster): run one command, or a script from -f/stdin', verbatim: true },
+  doc: { args: '[statement...]', summary: 'MongoDB, mongo-shell syntax: db.coll.find({…}), show dbs, use x', verbatim: false },
+};
 
 /** A word that starts with `-` but has whitespace before any `=` is no option: a statement such as `-- note\nselect 1`. */
 const NOT_AN_OPTION = /^-[^=\s]*\s/;
@@ -40,8 +42,9 @@ function statementsMayStartWithDash(cmd: Command): void {
 }
 
 export function registerEngineCommands(program: Command, deps: Deps, exit: ExitSlot): void {
-  for (const spec of engines) {
-    const cmd = program.command(spec.name).description(spec.summary).argument(spec.args);
+  for (const name of ENGINE_NAMES) {
+    const spec = SUBCOMMANDS[name];
+    const cmd = program.command(name).description(spec.summary).argument(spec.args);
     addGlobalOptions(cmd).option('-f, --file <path>', 'read the script from a file (- = stdin)', nonEmpty);
     // kv: everything after the first word is the command's own arguments (`lrem l1 -1 4`)
     if (spec.verbatim) cmd.passThroughOptions();
@@ -50,7 +53,7 @@ export function registerEngineCommands(program: Command, deps: Deps, exit: ExitS
       const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
       // the runner (writers, config, engines) is loaded only when a command runs, not for --help
       const { runScript } = await import('./run-script.js');
-      exit.code = await runScript(spec.name, words, opts, deps);
+      exit.code = await runScript(name, words, opts, deps);
     });
   }
 }

@@ -4,8 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { EngineName } from '../engines/engine.js';
-import { engineNames } from '../engines/index.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ENGINE_NAMES, ExitCode, UsageError } from '../errors.js';
 import { settle, type ExitSlot } from './command-action.js';
 import type { Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
@@ -65,7 +64,7 @@ export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?:
       hint: `add 'sql: URL' (or kv:, doc:) to the profile in ${profile.source}`,
     });
   }
-  const lines = (await Promise.all(engineNames.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
+  const lines = (await Promise.all(ENGINE_NAMES.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
     (l): l is PingLine => l !== undefined,
   );
   for (const l of lines) {

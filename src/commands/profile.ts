@@ -3,7 +3,7 @@
  * references stay visible) with every password masked.
  */
 import type { Command } from 'commander';
-import { ExitCode, UsageError } from '../errors.js';
+import { ENGINE_NAMES, ExitCode, UsageError } from '../errors.js';
 import { settle, type ExitSlot } from './command-action.js';
 import type { Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
@@ -22,7 +22,7 @@ function chosenName(opts: GlobalOptions, deps: Deps, fileDefault: string | undef
 }
 
 async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
-  const { loadDbxConfig, ENGINE_NAMES } = await load();
+  const { loadDbxConfig } = await load();
   const { config } = await loadDbxConfig(opts, deps);
   const current = chosenName(opts, deps, config.default);
   const rows = Object.entries(config.profiles).map(([name, p]) => ({
@@ -41,7 +41,7 @@ async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
 }
 
 async function show(name: string | undefined, opts: GlobalOptions, deps: Deps): Promise<number> {
-  const { loadDbxConfig, ENGINE_NAMES, redactEntry, describeEndpoint } = await load();
+  const { loadDbxConfig, redactEntry, describeEndpoint } = await load();
   const { config } = await loadDbxConfig(opts, deps);
   const chosen = name ?? chosenName(opts, deps, config.default);
   const profile = config.profiles[chosen];

@@ -8,14 +8,14 @@
  * Exports: types DbxConfig, ProfileConfig, EngineEntry, Safety; SAFETY_LEVELS; ENGINE_NAMES;
  *          validateConfig(value, source); whereOf(config, path); suggest(word, candidates)
  */
-import { UsageError, type EngineName } from '../errors.js';
+import { ENGINE_NAMES, UsageError, type EngineName } from '../errors.js';
 import { closestName } from '../text/closest-name.js';
 import { hasEnvRefs, tokenizeEnvRefs, type ValueWhere } from './env-vars.js';
 import { checkEngineUrl, schemeList, URL_SCHEMES } from './engine-url.js';
 
 export const SAFETY_LEVELS = ['off', 'confirm', 'readonly'] as const;
 export type Safety = (typeof SAFETY_LEVELS)[number];
-export const ENGINE_NAMES: readonly EngineName[] = ['sql', 'kv', 'doc'];
+export { ENGINE_NAMES };
 
 /** A URL string, or a map of connection settings (see SQL_KEYS, KV_KEYS; doc passes unknown keys through). */
 export type EngineEntry = string | Record<string, unknown>;
@@ -47,7 +47,7 @@ export interface DbxConfig {
 }
 
 const TOP_KEYS = ['default', 'profiles'];
-const PROFILE_KEYS = ['safety', 'connectTimeout', 'sql', 'kv', 'doc'];
+const PROFILE_KEYS = ['safety', 'connectTimeout', ...ENGINE_NAMES];
 const SQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'tls', 'socket', 'charset', 'url'];
 const KV_KEYS = ['url', 'host', 'port', 'password', 'username', 'db', 'tls', 'cluster'];
 /** doc maps pass other keys through to the driver's MongoClient options */

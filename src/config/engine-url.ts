@@ -7,7 +7,7 @@
  *   urlProblem(engine, url)     why the URL is unusable for that engine ('' when it is fine)
  *   checkEngineUrl(engine, url, at?)  throws UsageError (exit 2) `malformed URL for sql: …`, password redacted
  */
-import { UsageError, type EngineName } from '../errors.js';
+import { ENGINE_NAMES, UsageError, type EngineName } from '../errors.js';
 import { redactUrlText, splitUrl, type UrlParts } from './redact.js';
 
 export const URL_SCHEMES: Readonly<Record<EngineName, readonly string[]>> = {
@@ -16,15 +16,13 @@ export const URL_SCHEMES: Readonly<Record<EngineName, readonly string[]>> = {
   doc: ['mongodb', 'mongodb+srv'],
 };
 
-const ENGINES: readonly EngineName[] = ['sql', 'kv', 'doc'];
-
 function schemeOf(url: string): string | undefined {
   return /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
 }
 
 export function engineOfUrl(url: string): EngineName | undefined {
   const scheme = schemeOf(url);
-  return ENGINES.find((e) => scheme !== undefined && URL_SCHEMES[e].includes(scheme));
+  return ENGINE_NAMES.find((e) => scheme !== undefined && URL_SCHEMES[e].includes(scheme));
 }
 
 export function schemeList(engine: EngineName): string {

@@ -1,56 +1,133 @@
 /**
- * The methods `dbx doc` knows (CONTRACT.md "doc: the mongo-shell syntax accepted"), and the nearest-name lookup
- * behind "did you mean …?" hints. Chained cursor methods (`.sort()`, `.limit()`, …) are not listed here: the
- * parser keeps the chain generic and the engine decides which ones it supports.
+ * The one table of the methods `dbx doc` knows (CONTRACT.md "doc: the mongo-shell syntax accepted"): for each, the
+ * arguments it takes (checked before anything is sent), the usage line of its hint, whether it writes and whether it
+ * is destructive (safety), and whether it runs as it is, is rewritten (the legacy shell's forms) or is another
+ * spelling (pymongo's). The parser, completion, the legacy mapping, safety and the engine's runners all read it.
+ * Chained cursor methods (`.sort()`, `.limit()`, …) are not listed: the parser keeps the chain generic and the
+ * engine decides which ones it supports.
  */
 
+/** What an argument position must hold. */
+export type ArgKind = 'doc' | 'docs' | 'filter' | 'update' | 'options' | 'string' | 'index' | 'pipeline' | 'any';
+
+interface Checked {
+  /** fewest arguments; `kinds` is as long as the most */
+  min: number;
+  kinds: readonly ArgKind[];
+  /** the arguments, for the usage hint */
+  usage: string;
+  /** changes data or schema: refused under `safety: readonly` */
+  writes: boolean;
+  /** asks for confirmation under `safety: confirm`: always, or when its filter (argument 1) is empty */
+  destructive?: 'always' | 'empty-filter';
+}
+
+/** Runs on the driver method of the same name. */
+export interface DirectMethod extends Checked {
+  runs: 'as-is';
+}
+
+/** A legacy form that src/engines/mongo/legacy-map.ts rewrites (insert → insertOne/insertMany, …). */
+export interface LegacyMethod extends Checked {
+  runs: 'rewritten';
+}
+
+/** Another spelling of a method (pymongo's insert_one). */
+export interface AliasMethod {
+  runs: 'alias';
+  target: string;
+}
+
+export type MethodSpec = DirectMethod | LegacyMethod | AliasMethod;
+
+interface Flags {
+  writes?: boolean;
+  destructive?: 'always' | 'empty-filter';
+}
+
+const direct = (min: number, kinds: ArgKind[], usage: string, flags: Flags = {}): DirectMethod => ({
+  runs: 'as-is',
+  min,
+  kinds,
+  usage,
+  writes: flags.writes ?? false,
+  destructive: flags.destructive,
+});
+const legacy = (min: number, kinds: ArgKind[], usage: string, flags: Flags = {}): LegacyMethod => ({
+  ...direct(min, kinds, usage, flags),
+  runs: 'rewritten',
+});
+const alias = (target: string): AliasMethod => ({ runs: 'alias', target });
+
+const WRITES = { writes: true } as const;
+const UPDATE_USAGE = "filter, { '$set': { … } }";
+
+/** Methods called on a collection, `db.COLL.method(…)`, in the order help and completion list them. */
+const COLLECTION = {
+  insert: legacy(1, ['any', 'options'], 'document or [document, …]', WRITES),
+  insertOne: direct(1, ['doc', 'options'], 'document', WRITES),
+  insertMany: direct(1, ['docs', 'options'], '[document, …]', WRITES),
+  insert_one: alias('insertOne'),
+  insert_many: alias('insertMany'),
+  find: direct(0, ['filter', 'doc', 'options'], 'filter?, projection?'),
+  findOne: direct(0, ['filter', 'doc', 'options'], 'filter?, projection?'),
+  find_one: alias('findOne'),
+  update: legacy(2, ['filter', 'update', 'any', 'any'], 'filter, update, { multi: true, upsert: true }', WRITES),
+  updateOne: direct(2, ['filter', 'update', 'options'], UPDATE_USAGE, WRITES),
+  updateMany: direct(2, ['filter', 'update', 'options'], UPDATE_USAGE, WRITES),
+  replaceOne: direct(2, ['filter', 'doc', 'options'], 'filter, document', WRITES),
+  remove: legacy(1, ['filter', 'any'], 'filter, { justOne: true }', { writes: true, destructive: 'empty-filter' }),
+  deleteOne: direct(1, ['filter', 'options'], 'filter', { writes: true, destructive: 'empty-filter' }),
+  deleteMany: direct(1, ['filter', 'options'], 'filter', { writes: true, destructive: 'empty-filter' }),
+  countDocuments: direct(0, ['filter', 'options'], 'filter?'),
+  count: legacy(0, ['filter', 'options'], 'filter?'),
+  distinct: direct(1, ['string', 'filter', 'options'], "'field', filter?"),
+  // writes only with an $out or $merge stage: doc-classify.ts looks at the pipeline
+  aggregate: direct(0, ['pipeline', 'options'], '[stage, …]'),
+  createIndex: direct(1, ['index', 'options'], '{ field: 1 }, options?', WRITES),
+  getIndexes: direct(0, ['options'], ''),
+  dropIndex: direct(1, ['index'], "'index_name'", WRITES),
+  drop: direct(0, ['options'], '', { writes: true, destructive: 'always' }),
+  estimatedDocumentCount: direct(0, ['options'], ''),
+  findOneAndUpdate: direct(2, ['filter', 'update', 'options'], UPDATE_USAGE, WRITES),
+  findOneAndReplace: direct(2, ['filter', 'doc', 'options'], 'filter, document', WRITES),
+  findOneAndDelete: direct(1, ['filter', 'options'], 'filter', WRITES),
+  bulkWrite: direct(1, ['docs', 'options'], '[operation, …]', WRITES),
+} as const satisfies Record<string, MethodSpec>;
+
 /** Methods called on `db` itself. */
-export const DB_METHODS: readonly string[] = Object.freeze([
-  'version',
-  'dropDatabase',
-  'createCollection',
-  'getCollectionNames',
-  'stats',
-  'getCollection',
-  'getName',
-]);
+const DB = {
+  version: direct(0, [], ''),
+  dropDatabase: direct(0, ['options'], '', { writes: true, destructive: 'always' }),
+  createCollection: direct(1, ['string', 'options'], "'name'", WRITES),
+  getCollectionNames: direct(0, ['filter'], ''),
+  stats: direct(0, ['any'], ''),
+  getCollection: direct(1, ['string'], "'name'"),
+  getName: direct(0, [], ''),
+} as const satisfies Record<string, MethodSpec>;
 
-/** Methods called on a collection: `db.COLL.method(…)`; legacy and pymongo names included. */
-export const COLLECTION_METHODS: readonly string[] = Object.freeze([
-  'insert',
-  'insertOne',
-  'insertMany',
-  'insert_one',
-  'insert_many',
-  'find',
-  'findOne',
-  'find_one',
-  'update',
-  'updateOne',
-  'updateMany',
-  'replaceOne',
-  'remove',
-  'deleteOne',
-  'deleteMany',
-  'countDocuments',
-  'count',
-  'distinct',
-  'aggregate',
-  'createIndex',
-  'getIndexes',
-  'dropIndex',
-  'drop',
-  'estimatedDocumentCount',
-  'findOneAndUpdate',
-  'findOneAndReplace',
-  'findOneAndDelete',
-  'bulkWrite',
-]);
+type Direct<T> = { [K in keyof T]: T[K] extends DirectMethod ? K : never }[keyof T];
+/** The collection methods that run on the driver as they are named: each has a runner in the engine. */
+export type DirectCollectionMethod = Direct<typeof COLLECTION>;
+/** The db methods that run as they are named (getCollection is taken apart by the parser). */
+export type DirectDbMethod = Direct<typeof DB>;
 
-const dbSet = new Set(DB_METHODS);
-const collectionSet = new Set(COLLECTION_METHODS);
+export const DB_METHODS: readonly string[] = Object.freeze(Object.keys(DB));
+export const COLLECTION_METHODS: readonly string[] = Object.freeze(Object.keys(COLLECTION));
 
-export const isDbMethod = (name: string): boolean => dbSet.has(name);
-export const isCollectionMethod = (name: string): boolean => collectionSet.has(name);
+export const isDbMethod = (name: string): boolean => Object.hasOwn(DB, name);
+export const isCollectionMethod = (name: string): boolean => Object.hasOwn(COLLECTION, name);
+
+/**
+ * The spec of a method, an alias followed to the method it spells; undefined for a name that is no method
+ * (`constructor` included: the tables are looked up by own keys only).
+ */
+export function methodSpec(on: 'db' | 'collection', name: string): { name: string; spec: DirectMethod | LegacyMethod } | undefined {
+  const table: Record<string, MethodSpec> = on === 'db' ? DB : COLLECTION;
+  if (!Object.hasOwn(table, name)) return undefined;
+  const spec = table[name]!;
+  if (spec.runs !== 'alias') return { name, spec };
+  return methodSpec(on, spec.target);
+}
 
 export { closestName, editDistance } from '../text/closest-name.js';

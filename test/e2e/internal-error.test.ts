@@ -30,7 +30,6 @@ function stubEngine(ctx: EngineContext): Engine {
 }
 
 jest.unstable_mockModule('../../src/engines/index.js', () => ({
-  engineNames: ['sql', 'kv', 'doc'],
   loadEngine: async () => ({ createEngine: stubEngine }),
 }));
 

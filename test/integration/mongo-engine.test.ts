@@ -275,6 +275,16 @@ describe('results and shapes', () => {
     assert.deepEqual((await one(engine, 'db.c.find({_id: 2}, {_id: 0})')).json, [{ v: 3 }]);
   });
 
+  test('db.getName(), and db.getCollection(name) on its own: the names, as mongosh prints them', async () => {
+    const name = uniqueName('dbx_names');
+    const engine = engineFor(name);
+    const own = await one(engine, 'db.getName()');
+    assert.equal(own.json, name);
+    const coll = await one(engine, "db.getCollection('s')");
+    assert.equal(coll.json, `${name}.s`);
+    assert.equal(coll.text, `${name}.s`);
+  });
+
   test('single answers: counts, distinct, indexes, drop, aggregate', async () => {
     const engine = engineFor(uniqueName('dbx_shapes'));
     await run(engine, "db.s.insertMany([{_id: 1, k: 'a'}, {_id: 2, k: 'b'}, {_id: 3, k: 'a'}])");

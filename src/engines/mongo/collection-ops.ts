@@ -5,6 +5,7 @@
 import type { AbstractCursor, AggregationCursor, Collection, Db, Document, ExplainVerbosityLike, FindCursor } from 'mongodb';
 import { deserialize } from 'bson';
 import type { Result } from '../engine.js';
+import type { DirectCollectionMethod } from '../../mongo-syntax/doc-methods.js';
 import type { DocCall } from '../../mongo-syntax/doc-parser.js';
 import type { ModernOp } from './legacy-map.js';
 import { checkNoChain, planCursor, type CursorPlan } from './cursor-chain.js';
@@ -138,59 +139,45 @@ async function drop(coll: Collection, args: Args): Promise<boolean> {
   }
 }
 
+/** What a runner is given: the collection, the call as parsed and its arguments in their modern form. */
+interface Call {
+  coll: Collection;
+  cmd: DocCall;
+  args: Args;
+  env: OpEnv;
+}
+
+/** One runner per method that runs as it is named (src/mongo-syntax/doc-methods.ts): none can be left out. */
+const RUNNERS: Record<DirectCollectionMethod, (call: Call) => Promise<Result>> = {
+  find: ({ coll, cmd, args, env }) => find(coll, cmd, args, env),
+  aggregate: ({ coll, cmd, args, env }) => aggregate(coll, cmd, args, env),
+  findOne: async ({ coll, args: [filter, projection, options] }) =>
+    value(await coll.findOne(doc(filter), { ...doc(options), ...(projection ? { projection: projection as Document } : {}) })),
+  insertOne: async ({ coll, args: a }) => written(await coll.insertOne(doc(a[0]), doc(a[1]))),
+  insertMany: async ({ coll, args: a }) => written(await coll.insertMany(a[0] as Document[], doc(a[1]))),
+  updateOne: async ({ coll, args: a }) => written(await coll.updateOne(doc(a[0]), a[1] as Document, doc(a[2]))),
+  updateMany: async ({ coll, args: a }) => written(await coll.updateMany(doc(a[0]), a[1] as Document, doc(a[2]))),
+  replaceOne: async ({ coll, args: a }) => written(await coll.replaceOne(doc(a[0]), doc(a[1]), doc(a[2]))),
+  deleteOne: async ({ coll, args: a }) => written(await coll.deleteOne(doc(a[0]), doc(a[1]))),
+  deleteMany: async ({ coll, args: a }) => written(await coll.deleteMany(doc(a[0]), doc(a[1]))),
+  countDocuments: async ({ coll, args: a }) => value(await coll.countDocuments(doc(a[0]), doc(a[1]))),
+  estimatedDocumentCount: async ({ coll, args: a }) => value(await coll.estimatedDocumentCount(doc(a[0]))),
+  distinct: async ({ coll, args: a }) => value(await coll.distinct(String(a[0]), doc(a[1]), doc(a[2]))),
+  createIndex: async ({ coll, args: a }) => value(await coll.createIndex(a[0] as Document, doc(a[1]))),
+  getIndexes: async ({ coll, args: a }) => value(await coll.indexes(doc(a[0]))),
+  // the server's dropIndexes takes a name or a key pattern; the driver's dropIndex only a name
+  dropIndex: async ({ coll, args: a, env }) => value(await env.db.command({ dropIndexes: coll.collectionName, index: a[0] })),
+  drop: async ({ coll, args: a }) => value(await drop(coll, a)),
+  findOneAndUpdate: async ({ coll, args: a }) => value(await coll.findOneAndUpdate(doc(a[0]), a[1] as Document, doc(a[2]))),
+  findOneAndReplace: async ({ coll, args: a }) => value(await coll.findOneAndReplace(doc(a[0]), doc(a[1]), doc(a[2]))),
+  findOneAndDelete: async ({ coll, args: a }) => value(await coll.findOneAndDelete(doc(a[0]), doc(a[1]))),
+  bulkWrite: async ({ coll, args: a }) =>
+    written(bulkResult((await coll.bulkWrite(a[0] as never, doc(a[1]))) as unknown as Record<string, unknown>)),
+};
+
 export async function runCollectionOp(env: OpEnv, name: string, cmd: DocCall, modern: ModernOp): Promise<Result> {
-  const coll = env.db.collection(name);
-  const a = modern.args;
-  switch (modern.op) {
-    case 'find':
-      return find(coll, cmd, a, env);
-    case 'aggregate':
-      return aggregate(coll, cmd, a, env);
-  }
-  checkNoChain(cmd);
-  switch (modern.op) {
-    case 'findOne': {
-      const [filter, projection, options] = a;
-      return value(await coll.findOne(doc(filter), { ...doc(options), ...(projection ? { projection: projection as Document } : {}) }));
-    }
-    case 'insertOne':
-      return written(await coll.insertOne(doc(a[0]), doc(a[1])));
-    case 'insertMany':
-      return written(await coll.insertMany(a[0] as Document[], doc(a[1])));
-    case 'updateOne':
-      return written(await coll.updateOne(doc(a[0]), a[1] as Document, doc(a[2])));
-    case 'updateMany':
-      return written(await coll.updateMany(doc(a[0]), a[1] as Document, doc(a[2])));
-    case 'replaceOne':
-      return written(await coll.replaceOne(doc(a[0]), doc(a[1]), doc(a[2])));
-    case 'deleteOne':
-      return written(await coll.deleteOne(doc(a[0]), doc(a[1])));
-    case 'deleteMany':
-      return written(await coll.deleteMany(doc(a[0]), doc(a[1])));
-    case 'countDocuments':
-      return value(await coll.countDocuments(doc(a[0]), doc(a[1])));
-    case 'estimatedDocumentCount':
-      return value(await coll.estimatedDocumentCount(doc(a[0])));
-    case 'distinct':
-      return value(await coll.distinct(String(a[0]), doc(a[1]), doc(a[2])));
-    case 'createIndex':
-      return value(await coll.createIndex(a[0] as Document, doc(a[1])));
-    case 'getIndexes':
-      return value(await coll.indexes(doc(a[0])));
-    case 'dropIndex':
-      // the server's dropIndexes takes a name or a key pattern; the driver's dropIndex only a name
-      return value(await env.db.command({ dropIndexes: name, index: a[0] }));
-    case 'drop':
-      return value(await drop(coll, a));
-    case 'findOneAndUpdate':
-      return value(await coll.findOneAndUpdate(doc(a[0]), a[1] as Document, doc(a[2])));
-    case 'findOneAndReplace':
-      return value(await coll.findOneAndReplace(doc(a[0]), doc(a[1]), doc(a[2])));
-    case 'findOneAndDelete':
-      return value(await coll.findOneAndDelete(doc(a[0]), doc(a[1])));
-    case 'bulkWrite':
-      return written(bulkResult((await coll.bulkWrite(a[0] as never, doc(a[1]))) as unknown as Record<string, unknown>));
-    default:
-      throw new Error(`db.${name}.${modern.op}() has no runner`);
-  }
+  const op = modern.op as DirectCollectionMethod;
+  // find and aggregate take a chain (.sort(), .limit(), …); every other method refuses one
+  if (op !== 'find' && op !== 'aggregate') checkNoChain(cmd);
+  return RUNNERS[op]({ coll: env.db.collection(name), cmd, args: modern.args, env });
 }

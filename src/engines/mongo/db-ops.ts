@@ -4,6 +4,7 @@
  */
 import type { Db, MongoClient } from 'mongodb';
 import type { Result } from '../engine.js';
+import type { DirectDbMethod } from '../../mongo-syntax/doc-methods.js';
 import type { DocCall, ShowWhat } from '../../mongo-syntax/doc-parser.js';
 import { databaseListCodec, documentCodec, nameListCodec, type DatabaseInfo } from './mongo-codec.js';
 
@@ -66,26 +67,26 @@ export function useResult(name: string): Result {
   return { kind: 'status', info: { db: name }, message: () => `switched to db ${name}` };
 }
 
-export async function runDbMethod(env: DbEnv, cmd: DocCall, args: unknown[]): Promise<Result> {
-  const { client, db } = env;
-  switch (cmd.method) {
-    case 'version':
-      return value(await serverVersion(client));
-    case 'getName':
-      return value(db.databaseName);
-    case 'dropDatabase':
-      await db.command({ dropDatabase: 1, ...((args[0] as object | undefined) ?? {}) });
-      return value({ ok: 1, dropped: db.databaseName });
-    case 'createCollection':
-      await db.createCollection(String(args[0]), (args[1] ?? {}) as object);
-      return value({ ok: 1 });
-    case 'getCollectionNames':
-      return value(await collectionNames(db), documentCodec);
-    case 'stats':
-      return value(await db.command(statsCommand(args[0])));
-    default:
-      throw new Error(`db.${cmd.method}() has no runner`);
-  }
+/** One runner per db method (src/mongo-syntax/doc-methods.ts): none can be left out. */
+const DB_RUNNERS: Record<DirectDbMethod, (env: DbEnv, args: unknown[]) => Promise<Result>> = {
+  version: async ({ client }) => value(await serverVersion(client)),
+  getName: async ({ db }) => value(db.databaseName),
+  // on its own (not followed by a method): the collection's full name, as mongosh shows it
+  getCollection: async ({ db }, args) => value(`${db.databaseName}.${String(args[0])}`),
+  dropDatabase: async ({ db }, args) => {
+    await db.command({ dropDatabase: 1, ...((args[0] as object | undefined) ?? {}) });
+    return value({ ok: 1, dropped: db.databaseName });
+  },
+  createCollection: async ({ db }, args) => {
+    await db.createCollection(String(args[0]), (args[1] ?? {}) as object);
+    return value({ ok: 1 });
+  },
+  getCollectionNames: async ({ db }) => value(await collectionNames(db), documentCodec),
+  stats: async ({ db }, args) => value(await db.command(statsCommand(args[0]))),
+};
+
+export function runDbMethod(env: DbEnv, cmd: DocCall, args: unknown[]): Promise<Result> {
+  return DB_RUNNERS[cmd.method as DirectDbMethod](env, args);
 }
 
 /** db.stats(scale) or db.stats({scale, freeStorage}) */

@@ -3,33 +3,8 @@
  * destructive enough to confirm — dropDatabase, drop, and a delete/remove whose filter is empty.
  */
 import type { Classification } from '../engine.js';
+import { methodSpec } from '../../mongo-syntax/doc-methods.js';
 import type { DocCommand } from '../../mongo-syntax/doc-parser.js';
-
-const COLLECTION_WRITES = new Set([
-  'insert',
-  'insertOne',
-  'insertMany',
-  'insert_one',
-  'insert_many',
-  'update',
-  'updateOne',
-  'updateMany',
-  'replaceOne',
-  'remove',
-  'deleteOne',
-  'deleteMany',
-  'drop',
-  'createIndex',
-  'dropIndex',
-  'findOneAndUpdate',
-  'findOneAndDelete',
-  'findOneAndReplace',
-  'bulkWrite',
-]);
-
-const DB_WRITES = new Set(['dropDatabase', 'createCollection']);
-
-const DELETES = new Set(['remove', 'deleteOne', 'deleteMany']);
 
 /** Stages that write the pipeline's output to a collection. */
 const WRITING_STAGES = ['$out', '$merge'];
@@ -44,13 +19,12 @@ function pipelineWrites(args: unknown[]): boolean {
   return stages.some((s) => typeof s === 'object' && s !== null && WRITING_STAGES.some((k) => Object.hasOwn(s, k)));
 }
 
+/** What the table of methods (src/mongo-syntax/doc-methods.ts) says of the call; aggregate by its stages. */
 export function classifyDoc(cmd: DocCommand): Classification {
   if (cmd.kind !== 'call') return { write: false, destructive: false };
-  if (cmd.target.type === 'db') {
-    return { write: DB_WRITES.has(cmd.method), destructive: cmd.method === 'dropDatabase' };
-  }
-  if (cmd.method === 'aggregate') return { write: pipelineWrites(cmd.args), destructive: false };
-  const write = COLLECTION_WRITES.has(cmd.method);
-  const destructive = cmd.method === 'drop' || (DELETES.has(cmd.method) && isEmptyFilter(cmd.args[0]));
-  return { write, destructive };
+  const found = methodSpec(cmd.target.type === 'db' ? 'db' : 'collection', cmd.method);
+  if (!found) return { write: false, destructive: false }; // refused before it runs (legacy-map.ts)
+  if (found.name === 'aggregate') return { write: pipelineWrites(cmd.args), destructive: false };
+  const { writes, destructive } = found.spec;
+  return { write: writes, destructive: destructive === 'always' || (destructive === 'empty-filter' && isEmptyFilter(cmd.args[0])) };
 }

@@ -5,6 +5,7 @@
  */
 import { ParseError, UsageError } from '../../errors.js';
 import type { DocCall, SourcePosition } from '../../mongo-syntax/doc-parser.js';
+import { methodSpec, type ArgKind as Kind, type DirectMethod, type LegacyMethod } from '../../mongo-syntax/doc-methods.js';
 import { formatShellString, formatShellValue } from '../../mongo-syntax/shell-format.js';
 
 /** The driver call to make: `collection[op](...args)` (or `db[op]` for a db target). */
@@ -15,63 +16,7 @@ export interface ModernOp {
   note?: string;
 }
 
-/** What an argument position must hold. */
-type Kind = 'doc' | 'docs' | 'filter' | 'update' | 'options' | 'string' | 'index' | 'pipeline' | 'any';
-interface Signature {
-  min: number;
-  kinds: Kind[];
-  /** argument names for the usage hint */
-  usage: string;
-}
-
-const sig = (min: number, kinds: Kind[], usage: string): Signature => ({ min, kinds, usage });
-
-// null prototypes: a method named `constructor` must find nothing
-const COLLECTION: Record<string, Signature> = Object.assign(Object.create(null) as Record<string, Signature>, {
-  insertOne: sig(1, ['doc', 'options'], 'document'),
-  insertMany: sig(1, ['docs', 'options'], '[document, …]'),
-  find: sig(0, ['filter', 'doc', 'options'], 'filter?, projection?'),
-  findOne: sig(0, ['filter', 'doc', 'options'], 'filter?, projection?'),
-  updateOne: sig(2, ['filter', 'update', 'options'], "filter, { '$set': { … } }"),
-  updateMany: sig(2, ['filter', 'update', 'options'], "filter, { '$set': { … } }"),
-  replaceOne: sig(2, ['filter', 'doc', 'options'], 'filter, document'),
-  deleteOne: sig(1, ['filter', 'options'], 'filter'),
-  deleteMany: sig(1, ['filter', 'options'], 'filter'),
-  countDocuments: sig(0, ['filter', 'options'], 'filter?'),
-  estimatedDocumentCount: sig(0, ['options'], ''),
-  distinct: sig(1, ['string', 'filter', 'options'], "'field', filter?"),
-  aggregate: sig(0, ['pipeline', 'options'], '[stage, …]'),
-  createIndex: sig(1, ['index', 'options'], '{ field: 1 }, options?'),
-  getIndexes: sig(0, ['options'], ''),
-  dropIndex: sig(1, ['index'], "'index_name'"),
-  drop: sig(0, ['options'], ''),
-  findOneAndUpdate: sig(2, ['filter', 'update', 'options'], "filter, { '$set': { … } }"),
-  findOneAndReplace: sig(2, ['filter', 'doc', 'options'], 'filter, document'),
-  findOneAndDelete: sig(1, ['filter', 'options'], 'filter'),
-  bulkWrite: sig(1, ['docs', 'options'], '[operation, …]'),
-  // legacy forms, checked before they are rewritten
-  insert: sig(1, ['any', 'options'], 'document or [document, …]'),
-  update: sig(2, ['filter', 'update', 'any', 'any'], "filter, update, { multi: true, upsert: true }"),
-  remove: sig(1, ['filter', 'any'], 'filter, { justOne: true }'),
-  count: sig(0, ['filter', 'options'], 'filter?'),
-});
-
-const DB: Record<string, Signature> = Object.assign(Object.create(null) as Record<string, Signature>, {
-  version: sig(0, [], ''),
-  dropDatabase: sig(0, ['options'], ''),
-  createCollection: sig(1, ['string', 'options'], "'name'"),
-  getCollectionNames: sig(0, ['filter'], ''),
-  stats: sig(0, ['any'], ''),
-  getCollection: sig(1, ['string'], "'name'"),
-  getName: sig(0, [], ''),
-});
-
-/** pymongo spellings (the note's python part) of shell methods */
-const ALIASES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-  insert_one: 'insertOne',
-  insert_many: 'insertMany',
-  find_one: 'findOne',
-});
+type Signature = DirectMethod | LegacyMethod;
 
 /**
  * The modern call for `cmd`. Throws UsageError (exit 2) for a wrong number or kind of arguments, and for a
@@ -79,10 +24,9 @@ const ALIASES: Record<string, string> = Object.assign(Object.create(null) as Rec
  * The chain (`.sort()`, …) is not touched: it belongs to the engine.
  */
 export function toModern(cmd: DocCall): ModernOp {
-  const method = ALIASES[cmd.method] ?? cmd.method;
-  const table = cmd.target.type === 'db' ? DB : COLLECTION;
-  const signature = table[method];
-  if (!signature) throw usage(cmd, `${path(cmd)}.${cmd.method}() is not supported`, undefined, cmd.at?.method);
+  const found = methodSpec(cmd.target.type === 'db' ? 'db' : 'collection', cmd.method);
+  if (!found) throw usage(cmd, `${path(cmd)}.${cmd.method}() is not supported`, undefined, cmd.at?.method);
+  const { name: method, spec: signature } = found;
   checkArgs(cmd, method, signature);
   const modern = rewrite(cmd, method);
   if (modern.op === cmd.method && modern.args === cmd.args) return modern;
@@ -240,8 +184,8 @@ function collectionRef(cmd: DocCall): string {
 }
 
 function hintFor(cmd: DocCall, method: string): string {
-  const table = cmd.target.type === 'db' ? DB : COLLECTION;
-  return `usage: ${collectionRef(cmd)}.${cmd.method}(${table[method]?.usage ?? ''})`;
+  const found = methodSpec(cmd.target.type === 'db' ? 'db' : 'collection', method);
+  return `usage: ${collectionRef(cmd)}.${cmd.method}(${found?.spec.usage ?? ''})`;
 }
 
 /** where argument i stands; the closing `)` when it is missing */

@@ -7,7 +7,7 @@ import { ConnectError, type DbxError } from '../../errors.js';
 import { CommandCatalog } from './redis-command-docs.js';
 import { connectionOptions, type Router, type RouterOptions } from './redis-router.js';
 import { RespConnection } from './resp-connection.js';
-import { OK, ReplyError, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
+import { OK, argText, ReplyError, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
 
 const SLOTS = 16384;
 const MAX_REDIRECTS = 5;
@@ -44,7 +44,7 @@ export class ClusterRouter implements Router {
   }
 
   async send(args: readonly Arg[]): Promise<Reply> {
-    const name = word(args[0]).toLowerCase();
+    const name = argText(args[0]).toLowerCase();
     if (name === 'multi') {
       if (this.pinned || this.pendingMulti) return new ReplyError('ERR MULTI calls can not be nested');
       this.pendingMulti = true;
@@ -71,7 +71,7 @@ export class ClusterRouter implements Router {
   }
 
   async pipeline(cmds: readonly (readonly Arg[])[]): Promise<Reply[]> {
-    if (this.pinned || this.pendingMulti || cmds.some((c) => /^(multi|exec|discard)$/i.test(word(c[0])))) {
+    if (this.pinned || this.pendingMulti || cmds.some((c) => /^(multi|exec|discard)$/i.test(argText(c[0])))) {
       const out: Reply[] = [];
       for (const c of cmds) out.push(await this.send(c));
       return out;
@@ -147,7 +147,7 @@ export class ClusterRouter implements Router {
       }
       reply = undefined;
     }
-    return new ReplyError(`ERR too many cluster redirections for ${word(args[0])}`);
+    return new ReplyError(`ERR too many cluster redirections for ${argText(args[0])}`);
   }
 
   private async addressFor(args: readonly Arg[]): Promise<string> {
@@ -208,10 +208,6 @@ function address(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function word(a: Arg | undefined): string {
-  if (a === undefined) return '';
-  return typeof a === 'string' ? a : a.toString('latin1');
-}
 
 /** CRC16-XMODEM of the key (or of its {hash tag}) mod 16384, as the cluster spec defines. */
 export function keySlot(key: Arg): number {

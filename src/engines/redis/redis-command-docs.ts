@@ -3,7 +3,8 @@
  * cluster routing) and syntax (for learner hints). Everything comes from COMMAND INFO / COMMAND DOCS /
  * COMMAND LIST and is cached per name: there is no hand-written table of commands here.
  */
-import { ReplyError, isAggregate, isBulk, replyItems, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
+import { ReplyError, argText, isAggregate, isBulk, replyItems, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
+import { editDistance } from '../../text/closest-name.js';
 
 export interface CommandInfo {
   /** lower-case, `container|sub` for subcommands */
@@ -132,27 +133,11 @@ function renderArg(a: Map<string, Reply>, insideOneof = false): string {
   return optional ? `[${s}]` : s;
 }
 
-function argText(a: Arg | undefined): string {
-  if (a === undefined) return '';
-  return typeof a === 'string' ? a : a.toString('latin1');
-}
 
-/** Optimal-string-alignment distance: `hgte` is one transposition from `hget`. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The names closest to `word` (distance ≤ 2, and less than half its length), best first. */
+/**
+ * The names closest to `word` (distance ≤ 2, and less than half its length), best first: redis-cli users get a
+ * short list of commands, where the other hints name one (text/closest-name.ts, whose edit distance this uses).
+ */
 export function closestNames(word: string, names: readonly string[], max = 3): string[] {
   const w = word.toLowerCase();
   const limit = Math.min(2, Math.ceil(w.length / 2) - 1);

@@ -17,7 +17,7 @@ import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
 import { repliesBefore } from './resp-connection.js';
 import { encodeCommand } from './resp-encoder.js';
-import { OK, ReplyError, SimpleString, replyRecord, type Arg, type Reply } from './resp-types.js';
+import { OK, argText, ReplyError, SimpleString, replyRecord, type Arg, type Reply } from './resp-types.js';
 
 /** confirmed under `safety: confirm` */
 const DESTRUCTIVE = new Set(['flushall', 'flushdb', 'script|flush', 'function|flush']);
@@ -104,16 +104,16 @@ class RedisEngine implements Engine {
       info = await this.catalog.infoFor(args);
     } catch {
       // COMMAND is renamed or forbidden here: without flags, assume the worst
-      return { write: true, destructive: DESTRUCTIVE.has(word(args[0]).toLowerCase()) };
+      return { write: true, destructive: DESTRUCTIVE.has(argText(args[0]).toLowerCase()) };
     }
-    const name = info?.name ?? word(args[0]).toLowerCase();
+    const name = info?.name ?? argText(args[0]).toLowerCase();
     const destructive = DESTRUCTIVE.has(name);
     return { write: destructive || SERVER_CHANGES.has(name) || (info?.flags.has('write') ?? false), destructive };
   }
 
   async execute(stmt: Statement): Promise<Result> {
     const args = this.argsOf(stmt);
-    const name = word(args[0]).toLowerCase();
+    const name = argText(args[0]).toLowerCase();
     const fail = (e: ReplyError): Promise<Error> => this.fail(e, args);
     if (name === 'client') refuseSilencing(args);
     if (!this.inMulti) {
@@ -263,10 +263,10 @@ class RedisEngine implements Engine {
       if (proto === 2 || proto === 3) this.router.protocolChanged?.(proto);
     } else if (this.inMulti) {
       if (!(reply instanceof SimpleString && reply.value === 'QUEUED')) return;
-      if (name === 'select') this.queuedSelect = { index: this.queued, db: Number(word(args[1])) };
+      if (name === 'select') this.queuedSelect = { index: this.queued, db: Number(argText(args[1])) };
       this.queued++;
     } else if (name === 'select' && reply === OK) {
-      this.selectDb(Number(word(args[1])));
+      this.selectDb(Number(argText(args[1])));
     }
   }
 
@@ -287,8 +287,8 @@ class RedisEngine implements Engine {
  * per command, so the command after it would wait forever. Refused before anything is sent.
  */
 function refuseSilencing(args: readonly Arg[]): void {
-  if (word(args[1]).toLowerCase() !== 'reply') return;
-  const mode = word(args[2]).toLowerCase();
+  if (argText(args[1]).toLowerCase() !== 'reply') return;
+  const mode = argText(args[2]).toLowerCase();
   if (mode !== 'off' && mode !== 'skip') return;
   throw new UsageError(`CLIENT REPLY ${mode.toUpperCase()} is not supported: dbx waits for the reply to every command`, {
     engine: 'kv',
@@ -307,7 +307,7 @@ function commandName(stmt: Statement): string {
     const c = t.charCodeAt(end);
     if (c === 32 || (c >= 9 && c <= 13)) break;
     // a quoted or escaped first word needs the real splitter
-    if (c === 0x22 || c === 0x27 || c === 0x5c) return word(splitRedisArgs(t, stmt.line)[0]).toLowerCase();
+    if (c === 0x22 || c === 0x27 || c === 0x5c) return argText(splitRedisArgs(t, stmt.line)[0]).toLowerCase();
   }
   return t.slice(0, end).toLowerCase();
 }
@@ -328,7 +328,3 @@ function encodedRequest(stmt: Statement): string {
   return stmt.args ? (encodeCommand(stmt.args) as string) : `${stmt.text}\r\n`;
 }
 
-function word(a: Arg | undefined): string {
-  if (a === undefined) return '';
-  return typeof a === 'string' ? a : a.toString('latin1');
-}

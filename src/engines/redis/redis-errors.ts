@@ -5,7 +5,7 @@
  */
 import { StatementError } from '../../errors.js';
 import { closestNames, type CommandCatalog } from './redis-command-docs.js';
-import type { Arg, ReplyError } from './resp-types.js';
+import { argText, type Arg, type ReplyError } from './resp-types.js';
 
 export interface ErrorContext {
   catalog: CommandCatalog;
@@ -35,7 +35,7 @@ export function plainStatementError(err: ReplyError, ctx: Omit<ErrorContext, 'ca
 
 async function hintFor(err: ReplyError, args: readonly Arg[], catalog: CommandCatalog): Promise<string | undefined> {
   const text = err.text;
-  const command = word(args[0]).toLowerCase();
+  const command = argText(args[0]).toLowerCase();
   const arity = /wrong number of arguments for '([^']+)' command/i.exec(text);
   if (arity) return usage(catalog, arity[1]!.toLowerCase());
 
@@ -63,7 +63,7 @@ async function hintFor(err: ReplyError, args: readonly Arg[], catalog: CommandCa
     // INCR name, DECR name: the one argument is the key, so what is not a number is the value stored there
     // (SELECT x, also one argument, takes no key: its argument is what is wrong)
     if (notNumber && args.length === 2 && info?.firstKey === 1) {
-      return `the value stored at '${word(args[1])}' is not a number (GET ${word(args[1])} shows it)`;
+      return `the value stored at '${argText(args[1])}' is not a number (GET ${argText(args[1])} shows it)`;
     }
     return info ? usage(catalog, info.name) : undefined;
   }
@@ -75,7 +75,3 @@ async function usage(catalog: CommandCatalog, name: string): Promise<string | un
   return syntax ? `usage: ${syntax}` : undefined;
 }
 
-function word(a: Arg | undefined): string {
-  if (a === undefined) return '';
-  return typeof a === 'string' ? a : a.toString('latin1');
-}

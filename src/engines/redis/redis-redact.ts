@@ -4,17 +4,14 @@
  * need them to read the line back.
  */
 import { quote } from './redis-reply-codec.js';
-import type { Arg } from './resp-types.js';
+import { argWord, type Arg } from './resp-types.js';
 
 const MASK = '***';
 const SECRET_CONFIG = new Set(['requirepass', 'masterauth', 'tls-key-file-pass', 'tls-client-key-file-pass']);
 
 export function redactArgs(args: readonly Arg[]): Arg[] {
   const out = [...args];
-  const lower = (i: number): string => {
-    const a = out[i];
-    return a === undefined ? '' : (typeof a === 'string' ? a : a.toString('latin1')).toLowerCase();
-  };
+  const lower = (i: number): string => argWord(out[i]);
   const mask = (i: number): void => {
     if (i < out.length) out[i] = MASK;
   };

@@ -7,7 +7,7 @@
 import type { Result, RowsResult, ValueResult } from '../engine.js';
 import { redisCodec, textReportCodec } from './redis-reply-codec.js';
 import {
-  Double, OK, ReplyMap, ReplySet, isAggregate, isBulk, replyText, type Arg, type Reply,
+  Double, OK, argWord, ReplyMap, ReplySet, isAggregate, isBulk, replyText, type Arg, type Reply,
 } from './resp-types.js';
 
 type Row = Record<string, unknown>;
@@ -117,9 +117,6 @@ function isTextReport(args: readonly Arg[]): boolean {
   return TEXT_REPORTS.has(name) || TEXT_REPORTS.has(`${name}|${argWord(args[1])}`);
 }
 
-function argWord(a: Arg | undefined): string {
-  return a === undefined ? '' : (typeof a === 'string' ? a : a.toString('latin1')).toLowerCase();
-}
 
 /** a RESP3 [member, score] pair as a row */
 export function scoreRow(pair: Reply): Row {
@@ -134,7 +131,7 @@ function isScorePair(r: Reply): boolean {
 /** Gives RESP2 replies the types RESP3 would have: maps for HGETALL / CONFIG GET, score pairs for WITHSCORES. */
 function resp2Typed(reply: Reply, args: readonly Arg[]): Reply {
   if (!Array.isArray(reply)) return reply;
-  const words = args.map((a) => (typeof a === 'string' ? a : a.toString('latin1')).toLowerCase());
+  const words = args.map(argWord);
   const name = words[0] === 'config' ? `config|${words[1] ?? ''}` : words[0] ?? '';
   const pairs = (): [Reply, Reply][] => {
     const out: [Reply, Reply][] = [];

@@ -8,6 +8,17 @@
 /** A command word: plain text, or bytes when an escape produced something that is not UTF-8. */
 export type Arg = string | Buffer;
 
+/** A command word as text, to compare with names (bytes one char each, so no byte is lost); '' when absent. */
+export function argText(a: Arg | undefined): string {
+  if (a === undefined) return '';
+  return typeof a === 'string' ? a : a.toString('latin1');
+}
+
+/** A command word lower-cased, to compare with command names. */
+export function argWord(a: Arg | undefined): string {
+  return argText(a).toLowerCase();
+}
+
 /** `+OK` — printed unquoted by redis-cli. */
 export class SimpleString {
   constructor(readonly value: string) {}
