@@ -15,10 +15,26 @@ function onInterrupt(handler: () => void): () => void {
   return () => process.off('SIGINT', listener);
 }
 
-// a closed pipe (dbx … | head) is not an error
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-});
+/**
+ * A closed pipe (`dbx … | head -1`, `dbx … 2>&1 | head -1`) is not an error: what is written to that stream from
+ * then on is dropped, and the run goes on to its end, so the script is not left half-done on the server and the
+ * exit code is the outcome's (0, 1, 3 …), not the pipe's.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') closed = true;
+  });
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((...args: unknown[]) => {
+    if (!closed) return write(...args);
+    const done = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
+  }) as typeof stream.write;
+}
+quietWhenClosed(process.stdout);
+quietWhenClosed(process.stderr);
 
 try {
   process.exitCode = await run({

@@ -1,3 +1,5 @@
+import type { EngineName } from '../errors.js';
+
 /**
  * What a socket error code means, in the same words for every engine: "cannot connect: connection refused …".
  */
@@ -18,9 +20,19 @@ export function networkMessage(code: string | undefined): string | undefined {
   return code === undefined ? undefined : MESSAGES[code];
 }
 
+/**
+ * How to start each engine's server on this side. `npm run up` starts MariaDB and Redis everywhere, MongoDB only
+ * through Docker (it has no Debian package), so the doc hint names what does.
+ */
+const START_SERVER: Record<EngineName, string> = {
+  sql: 'start the server (npm run up) or check the port',
+  kv: 'start the server (npm run up) or check the port',
+  doc: 'start a MongoDB server (docker compose up -d mongo, or a mongod of your own; npm run up starts one only where Docker runs) or check the port',
+};
+
 /** A hint for the failures a user can fix on this side. */
-export function networkHint(code: string | undefined): string | undefined {
-  if (code === 'ECONNREFUSED') return 'start the server (npm run up) or check the port';
+export function networkHint(code: string | undefined, engine: EngineName): string | undefined {
+  if (code === 'ECONNREFUSED') return START_SERVER[engine];
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'check the host name of the profile or URL';
   return undefined;
 }

@@ -1,12 +1,14 @@
 /**
  * `csv` and `tsv`: a header line, then one line per row. Lines end with `\n` (not RFC 4180's CRLF: Unix tools
  * and every CSV reader accept LF, and it matches the other formats).
- * - csv: RFC 4180 quoting — a cell with `,` `"` CR or LF is quoted, its quotes doubled.
+ * - csv: RFC 4180 quoting — a cell with `,` `"` CR or LF is quoted, its quotes doubled. NULL (and a field a
+ *   document lacks) is an empty field and an empty string is `""`, as PostgreSQL's COPY … CSV and Python's csv
+ *   module read them: the text `NULL` would be the string 'NULL' to every CSV reader.
  * - tsv: mysql --batch escaping — tab, newline, CR, NUL and backslash become `\t` `\n` `\r` `\0` `\\`.
  * Documents without declared columns get the union of the first window's keys as header (`_id` first); fields
  * first seen after that window cannot join the header and are reported once on stderr.
  */
-import type { Result, RowsResult } from '../engines/engine.js';
+import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
 import { cellText, eachRow, peekColumns, WINDOW_ROWS, type Row } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 import { writeTextResult } from './text-result.js';
@@ -14,13 +16,16 @@ import { writeTextResult } from './text-result.js';
 export interface Dialect {
   separator: string;
   escape(cell: string): string;
+  /** how NULL / a missing field is written; absent: the engine's text for it (tsv: the mysql client's `NULL`) */
+  nullCell?: string;
 }
 
 const CSV_SPECIAL = /[",\r\n]/;
 
 export const CSV: Dialect = {
   separator: ',',
-  escape: (cell) => (CSV_SPECIAL.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell),
+  escape: (cell) => (cell === '' ? '""' : CSV_SPECIAL.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell),
+  nullCell: '',
 };
 
 const TSV_SPECIAL = /[\t\n\r\0\\]/;
@@ -43,7 +48,7 @@ export class DelimitedWriter implements FormatWriter {
       value: async ({ codec, value }) => {
         const elements = Array.isArray(value) ? value : [value];
         let text = `${this.line(['value'])}`;
-        for (const element of elements) text += this.line([cellText(codec, element)]);
+        for (const element of elements) text += this.line([this.cell(codec, element)]);
         await this.io.out.push(text);
         return elements.length;
       },
@@ -69,7 +74,7 @@ export class DelimitedWriter implements FormatWriter {
     await eachRow(source, (row) => {
       count++;
       if (known) for (const key of Object.keys(row)) if (!known.has(key)) late.add(key);
-      return out.push(this.line(header.map((name) => cellText(result.codec, row[name]))));
+      return out.push(this.line(header.map((name) => this.cell(result.codec, row[name]))));
     });
     if (late.size > 0) {
       await this.io.status.warnings([
@@ -79,7 +84,14 @@ export class DelimitedWriter implements FormatWriter {
     return count;
   }
 
-  private line(cells: readonly string[]): string {
-    return `${cells.map(this.dialect.escape).join(this.dialect.separator)}\n`;
+  /** `undefined` stands for NULL: written as the dialect's nullCell, never escaped (csv's `""` is the empty string) */
+  private cell(codec: ValueCodec, value: unknown): string | undefined {
+    if ((value === null || value === undefined) && this.dialect.nullCell !== undefined) return undefined;
+    return cellText(codec, value);
+  }
+
+  private line(cells: readonly (string | undefined)[]): string {
+    const { escape, nullCell, separator } = this.dialect;
+    return `${cells.map((c) => (c === undefined ? nullCell ?? '' : escape(c))).join(separator)}\n`;
   }
 }

@@ -37,6 +37,8 @@ export class OutputStream {
     private readonly chunkSize = CHUNK,
   ) {
     (sink as { on?: (event: string, listener: (e: unknown) => void) => unknown }).on?.('error', (e) => {
+      // a closed pipe means no one reads on: src/cli.ts drops what follows, and the run ends with its own outcome
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
       this.failure ??= e;
     });
   }
@@ -85,7 +87,8 @@ function waitForDrain(sink: EventSink): Promise<void> {
     };
     const failed = (error: unknown): void => {
       cleanup();
-      reject(error);
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') resolve();
+      else reject(error);
     };
     const cleanup = (): void => {
       if (typeof removeListener !== 'function') return;

@@ -95,6 +95,7 @@ describe('connection errors (exit 3)', () => {
     assert.equal(r.code, 3);
     assert.match(r.stderr, /refused/);
     assert.match(r.stderr, /mysql:\/\/root@127\.0\.0\.1:1\/test/);
+    assert.match(r.stderr, /hint: start the server \(npm run up\) or check the port/);
   });
 
   test('unknown host', async () => {
@@ -200,10 +201,10 @@ describe('interrupt and character set', () => {
 
 describe('output formats', () => {
   const q = `select id, name, note from ${table} order by id`;
-  test('csv quotes per RFC 4180 (NULL shown as NULL, as in tsv)', async () => {
+  test('csv quotes per RFC 4180; NULL is an empty field (tsv keeps NULL)', async () => {
     const r = await runDbx(['--url', url, '--format', 'csv', 'sql', q]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'id,name,note\n1,Sam,"a,b"\n2,张三,"say ""hi"""\n3,NULL,"line\nbreak"\n');
+    assert.equal(r.stdout, 'id,name,note\n1,Sam,"a,b"\n2,张三,"say ""hi"""\n3,,"line\nbreak"\n');
   });
 
   test('tsv escapes, NULL', async () => {

@@ -257,6 +257,8 @@ describe('errors and exit codes', () => {
     const seconds = (performance.now() - started) / 1000;
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /ECONNREFUSED/);
+    // npm run up starts MongoDB only through Docker: the hint names what does start one
+    assert.match(r.stderr, /hint: start a MongoDB server \(docker compose up -d mongo, or a mongod of your own/);
     assert.doesNotMatch(r.stderr, /s3cret/);
     assert.ok(seconds < 10, `took ${seconds.toFixed(1)} s`);
     noStack(r);

@@ -358,10 +358,22 @@ describe('csv and tsv', () => {
 2,"say ""hi"", then
 leave"
 3,"tab\there \\ back\rslash"
-4,NULL
+4,
 `,
     );
     assert.equal(err, '4 rows in set (0.00 sec)\n');
+  });
+
+  test("csv: NULL is an empty field, the empty string is \"\", the string 'NULL' stays text; tsv keeps the mysql client's NULL", async () => {
+    const nulls = (): RowsResult => ({
+      kind: 'rows',
+      columns: ['a', 'b', 'c'],
+      rows: rowsOf([{ a: null, b: '', c: 'NULL' }]),
+      codec: sqlCodec,
+    });
+    assert.equal((await run('csv', [nulls()])).out, 'a,b,c\n,"",NULL\n');
+    assert.equal((await run('tsv', [nulls()])).out, 'a\tb\tc\nNULL\t\tNULL\n');
+    assert.equal((await run('csv', [{ kind: 'value', value: null, codec: kvCodec }])).out, 'value\n\n');
   });
 
   test('tsv: mysql --batch escaping of tab, newline, CR and backslash', async () => {

@@ -100,7 +100,7 @@ export function connectError(e: unknown, endpoint: string, timeoutMs?: number): 
     engine: 'doc',
     endpoint,
     hint:
-      networkHint(net) ??
+      networkHint(net, 'doc') ??
       (net === undefined && err?.name === 'MongoServerSelectionError'
           ? 'check the host, the port and any firewall; for a replica set, that its members are reachable by their configured names'
           : undefined),

@@ -40,7 +40,7 @@ export function connectError(e: unknown, endpoint: string): DbxError {
   let hint: string | undefined;
   if (err.errno === 1045) hint = 'check the user and password of the profile (or $MYSQL_PWD)';
   if (err.errno === 1049) hint = 'create it first, or connect without a database';
-  hint ??= networkHint(code);
+  hint ??= networkHint(code, 'sql');
   const message = known ? `${known} (${code})` : err.sqlMessage ?? err.message ?? String(e);
   return new ConnectError(`cannot connect: ${message}`, {
     code,

@@ -230,7 +230,7 @@ export class RespConnection {
 function connectError(e: NodeJS.ErrnoException, display: string): ConnectError {
   const code = e.code ?? 'ECONNECT';
   const what = networkMessage(code) ?? (/SSL|TLS|CERT/i.test(code) ? `TLS failure (${e.message})` : e.message);
-  return new ConnectError(`cannot connect to ${display}: ${what}`, { code, engine: 'kv', endpoint: display, hint: networkHint(code) });
+  return new ConnectError(`cannot connect to ${display}: ${what}`, { code, engine: 'kv', endpoint: display, hint: networkHint(code, 'kv') });
 }
 
 function authError(reply: ReplyError, display: string): ConnectError {
