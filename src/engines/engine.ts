@@ -39,8 +39,8 @@ export interface ValueCodec {
   json(value: unknown): unknown;
   /** a whole single-value reply as the engine's own CLI shows it (kv: `"Sam"`, `(integer) 5`); default: text */
   display?(value: unknown): string;
-  /** --format raw (kv: like `redis-cli --raw`); default: text */
-  raw?(value: unknown): string;
+  /** --format raw (kv: like `redis-cli --raw`, the server's bytes unchanged); default: text */
+  raw?(value: unknown): string | Uint8Array;
 }
 
 /**
@@ -65,6 +65,11 @@ export interface RowsResult {
   chunks?: AsyncIterable<Record<string, unknown>[]>;
   /** what the rows are, for the writers that print them as data rather than as a table; default 'objects' */
   shape?: RowShape;
+  /**
+   * raw: what joins the cells of a row (default: a tab for 'objects', a newline for 'map'); kv: a newline for
+   * WITHSCORES and RESP2 hashes, a space for RESP3 maps, as `redis-cli --raw` prints them
+   */
+  rawJoin?: string;
   codec: ValueCodec;
   /** the status line after the rows ("3 rows in set (0.00 sec)"); absent = none */
   summary?: (count: number, seconds: number) => string;
@@ -125,6 +130,11 @@ export interface EngineContext {
   connectTimeoutMs: number;
   /** the profile is `safety: readonly`: the engine makes the session read-only on the server where it can */
   readonly: boolean;
+  /**
+   * the output keeps values' types (json, ndjson): an engine whose server can send typed replies asks for them
+   * (kv: RESP3, as `redis-cli --json` does; the text formats get RESP2, redis-cli's default)
+   */
+  typedValues?: boolean;
   /** -v: log a line to stderr (the engine redacts secrets before calling it) */
   verbose(line: string): void;
   /** a warning for stderr */

@@ -1,12 +1,13 @@
 /**
  * Batched, backpressure-aware writing to stdout. Rows are small: one write() per row would cost more than
- * rendering them, so text is gathered into chunks of about 64 KiB before it is handed to the stream.
+ * rendering them, so text is gathered into chunks of about 64 KiB before it is handed to the stream. Text is
+ * written as UTF-8; bytes (--format raw of a binary value) are written as they are.
  */
 import { StatementError } from '../errors.js';
 
 export interface Sink {
   /** may return false = backpressure: the writer waits for 'drain' before writing again */
-  write(chunk: string): boolean | void;
+  write(chunk: string | Uint8Array): boolean | void;
 }
 
 const CHUNK = 64 * 1024;
@@ -27,7 +28,11 @@ function outputError(e: unknown): StatementError {
 }
 
 export class OutputStream {
+  /** the text pushed since the last bytes (kept as a string: concatenation is the cheap path for rows) */
   private buffer = '';
+  /** what came before `buffer`, once bytes were pushed: written in order, as one chunk */
+  private bytes: Uint8Array[] = [];
+  private bytesLength = 0;
   private idleTimer?: NodeJS.Timeout;
   /** an error the sink reported on its own (a failed write is reported by an event, after write() returned) */
   private failure?: unknown;
@@ -43,10 +48,16 @@ export class OutputStream {
     });
   }
 
-  /** Adds text; returns a promise only when a full chunk had to be written (await it to honour backpressure). */
-  push(text: string): Promise<void> | undefined {
-    this.buffer += text;
-    if (this.buffer.length >= this.chunkSize) return this.flush();
+  /** Adds text or bytes; returns a promise only when a full chunk had to be written (await it to honour backpressure). */
+  push(piece: string | Uint8Array): Promise<void> | undefined {
+    if (typeof piece === 'string') {
+      this.buffer += piece;
+    } else {
+      this.moveTextToBytes();
+      this.bytes.push(piece);
+      this.bytesLength += piece.length;
+    }
+    if (this.buffer.length + this.bytesLength >= this.chunkSize) return this.flush();
     this.idleTimer ??= setTimeout(() => {
       this.idleTimer = undefined;
       // nobody awaits this one: a failing stream is reported by the next awaited write
@@ -61,8 +72,14 @@ export class OutputStream {
       this.idleTimer = undefined;
     }
     if (this.failure !== undefined) throw outputError(this.failure);
-    if (this.buffer === '') return;
-    const chunk = this.buffer;
+    let chunk: string | Uint8Array = this.buffer;
+    if (this.bytes.length > 0) {
+      this.moveTextToBytes();
+      chunk = this.bytes.length === 1 ? this.bytes[0]! : Buffer.concat(this.bytes);
+      this.bytes = [];
+      this.bytesLength = 0;
+    }
+    if (chunk.length === 0) return;
     this.buffer = '';
     try {
       if (this.sink.write(chunk) === false) await waitForDrain(this.sink as EventSink);
@@ -70,6 +87,14 @@ export class OutputStream {
       throw outputError(e);
     }
     if (this.failure !== undefined) throw outputError(this.failure);
+  }
+
+  private moveTextToBytes(): void {
+    if (this.buffer === '') return;
+    const text = Buffer.from(this.buffer, 'utf8');
+    this.bytes.push(text);
+    this.bytesLength += text.length;
+    this.buffer = '';
   }
 }
 

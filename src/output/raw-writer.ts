@@ -1,16 +1,30 @@
 /**
- * `raw`: like `redis-cli --raw` — bare values, no quotes, no header, no escaping.
- * A lone value uses the codec's raw rendering; rows print their cells tab-separated, a 'values' result one value
- * per line, a 'map' result field and value on lines of their own (as redis-cli --raw prints HGETALL).
+ * `raw`: like `redis-cli --raw` — bare values, no quotes, no header, no escaping, the server's bytes unchanged.
+ * A lone value uses the codec's raw rendering; rows print their cells joined by the result's rawJoin (a tab by
+ * default), a 'values' result one value per line, a 'map' result field and value on lines of their own (as
+ * redis-cli --raw prints HGETALL).
  */
 import type { Result, RowsResult, ValueCodec, ValueResult } from '../engines/engine.js';
 import { columnAt, eachRow } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 import { writeTextResult } from './text-result.js';
 
-function rawText(codec: ValueCodec, value: unknown): string {
+type Piece = string | Uint8Array;
+
+function rawPiece(codec: ValueCodec, value: unknown): Piece {
   if (value === undefined) return '';
   return codec.raw ? codec.raw(value) : codec.text(value);
+}
+
+/** the pieces as one: text while they are all text, bytes as soon as one of them is */
+function joined(pieces: Piece[], separator: string): Piece {
+  if (pieces.every((p) => typeof p === 'string')) return pieces.join(separator);
+  const parts: Uint8Array[] = [];
+  pieces.forEach((p, i) => {
+    if (i > 0) parts.push(Buffer.from(separator));
+    parts.push(typeof p === 'string' ? Buffer.from(p) : p);
+  });
+  return Buffer.concat(parts);
 }
 
 export class RawWriter implements FormatWriter {
@@ -26,21 +40,25 @@ export class RawWriter implements FormatWriter {
     });
   }
 
-  valueText(result: ValueResult): string {
-    return `${rawText(result.codec, result.value)}\n`;
+  valueText(result: ValueResult): Piece {
+    const piece = rawPiece(result.codec, result.value);
+    return typeof piece === 'string' ? `${piece}\n` : joined([piece, ''], '\n');
   }
 
   private async rows(result: RowsResult): Promise<number> {
     const { codec } = result;
     let count = 0;
+    const shape = result.shape ?? 'objects';
+    const join = result.rawJoin ?? (shape === 'map' ? '\n' : '\t');
     await eachRow(result, (row) => {
-      let text: string;
-      if (result.shape === 'values') text = rawText(codec, columnAt(result, row, 0));
-      else if (result.shape === 'map') {
-        text = `${rawText(codec, columnAt(result, row, 0))}\n${rawText(codec, columnAt(result, row, 1))}`;
-      } else text = (result.columns ?? Object.keys(row)).map((name) => rawText(codec, row[name])).join('\t');
+      let piece: Piece;
+      if (shape === 'values') piece = rawPiece(codec, columnAt(result, row, 0));
+      else if (shape === 'map') piece = joined([rawPiece(codec, columnAt(result, row, 0)), rawPiece(codec, columnAt(result, row, 1))], join);
+      else piece = joined((result.columns ?? Object.keys(row)).map((name) => rawPiece(codec, row[name])), join);
       count++;
-      return this.io.out.push(`${text}\n`);
+      if (typeof piece === 'string') return this.io.out.push(`${piece}\n`);
+      const wait = this.io.out.push(piece);
+      return this.io.out.push('\n') ?? wait;
     });
     return count;
   }

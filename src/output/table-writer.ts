@@ -6,19 +6,17 @@
  */
 import type { Result, RowsResult, ValueCodec, ValueResult } from '../engines/engine.js';
 import { addKeys, cellText, WINDOW_ROWS, type Row } from './row-columns.js';
+import { escapeTerminalControls, hexEscape } from '../text/terminal-text.js';
 import { padEndWidth, padStartWidth, stringWidth } from '../text/text-width.js';
 import { writeVerticalRows } from './vertical-writer.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 import { writeTextResult } from './text-result.js';
 
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
-const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** Newlines and tabs would break the box and escape sequences would drive the terminal: show them escaped. */
 export function escapeControls(text: string): string {
-  if (!CONTROL.test(text)) return text;
-  return text.replace(CONTROLS, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escapeTerminalControls(text, (c) => NAMED[c] ?? hexEscape(c));
 }
 
 interface Layout {

@@ -36,7 +36,7 @@ export interface FormatWriter {
    * Optional fast path: the whole text of a single-value result, when the format prints one as one piece of text
    * (kv scripts print 100,000 of them; going through the async write() costs more than rendering them).
    */
-  valueText?(result: ValueResult): string | undefined;
+  valueText?(result: ValueResult): string | Uint8Array | undefined;
   /**
    * Writes one statement's Result: data to `out`, status lines and warnings to `err`.
    * Resolves when everything has been handed to `out`, honouring its backpressure.

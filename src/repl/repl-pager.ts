@@ -60,6 +60,8 @@ const HOLD_MS = 1000;
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 type Channel = 'out' | 'err';
+/** text, or bytes (--format raw of a binary value): passed on as they are */
+type Chunk = string | Buffer;
 type Mode = 'hold' | 'direct' | 'pager' | 'discard';
 
 export class PagedOutput {
@@ -68,7 +70,7 @@ export class PagedOutput {
   /** what the writer writes status lines and errors to */
   readonly err: Writable;
   private mode: Mode;
-  private held: Array<[Channel, string]> = [];
+  private held: Array<[Channel, Chunk]> = [];
   private rows = 0;
   private column = 0;
   private child?: ChildProcess;
@@ -110,7 +112,7 @@ export class PagedOutput {
   private channel(channel: Channel): Writable {
     const writable = new Writable({
       decodeStrings: false,
-      write: (chunk: Buffer | string, _encoding, done) => this.take(channel, String(chunk), () => done()),
+      write: (chunk: Chunk, _encoding, done) => this.take(channel, chunk, () => done()),
     });
     // an abandoned statement may write after the end: nothing to say about it
     writable.on('error', () => {});
@@ -121,7 +123,7 @@ export class PagedOutput {
     return channel === 'out' ? this.terminal.out : this.terminal.err;
   }
 
-  private take(channel: Channel, text: string, done: () => void): void {
+  private take(channel: Channel, text: Chunk, done: () => void): void {
     switch (this.mode) {
       case 'discard':
         return done();
@@ -143,7 +145,7 @@ export class PagedOutput {
         }
         clearTimeout(this.holdTimer);
         this.startPager();
-        return this.toPager(this.held.splice(0).map(([, t]) => t).join(''), done);
+        return this.toPager(joinChunks(this.held.splice(0).map(([, t]) => t)), done);
     }
   }
 
@@ -155,7 +157,8 @@ export class PagedOutput {
   }
 
   /** Terminal rows the held text takes, long lines wrapping. */
-  private measure(text: string): void {
+  private measure(chunk: Chunk): void {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     const lines = text.replace(ANSI, '').split('\n');
     for (let i = 0; i < lines.length; i++) {
       this.column += stringWidth(lines[i]!);
@@ -184,7 +187,7 @@ export class PagedOutput {
     });
   }
 
-  private toPager(text: string, done: () => void): void {
+  private toPager(text: Chunk, done: () => void): void {
     const stdin = this.child!.stdin!;
     if (stdin.destroyed || stdin.write(text)) return done();
     this.waiting = done;
@@ -196,4 +199,8 @@ export class PagedOutput {
     this.waiting = undefined;
     waiting?.();
   }
+}
+
+function joinChunks(chunks: Chunk[]): Chunk {
+  return chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
 }

@@ -4,6 +4,7 @@
  */
 import { DbxError, ExitCode, ParseError, redactUrl, type ExitCodeValue } from '../errors.js';
 import { caretAt } from '../text/caret.js';
+import { safeMessageText } from '../text/terminal-text.js';
 
 export interface ReportSettings {
   json: boolean;
@@ -39,8 +40,13 @@ function caret(source: string, line: number, column: number): string {
   return text ? text.replace(/^/gm, '  ') + '\n' : '';
 }
 
+/** The message for stderr; what the server or the statement put in it cannot drive the terminal (escaped). */
 export function formatError(err: DbxError, settings: ReportSettings): string {
   if (settings.json) return JSON.stringify(err.toJSON()) + '\n';
+  return safeMessageText(humanError(err, settings));
+}
+
+function humanError(err: DbxError, settings: ReportSettings): string {
   const where = [err.engine, err.endpoint].filter(Boolean).join(' ');
   const code = err.errno !== undefined ? `${err.code} (${err.errno})` : err.code;
   let out = `ERROR${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}: ${err.message}\n`;

@@ -75,6 +75,7 @@ export async function createSessionEngine(engineName: EngineName, profile: Resol
     endpoint,
     connectTimeoutMs: profile.connectTimeoutMs,
     readonly: profile.safety === 'readonly',
+    typedValues: wantsJson(opts),
     verbose: opts.verbose ? (line) => deps.stderr.write(line + '\n') : () => {},
     warn: (line) => writeWarning(line, opts, deps),
     askPassword: deps.stdin.isTTY ? (prompt) => askOnTty(deps, prompt, true) : undefined,

@@ -131,11 +131,12 @@ describe('kv reports made of lines', () => {
   test('INFO and CLIENT INFO print their lines as redis-cli does, not as one quoted string; --json keeps the text', async () => {
     const one = await kv(['info', 'server']);
     assert.equal(one.code, 0, one.stderr);
-    assert.match(one.stdout, /^# Server\nredis_version:\d/);
+    // the report's own bytes, CRLF and all, as redis-cli writes them
+    assert.match(one.stdout, /^# Server\r\nredis_version:\d/);
     assert.doesNotMatch(one.stdout, /\\r\\n|^"/);
     const script = await kv([], [], 'info server\nclient info\necho done\n');
     assert.equal(script.code, 0, script.stderr);
-    assert.match(script.stdout, /^# Server\nredis_version:[^\n]*\n[\s\S]*\nid=\d+ addr=[^\n]*\n"done"\n$/);
+    assert.match(script.stdout, /^# Server\r\nredis_version:[^\n]*\n[\s\S]*\nid=\d+ addr=[^\n]*\n"done"\n$/);
     const json = (await kvJson(['info', 'server'])) as string;
     assert.match(json, /^# Server\r\nredis_version:/);
   });

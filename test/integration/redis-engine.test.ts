@@ -16,13 +16,16 @@ const DB = 12;
 const URL = testKvUrl(DB);
 const ADDR = testKvAddress();
 
-function makeEngine(endpoint: string | Record<string, unknown> = URL, connectTimeoutMs = 5000): Engine {
+/** typedValues: as for --json (RESP3); otherwise as for the text formats (RESP2, redis-cli's default) */
+function makeEngine(endpoint: string | Record<string, unknown> = URL, connectTimeoutMs = 5000, typedValues = false): Engine {
   return createEngine({
-    profile: 'test', endpoint, connectTimeoutMs, readonly: false, verbose: () => undefined, warn: () => undefined,
+    profile: 'test', endpoint, connectTimeoutMs, readonly: false, typedValues, verbose: () => undefined, warn: () => undefined,
   });
 }
 
 let kv: Engine;
+/** the same database as dbx --json sees it */
+let kvJson: Engine;
 const stmt = (text: string): Statement => ({ text, line: 1 });
 const run = (text: string): Promise<Result> => kv.execute(stmt(text));
 
@@ -44,7 +47,7 @@ async function jsonOf(r: Result): Promise<unknown> {
   return rows.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, cell(v)])));
 }
 
-const json = async (text: string): Promise<unknown> => jsonOf(await run(text));
+const json = async (text: string): Promise<unknown> => jsonOf(await kvJson.execute(stmt(text)));
 
 async function failure(text: string | Statement): Promise<StatementError> {
   try {
@@ -58,19 +61,22 @@ async function failure(text: string | Statement): Promise<StatementError> {
 
 async function commandCalls(name: string): Promise<number> {
   const info = (await run('info commandstats')) as ValueResult;
-  const m = new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info.codec.raw!(info.value));
+  const m = new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(String(info.codec.raw!(info.value)));
   return m ? Number(m[1]) : 0;
 }
 
 beforeAll(async () => {
   kv = makeEngine();
+  kvJson = makeEngine(URL, 5000, true);
   await kv.connect();
+  await kvJson.connect();
   await run('flushdb');
 });
 
 afterAll(async () => {
   await run('flushdb');
   await kv.close();
+  await kvJson.close();
 });
 
 describe('notes.md: string', () => {

@@ -10,6 +10,8 @@ export const DBX_BIN = fileURLToPath(new URL('../../bin/dbx', import.meta.url));
 export interface DbxRun {
   code: number | null;
   stdout: string;
+  /** stdout as bytes: --format raw of binary values */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -43,15 +45,16 @@ export function runDbx(args: string[], opts: DbxRunOptions = {}): Promise<DbxRun
       cwd: opts.cwd ?? fileURLToPath(new URL('../..', import.meta.url)),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    let stdout = '';
+    const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr });
     });
     child.stdin.end(opts.input ?? '');
   });

@@ -86,7 +86,7 @@ describe('handshake', () => {
       }
     });
     try {
-      const kv = engine(`redis://:pw@127.0.0.1:${srv.port}/2`);
+      const kv = engine(`redis://:pw@127.0.0.1:${srv.port}/2?protocol=3`);
       await kv.connect();
       const r = await kv.execute({ text: 'hgetall user', line: 1 });
       assert.deepEqual(await rowsOf(r), [{ field: 'name', value: 'Sam' }, { field: 'age', value: '3' }]);

@@ -4,7 +4,7 @@ import type { Result, RowsResult } from '../../src/engines/engine.js';
 import { redisCodec } from '../../src/engines/redis/redis-reply-codec.js';
 import { replyToResult } from '../../src/engines/redis/redis-reply-mapper.js';
 import {
-  BigNumber, Double, OK, ReplyMap, ReplySet, SimpleString, type Reply,
+  BigNumber, Double, OK, ReplyError, ReplyMap, ReplySet, SimpleString, Verbatim, type Reply,
 } from '../../src/engines/redis/resp-types.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
@@ -17,7 +17,7 @@ async function rowsOf(r: Result): Promise<Record<string, unknown>[]> {
   return out;
 }
 
-describe('display: redis-cli on a terminal', () => {
+describe('display: redis-cli on a terminal (each reply type as redis-cli 7.0 prints it)', () => {
   const cases: [string, Reply, string][] = [
     ['bulk string', b('Sam'), '"Sam"'],
     ['bulk string decoded as text', 'Sam', '"Sam"'],
@@ -28,16 +28,25 @@ describe('display: redis-cli on a terminal', () => {
     ['status', OK, 'OK'],
     ['other status', new SimpleString('string'), 'string'],
     ['empty array', [], '(empty array)'],
-    ['empty set', new ReplySet([]), '(empty array)'],
-    ['double as RESP2 shows it', new Double('1.5'), '"1.5"'],
+    ['empty set', new ReplySet([]), '(empty set)'],
+    ['empty map', new ReplyMap([]), '(empty hash)'],
+    ['double (RESP3)', new Double('1.5'), '(double) 1.5'],
     ['escapes', b('a"b\\c\nd\te\x01'), '"a\\"b\\\\c\\nd\\te\\x01"'],
     ['UTF-8 stays readable', b('中文'), '"中文"'],
     ['bytes that are not UTF-8', Buffer.from([0xff, 0x41, 0x00]), '"\\xffA\\x00"'],
     ['flat array', [b('a'), null, 3], '1) "a"\n2) (nil)\n3) (integer) 3'],
     ['nested arrays indent', [[b('a'), b('b')], [b('c')]], '1) 1) "a"\n   2) "b"\n2) 1) "c"'],
-    ['map flattened as RESP2', new ReplyMap([[b('k'), b('v')]]), '1) "k"\n2) "v"'],
-    ['boolean as RESP2 integer', true, '(integer) 1'],
-    ['big number', new BigNumber('123456789012345678901'), '(integer) 123456789012345678901'],
+    ['map (RESP3)', new ReplyMap([[b('k'), b('v')], [b('n'), 1]]), '1# "k" => "v"\n2# "n" => (integer) 1'],
+    ['set (RESP3)', new ReplySet([b('a'), b('b')]), '1~ "a"\n2~ "b"'],
+    ['boolean (RESP3)', true, '(true)'],
+    ['false (RESP3)', false, '(false)'],
+    // redis-cli 7.0 cannot print a RESP3 big number; RESP2 sends these digits as a bulk string, which it quotes
+    ['big number quoted, as RESP2 shows it', new BigNumber('123456789012345678901'), '"123456789012345678901"'],
+    ['verbatim string as it is', new Verbatim('two\nlines'), 'two\nlines'],
+    ['a C1 control (8-bit CSI) as its UTF-8 bytes', '\u009b31m', '"\\xc2\\x9b31m"'],
+    ['a bidi override as its UTF-8 bytes', 'a\u202eb', '"a\\xe2\\x80\\xaeb"'],
+    ['controls in a status reply', new SimpleString('x\u001b[2Jy'), 'x\\x1b[2Jy'],
+    ['controls in a nested error', [new ReplyError('ERR \u009b1m')], '1) (error) ERR \\xc2\\x9b1m'],
   ];
   for (const [name, reply, expected] of cases) test(name, () => assert.equal(display(reply), expected));
 
@@ -49,15 +58,35 @@ describe('display: redis-cli on a terminal', () => {
     assert.equal(lines[9], '10) 1) "x"');
     assert.equal(lines[10], '    2) "y"');
   });
+
+  test('a map value of several lines starts under its key, as redis-cli aligns it', () => {
+    const map = new ReplyMap([[b('k'), [b('a'), b('b')]], [b('one'), [b('x')]]]);
+    assert.equal(display(map), '1# "k" => \n   1) "a"\n   2) "b"\n2# "one" => 1) "x"');
+  });
 });
+
+const raw = (r: Reply): string => Buffer.from(redisCodec.raw!(r)).toString('latin1');
 
 describe('raw: redis-cli --raw', () => {
   test('values without decoration, one per line', () => {
-    assert.equal(redisCodec.raw!(b('Sam')), 'Sam');
-    assert.equal(redisCodec.raw!(5), '5');
-    assert.equal(redisCodec.raw!(null), '');
-    assert.equal(redisCodec.raw!(OK), 'OK');
-    assert.equal(redisCodec.raw!([b('a'), b('b'), 3]), 'a\nb\n3');
+    assert.equal(raw(b('Sam')), 'Sam');
+    assert.equal(raw(5), '5');
+    assert.equal(raw(null), '');
+    assert.equal(raw(OK), 'OK');
+    assert.equal(raw([b('a'), b('b'), 3]), 'a\nb\n3');
+  });
+  test('the server\'s bytes unchanged, NUL and all', () => {
+    assert.deepEqual(redisCodec.raw!(Buffer.from([0x61, 0xff, 0x00, 0x62])), Buffer.from([0x61, 0xff, 0x00, 0x62]));
+    assert.deepEqual(redisCodec.raw!([Buffer.from([0xff]), 'é']), Buffer.from([0xff, 0x0a, 0xc3, 0xa9]));
+  });
+  test('empty nested arrays are empty lines; a nested error is its text and an empty line', () => {
+    assert.equal(raw([b('a'), [], b('b'), [[]]]), 'a\n\nb\n');
+    assert.equal(raw([OK, new ReplyError('B c')]), 'OK\nB c\n');
+  });
+  test('RESP3: booleans as (true), maps as "key value" lines', () => {
+    assert.equal(raw(true), '(true)');
+    assert.equal(raw(new ReplyMap([[b('a'), 1], [b('b'), false]])), 'a 1\nb (false)');
+    assert.equal(raw(new Double('3.5')), '3.5');
   });
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { encodeCommand, encodeCommands } from '../../src/engines/redis/resp-encoder.js';
 import { RespParser, RespProtocolError } from '../../src/engines/redis/resp-parser.js';
 import {
-  BigNumber, Double, OK, Push, ReplyError, ReplyMap, ReplySet, SimpleString, type Reply,
+  BigNumber, Double, OK, Push, ReplyError, ReplyMap, ReplySet, SimpleString, Verbatim, type Reply,
 } from '../../src/engines/redis/resp-types.js';
 
 function parseAll(...chunks: (string | Buffer)[]): Reply[] {
@@ -64,7 +64,7 @@ describe('RESP parser', () => {
     assert.ok(d instanceof Double && d.value === 3.5 && d.text === '3.5');
     assert.ok(inf instanceof Double && inf.value === Infinity);
     assert.ok(big instanceof BigNumber && big.text === '12345678901234567890');
-    assert.equal(verb, 'abcd');
+    assert.ok(verb instanceof Verbatim && verb.value === 'abcd');
     assert.ok(blobErr instanceof ReplyError && blobErr.prefix === 'ERR' && blobErr.text === 'x');
   });
 

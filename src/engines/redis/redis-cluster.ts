@@ -23,7 +23,7 @@ export class ClusterRouter implements Router {
   constructor(private readonly o: RouterOptions) {}
 
   get protocol(): 2 | 3 {
-    return 3;
+    return this.o.protocol;
   }
 
   async connect(): Promise<void> {

@@ -20,6 +20,8 @@ export interface RedisEndpoint {
   db: number;
   /** undefined = plain TCP */
   tls?: ConnectionOptions;
+  /** the RESP version asked for (`?protocol=3`, `protocol: 3`); undefined = the one the output format wants */
+  protocol?: 2 | 3;
   /** for messages: never contains the password */
   display: string;
 }
@@ -41,10 +43,18 @@ export function parseRedisEndpoint(entry: string | Record<string, unknown>): Red
     password: str(entry.password) ?? base?.password,
     db: num(entry.db, 'db') ?? num(entry.database, 'database') ?? base?.db ?? 0,
     tls: entry.tls !== undefined ? tlsOptions(entry.tls, host) : base?.tls,
+    protocol: protocolOf(entry.protocol) ?? base?.protocol,
     display: '',
   };
   ep.display = displayOf(ep);
   return ep;
+}
+
+/** 2 or 3, as redis-cli's -2 / -3 */
+function protocolOf(v: unknown): 2 | 3 | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (String(v) === '2' || String(v) === '3') return Number(v) as 2 | 3;
+  throw bad(`protocol: expected 2 or 3 (RESP2 or RESP3), got "${String(v)}"`);
 }
 
 function fromUrl(text: string): RedisEndpoint {
@@ -69,6 +79,7 @@ function fromUrl(text: string): RedisEndpoint {
     password: url.password ? decodeURIComponent(url.password) : undefined,
     db: Number(dbText),
     tls: url.protocol === 'rediss:' ? { servername: host } : undefined,
+    protocol: protocolOf(url.searchParams.get('protocol') ?? undefined),
     display: '',
   };
   ep.display = displayOf(ep);
@@ -87,6 +98,7 @@ function fromCluster(entry: Record<string, unknown>): RedisEndpoint {
     password: str(entry.password) ?? first.password,
     db: 0,
     tls: entry.tls !== undefined ? tlsOptions(entry.tls, first.nodes[0]!.host) : first.tls,
+    protocol: protocolOf(entry.protocol) ?? first.protocol,
     display: '',
   };
   ep.display = displayOf(ep);

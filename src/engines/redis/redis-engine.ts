@@ -78,7 +78,9 @@ class RedisEngine implements Engine {
     const ep = parseRedisEndpoint(ctx.endpoint);
     this.endpoint = ep.display;
     this.db = ep.db;
-    const opts = { endpoint: ep, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, askPassword: ctx.askPassword };
+    // the protocol redis-cli would speak: RESP2 by default, RESP3 for --json (or as the URL says: ?protocol=3)
+    const protocol = ep.protocol ?? (ctx.typedValues ? 3 : 2);
+    const opts = { endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, askPassword: ctx.askPassword };
     this.router = ep.cluster ? new ClusterRouter(opts) : new StandaloneRouter(opts);
     this.catalog = new CommandCatalog((args) => this.router.send(args));
   }

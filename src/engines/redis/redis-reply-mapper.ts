@@ -7,13 +7,15 @@
 import type { Result, RowsResult, ValueResult } from '../engine.js';
 import { redisCodec, textReportCodec } from './redis-reply-codec.js';
 import {
-  Double, OK, argWord, ReplyMap, ReplySet, isAggregate, isBulk, replyText, type Arg, type Reply,
+  Double, OK, argWord, ReplyMap, ReplySet, Verbatim, isAggregate, isBulk, replyText, type Arg, type Reply,
 } from './resp-types.js';
 
 type Row = Record<string, unknown>;
 
 /** RESP2 has no map type: these commands' flat replies are key/value pairs. */
 const RESP2_MAP_COMMANDS = new Set(['hgetall', 'config|get']);
+/** flat member, score, member, score… in RESP2 without a WITHSCORES word (RESP3 sends [member, score] pairs) */
+const SCORE_POPS = new Set(['zpopmin', 'zpopmax']);
 
 /**
  * Reports made of lines, which redis-cli prints as they are rather than as one quoted string (its cliSendCommand
@@ -29,16 +31,19 @@ export const TEXT_REPORT_COMMANDS = new Set([...TEXT_REPORTS].map((n) => n.split
 export function replyToResult(reply: Reply, args: readonly Arg[], protocol: 2 | 3 = 3): Result {
   // a script of 100,000 SETs gets one shared result object back
   if (reply === OK) return OK_RESULT;
-  if (isBulk(reply) && args.length > 0 && isTextReport(args)) return { kind: 'value', value: reply, codec: textReportCodec };
-  if (protocol === 2) reply = resp2Typed(reply, args);
-  if (Array.isArray(reply) || reply instanceof ReplySet) {
-    const items = Array.isArray(reply) ? reply : reply.items;
+  if ((isBulk(reply) || reply instanceof Verbatim) && args.length > 0 && isTextReport(args)) {
+    return { kind: 'value', value: reply, codec: textReportCodec };
+  }
+  // RESP2 has the shapes, not the types: what prints when no table fits is the reply as it came
+  const typed = protocol === 2 ? resp2Typed(reply, args) : reply;
+  if (Array.isArray(typed) || typed instanceof ReplySet) {
+    const items = Array.isArray(typed) ? typed : typed.items;
     if (items.length === 0) return valueResult(reply);
     if (items.every((i) => i === null || isBulk(i))) return valuesRows(items.map((value) => ({ value })));
     if (items.every(isScorePair)) return scoreRows(items.map(scoreRow));
   }
-  if (reply instanceof ReplyMap && reply.entries.length > 0 && reply.entries.every(([, v]) => !isAggregate(v))) {
-    return mapRows(reply.entries.map(([field, value]) => ({ field, value })));
+  if (typed instanceof ReplyMap && typed.entries.length > 0 && typed.entries.every(([, v]) => !isAggregate(v))) {
+    return mapRows(typed.entries.map(([field, value]) => ({ field, value })), protocol);
   }
   return valueResult(reply);
 }
@@ -56,12 +61,14 @@ export function valuesRows(rows: RowSource): RowsResult {
   return { kind: 'rows', columns: ['value'], shape: 'values', codec: redisCodec, ...chunked(rows) };
 }
 
-export function mapRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['field', 'value'], shape: 'map', codec: redisCodec, ...chunked(rows) };
+/** `redis-cli --raw` prints a RESP2 hash as field and value on lines of their own, a RESP3 map as `field value` */
+export function mapRows(rows: RowSource, protocol: 2 | 3): RowsResult {
+  return { kind: 'rows', columns: ['field', 'value'], shape: 'map', rawJoin: protocol === 3 ? ' ' : '\n', codec: redisCodec, ...chunked(rows) };
 }
 
+/** WITHSCORES: member and score on lines of their own under --format raw, whichever the protocol */
 export function scoreRows(rows: RowSource): RowsResult {
-  return { kind: 'rows', columns: ['member', 'score'], shape: 'objects', codec: redisCodec, ...chunked(rows) };
+  return { kind: 'rows', columns: ['member', 'score'], shape: 'objects', rawJoin: '\n', codec: redisCodec, ...chunked(rows) };
 }
 
 /** The rows both ways: one at a time (`rows`) and as the chunks arrive (`chunks`); a consumer reads one of them. */
@@ -139,7 +146,7 @@ function resp2Typed(reply: Reply, args: readonly Arg[]): Reply {
     return out;
   };
   if (RESP2_MAP_COMMANDS.has(name)) return new ReplyMap(pairs());
-  if (name.startsWith('z') && words.includes('withscores')) {
+  if ((name.startsWith('z') && words.includes('withscores')) || (SCORE_POPS.has(name) && reply.length % 2 === 0)) {
     return pairs().map(([m, s]) => [m, new Double(replyText(s))]);
   }
   return reply;

@@ -20,7 +20,7 @@ export interface Router {
   connectionFor(args: readonly Arg[]): Promise<RespConnection>;
   /** the database for later reconnects (standalone only) */
   selected(db: number): void;
-  /** HELLO switched the protocol of the connection (standalone only; a new connection starts on RESP3 again) */
+  /** HELLO switched the protocol of the connection (standalone only; a reconnect keeps it) */
   protocolChanged?(protocol: 2 | 3): void;
   cancel(code: string): void;
   close(): Promise<void>;
@@ -28,6 +28,8 @@ export interface Router {
 
 export interface RouterOptions {
   endpoint: RedisEndpoint;
+  /** the RESP version of the user's connections */
+  protocol: 2 | 3;
   timeoutMs: number;
   verbose(line: string): void;
   askPassword?: (prompt: string) => Promise<string>;
@@ -37,6 +39,7 @@ export function connectionOptions(o: RouterOptions, host: string, port: number, 
   const ep = o.endpoint;
   return {
     host, port, db,
+    protocol: o.protocol,
     tls: ep.tls ? { ...ep.tls, servername: ep.tls.servername ?? host } : undefined,
     timeoutMs: o.timeoutMs,
     username: ep.username,
@@ -51,14 +54,17 @@ export class StandaloneRouter implements Router {
   private conn?: RespConnection;
   private opening?: Promise<RespConnection>;
   private db: number;
+  /** the protocol asked for, or the one the user's HELLO switched to: kept for reconnects */
+  private wanted: 2 | 3;
   private password?: string;
 
   constructor(private readonly o: RouterOptions) {
     this.db = o.endpoint.db;
+    this.wanted = o.protocol;
   }
 
   get protocol(): 2 | 3 {
-    return this.conn?.protocol ?? 3;
+    return this.conn?.protocol ?? this.wanted;
   }
 
   async connect(): Promise<void> {
@@ -90,6 +96,7 @@ export class StandaloneRouter implements Router {
   }
 
   protocolChanged(protocol: 2 | 3): void {
+    this.wanted = protocol;
     if (this.conn) this.conn.protocol = protocol;
   }
 
@@ -112,7 +119,7 @@ export class StandaloneRouter implements Router {
           ? async (p: string) => (this.password ??= await this.o.askPassword!(p))
           : undefined;
         const base = this.o.endpoint.nodes[0]!;
-        const opts = connectionOptions({ ...this.o, askPassword: ask }, base.host, base.port, this.db);
+        const opts = connectionOptions({ ...this.o, protocol: this.wanted, askPassword: ask }, base.host, base.port, this.db);
         if (this.password !== undefined) opts.password ??= this.password;
         this.conn = await RespConnection.open(opts);
         return this.conn;

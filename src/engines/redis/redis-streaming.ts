@@ -6,12 +6,13 @@
  * A streamed reply is not a snapshot: writes made by others while it streams may show up (or not), and the
  * SCAN family may repeat an element when the server rehashes meanwhile.
  */
-import type { Result } from '../engine.js';
-import { mapRows, scoreRow, scoreRows, valueResult, valuesRows } from './redis-reply-mapper.js';
+import type { Result, RowsResult } from '../engine.js';
+import { mapRows, scoreRow, scoreRows, valueResult, valuesRows, type RowSource } from './redis-reply-mapper.js';
 import type { Router } from './redis-router.js';
-import { ReplyError, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
+import { ReplyError, ReplyMap, ReplySet, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
 
 type Row = Record<string, unknown>;
+type Source = () => Promise<Row[] | undefined>;
 
 /** collections up to this size come back in one reply, as usual */
 export const STREAM_THRESHOLD = 10_000;
@@ -22,7 +23,12 @@ type Fail = (err: ReplyError) => Promise<Error>;
 
 interface Plan {
   sizeCommand: string;
-  run(router: Router, size: number, fail: Fail): Result;
+  /** the chunks of the reply */
+  source(router: Router, size: number, fail: Fail): Source;
+  /** the Result over them */
+  result(rows: RowSource, protocol: 2 | 3): RowsResult;
+  /** what the command answers when there is nothing to show, in the connection's protocol */
+  empty(protocol: 2 | 3): Reply;
 }
 
 /** The streamed Result, or undefined when the command is not one of these or the collection is small. */
@@ -32,33 +38,57 @@ export async function streamIfLarge(router: Router, args: readonly Arg[], fail: 
   const size = await router.send([plan.sizeCommand, args[1]!]);
   // WRONGTYPE and friends: let the real command report it
   if (typeof size !== 'number' || size <= STREAM_THRESHOLD) return undefined;
-  return plan.run(router, size, fail);
+  const protocol = router.protocol;
+  const source = plan.source(router, size, fail);
+  // a range outside the list, or a set emptied meanwhile, prints as redis-cli prints an empty reply: no empty table
+  let first = await source();
+  while (first !== undefined && first.length === 0) first = await source();
+  if (first === undefined) return valueResult(plan.empty(protocol));
+  let pending: Row[] | undefined = first;
+  return plan.result(async () => {
+    if (pending === undefined) return source();
+    const chunk = pending;
+    pending = undefined;
+    return chunk;
+  }, protocol);
 }
+
+const asValues = (items: Reply[]): Row[] => items.map((value) => ({ value }));
 
 function planFor(args: readonly Arg[]): Plan | undefined {
   const words = args.map(text);
   const name = words[0]!.toLowerCase();
   if (name === 'smembers' && args.length === 2) {
-    return { sizeCommand: 'SCARD', run: (r, _n, fail) => valuesRows(scan(r, ['SSCAN', args[1]!], fail, (items) => items.map((value) => ({ value })))) };
+    return {
+      sizeCommand: 'SCARD',
+      source: (r, _n, fail) => scan(r, ['SSCAN', args[1]!], fail, asValues),
+      result: (rows) => valuesRows(rows),
+      empty: (p) => (p === 3 ? new ReplySet([]) : []),
+    };
   }
   if (name === 'hgetall' && args.length === 2) {
     return {
       sizeCommand: 'HLEN',
-      run: (r, _n, fail) => mapRows(scan(r, ['HSCAN', args[1]!], fail, (items) => {
+      source: (r, _n, fail) => scan(r, ['HSCAN', args[1]!], fail, (items) => {
         const rows: Row[] = [];
         for (let i = 0; i + 1 < items.length; i += 2) rows.push({ field: items[i], value: items[i + 1] });
         return rows;
-      })),
+      }),
+      result: (rows, p) => mapRows(rows, p),
+      empty: (p) => (p === 3 ? new ReplyMap([]) : []),
     };
   }
   const isInt = (w: string | undefined): boolean => w !== undefined && /^-?\d+$/.test(w);
   if (!isInt(words[2]) || !isInt(words[3])) return undefined;
   const start = Number(words[2]);
   const stop = Number(words[3]);
+  const empty = (): Reply => [];
   if (name === 'lrange' && args.length === 4) {
     return {
       sizeCommand: 'LLEN',
-      run: (r, n, fail) => valuesRows(ranges(r, ['LRANGE', args[1]!], start, stop, n, fail, (items) => items.map((value) => ({ value })))),
+      source: (r, n, fail) => ranges(r, ['LRANGE', args[1]!], start, stop, n, fail, asValues),
+      result: (rows) => valuesRows(rows),
+      empty,
     };
   }
   if ((name === 'zrange' || name === 'zrevrange') && args.length <= 5) {
@@ -68,17 +98,21 @@ function planFor(args: readonly Arg[]): Plan | undefined {
     if (extra === undefined) {
       return {
         sizeCommand: 'ZCARD',
-        run: (r, n, fail) => valuesRows(ranges(r, cmd, start, stop, n, fail, (items) => items.map((value) => ({ value })))),
+        source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail, asValues),
+        result: (rows) => valuesRows(rows),
+        empty,
       };
     }
     return {
       sizeCommand: 'ZCARD',
-      run: (r, n, fail) => scoreRows(ranges(r, cmd, start, stop, n, fail, (items) => {
+      source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail, (items) => {
         if (items.every(Array.isArray)) return items.map(scoreRow); // RESP3: [member, score] pairs
         const rows: Row[] = [];
         for (let i = 0; i + 1 < items.length; i += 2) rows.push(scoreRow([items[i]!, items[i + 1]!]));
         return rows;
-      }, ['WITHSCORES'])),
+      }, ['WITHSCORES']),
+      result: (rows) => scoreRows(rows),
+      empty,
     };
   }
   return undefined;

@@ -8,7 +8,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { ConnectError, DbxError, StatementError } from '../../errors.js';
 import { encodeCommands } from './resp-encoder.js';
 import { RespParser } from './resp-parser.js';
-import { Push, ReplyError, type Arg, type Reply } from './resp-types.js';
+import { Push, ReplyError, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
 import { networkHint, networkMessage } from '../network-errors.js';
 
 export interface ConnectionOptions {
@@ -20,6 +20,8 @@ export interface ConnectionOptions {
   username?: string;
   password?: string;
   db: number;
+  /** the RESP version to speak: 2 as redis-cli does by default, 3 for typed replies (redis-cli -3, --json) */
+  protocol: 2 | 3;
   /** for messages, without a password */
   display: string;
   verbose(line: string): void;
@@ -46,8 +48,10 @@ interface Pending {
 }
 
 export class RespConnection {
-  /** 3 after a successful HELLO 3; 2 on servers without RESP3 */
-  protocol: 2 | 3 = 3;
+  /** what HELLO agreed on; 2 on servers without HELLO (Redis < 6) */
+  protocol: 2 | 3 = 2;
+  /** the server's version, from the HELLO reply (undefined on servers without HELLO) */
+  serverVersion?: string;
   /** replies nobody asked for: RESP3 pushes (pub/sub), MONITOR lines */
   onUnsolicited?: (reply: Reply) => void;
   /** called once when the connection is gone (closed, cancelled, lost) */
@@ -116,20 +120,26 @@ export class RespConnection {
     }
   }
 
-  /** HELLO 3 (with AUTH), falling back to RESP2 + AUTH on servers older than Redis 6; then SELECT. */
+  /** HELLO 2|3 (with AUTH), falling back to RESP2 + AUTH on servers older than Redis 6; then SELECT. */
   private async handshake(opts: ConnectionOptions): Promise<void> {
     let password = opts.password;
     const user = opts.username ?? 'default';
-    const hello = (): Arg[] => (password === undefined ? ['HELLO', '3'] : ['HELLO', '3', 'AUTH', user, password]);
+    const version = String(opts.protocol);
+    const hello = (): Arg[] => (password === undefined ? ['HELLO', version] : ['HELLO', version, 'AUTH', user, password]);
     let reply = await this.send(hello());
     if (reply instanceof ReplyError && reply.prefix === 'NOAUTH' && password === undefined && opts.askPassword) {
       password = await opts.askPassword(`Password for ${opts.display}: `);
       reply = await this.send(hello());
     }
-    if (reply instanceof ReplyError) {
+    if (!(reply instanceof ReplyError)) {
+      const info = replyRecord(reply);
+      this.protocol = info.get('proto') === 3 ? 3 : 2;
+      const v = info.get('version');
+      if (v !== undefined) this.serverVersion = replyText(v);
+    } else {
       if (reply.prefix === 'NOPROTO' || /unknown command/i.test(reply.text)) {
         this.protocol = 2;
-        opts.verbose('kv: the server does not speak RESP3; using RESP2');
+        opts.verbose(opts.protocol === 3 ? 'kv: the server does not speak RESP3; using RESP2' : 'kv: the server has no HELLO (Redis < 6)');
         if (password !== undefined) {
           const auth = await this.send(opts.username ? ['AUTH', opts.username, password] : ['AUTH', password]);
           if (auth instanceof ReplyError) throw authError(auth, opts.display);

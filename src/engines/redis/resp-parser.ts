@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import {
-  BigNumber, Double, OK, Push, QUEUED, ReplyError, ReplyMap, ReplySet, SimpleString, type Reply,
+  BigNumber, Double, OK, Push, QUEUED, ReplyError, ReplyMap, ReplySet, SimpleString, Verbatim, type Reply,
 } from './resp-types.js';
 
 interface Frame {
@@ -156,7 +156,7 @@ export class RespParser {
   private bulkValue(type: number, buf: Buffer, start: number, end: number): Reply {
     if (type === T.blobError) return new ReplyError(buf.toString('utf8', start, end));
     // verbatim strings start with a 3-letter format and a colon: "txt:…"
-    if (type === T.verbatim) start = Math.min(start + 4, end);
+    if (type === T.verbatim) return new Verbatim(bulkString(buf, Math.min(start + 4, end), end));
     return bulkString(buf, start, end);
   }
 

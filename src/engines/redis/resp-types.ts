@@ -37,6 +37,14 @@ export class BigNumber {
   constructor(readonly text: string) {}
 }
 
+/**
+ * `=` — a RESP3 verbatim string (`txt:` + text): redis-cli prints it as it is, never quoted. The format prefix is
+ * dropped.
+ */
+export class Verbatim {
+  constructor(readonly value: string | Buffer) {}
+}
+
 /** `~` — a RESP3 set. */
 export class ReplySet {
   constructor(readonly items: Reply[]) {}
@@ -82,6 +90,7 @@ export type Reply =
   | SimpleString
   | Double
   | BigNumber
+  | Verbatim
   | ReplySet
   | ReplyMap
   | Push
@@ -107,6 +116,7 @@ export function replyText(r: Reply): string {
   if (Buffer.isBuffer(r)) return r.toString('utf8');
   if (r instanceof SimpleString) return r.value;
   if (r instanceof Double || r instanceof BigNumber) return r.text;
+  if (r instanceof Verbatim) return replyText(r.value);
   if (r instanceof ReplyError) return r.message;
   return String(r);
 }
