@@ -29,7 +29,7 @@ Examples:
   dbx kv --format ndjson lrange big 0 -1
   dbx doc "db.student.insert({_id: 123, name: 'Sam', age: 16})"
   dbx doc "db.student.update({name:'sam'},{\\$set:{age:20}},{multi:true})"
-  dbx -p prod ping
+  dbx -p prod ping --connect-timeout 2000  (every engine of a profile: version, latency)
   dbx sql                                   (interactive shell on a terminal)
 
 Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 refused by safety, 70 bug in dbx,

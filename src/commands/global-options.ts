@@ -29,25 +29,38 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** Declares the global options on a command (the program itself and each subcommand). */
-export function addGlobalOptions(cmd: Command): Command {
-  return cmd
-    .option('-p, --profile <name>', 'profile to use (default: $DBX_PROFILE, the config\'s default, or "local")', nonEmpty)
-    .option('--config <path>', 'config file', nonEmpty)
-    .option('--url <url>', 'connection URL for the engine, overriding the profile', nonEmpty)
-    .option('--json', 'same as --format json')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
-    .option('--no-color', 'no ANSI colour (also when NO_COLOR is set or stdout is not a TTY)')
-    .option('-y, --yes', 'answer yes to confirmations')
-    .option('--force', 'keep going after a failing statement')
-    .option('--transaction', 'run the whole script atomically (sql BEGIN…COMMIT, kv MULTI/EXEC)')
-    .option('--timeout <ms>', 'per-statement time limit; the statement is cancelled on the server', positiveInt)
-    .option('--param <value>', 'bind a value to a ? placeholder (repeatable)', collect)
-    .option('--params <json>', 'JSON array of values, or of rows to run the statement once per row')
-    .option('-q, --quiet', 'no status lines')
-    .option('-v, --verbose', 'log connection steps and statements to stderr (secrets redacted)')
-    .option('--log-file <path>', 'append an audit line per statement', nonEmpty)
-    .option('--no-pager', 'interactive shell: never page long results');
+/** The global options, each by the key commander stores its value under. */
+const GLOBAL_OPTIONS: Array<[key: string, make: (reportOnly: boolean) => Option]> = [
+  ['profile', () => new Option('-p, --profile <name>', 'profile to use (default: $DBX_PROFILE, the config\'s default, its only profile, or "local")').argParser(nonEmpty)],
+  ['config', () => new Option('--config <path>', 'config file').argParser(nonEmpty)],
+  ['url', () => new Option('--url <url>', 'connection URL for the engine, overriding the profile').argParser(nonEmpty)],
+  ['json', () => new Option('--json', 'same as --format json')],
+  // a command that prints a report, not results (ping), has only the table and its JSON forms
+  ['format', (reportOnly) => new Option('--format <format>', 'output format').choices(reportOnly ? ['table', 'json', 'ndjson'] : FORMATS)],
+  ['color', () => new Option('--no-color', 'no ANSI colour (also when NO_COLOR is set or stdout is not a TTY)')],
+  ['yes', () => new Option('-y, --yes', 'answer yes to confirmations')],
+  ['force', () => new Option('--force', 'keep going after a failing statement')],
+  ['transaction', () => new Option('--transaction', 'run the whole script atomically (sql BEGIN…COMMIT, kv MULTI/EXEC)')],
+  ['connectTimeout', () => new Option('--connect-timeout <ms>', 'give up connecting after MS milliseconds, exit 3 (default: the profile\'s connectTimeout, else 10000)').argParser(positiveInt)],
+  ['timeout', () => new Option('--timeout <ms>', 'per-statement time limit; the statement is cancelled on the server').argParser(positiveInt)],
+  ['param', () => new Option('--param <value>', 'bind a value to a ? placeholder (repeatable)').argParser(collect)],
+  ['params', () => new Option('--params <json>', 'JSON array of values, or of rows to run the statement once per row')],
+  ['quiet', () => new Option('-q, --quiet', 'no status lines')],
+  ['verbose', () => new Option('-v, --verbose', 'log connection steps and statements to stderr (secrets redacted)')],
+  ['logFile', () => new Option('--log-file <path>', 'append an audit line per statement').argParser(nonEmpty)],
+  ['pager', () => new Option('--no-pager', 'interactive shell: never page long results')],
+];
+
+/** What a command that runs no statements takes (ping, profile test): connecting and printing, nothing more. */
+export const CONNECTING_OPTIONS = ['profile', 'config', 'url', 'json', 'format', 'color', 'connectTimeout', 'quiet', 'verbose'] as const;
+
+/**
+ * Declares the global options on a command (the program itself and each subcommand); `only`: just those keys, so
+ * that the command's --help lists what applies to it.
+ */
+export function addGlobalOptions(cmd: Command, only?: readonly string[]): Command {
+  for (const [key, make] of GLOBAL_OPTIONS) if (!only || only.includes(key)) cmd.addOption(make(only !== undefined));
+  return cmd;
 }
 
 /** Merges what was given before the subcommand (program) with what was given after it (the command). */
@@ -75,6 +88,7 @@ export function readGlobalOptions(program: Command, cmd: Command, env: NodeJS.Pr
     force: bool('force'),
     transaction: bool('transaction'),
     timeout: pick('timeout'),
+    connectTimeout: pick('connectTimeout'),
     param: [...((before.param as string[] | undefined) ?? []), ...((after.param as string[] | undefined) ?? [])],
     params: pick('params'),
     quiet: bool('quiet'),

@@ -9,7 +9,8 @@ import { settle, type ExitSlot } from './command-action.js';
 import type { Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { asDbxError } from '../runner/report-error.js';
-import { addGlobalOptions, readGlobalOptions } from './global-options.js';
+import { addGlobalOptions, CONNECTING_OPTIONS, readGlobalOptions } from './global-options.js';
+import { padEndWidth, stringWidth } from '../text/text-width.js';
 import type { ResolvedProfile } from '../config/profile.js';
 import type * as SessionModule from '../runner/session.js';
 
@@ -53,6 +54,21 @@ async function pingOne(
   }
 }
 
+/**
+ * One line per engine, columns aligned: engine, ok/FAIL, endpoint, then the version and latency, or the error.
+ * A version the engine cannot tell is `-`, so the columns after it stay in place.
+ */
+export function pingTable(lines: readonly PingLine[]): string {
+  const cells = lines.map((l) =>
+    l.ok ? [l.engine, 'ok', l.endpoint, l.version ?? '-', `${l.ms} ms`] : [l.engine, 'FAIL', l.endpoint, `${l.error!.code}: ${l.error!.message}`],
+  );
+  const widths: number[] = [];
+  for (const row of cells) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, i === row.length - 1 ? 0 : stringWidth(c))));
+  return cells
+    .map((row) => row.map((c, i) => (i === row.length - 1 ? c : padEndWidth(c, widths[i]!))).join('  ') + '\n')
+    .join('');
+}
+
 /** Throws what stops it from reaching any engine (no such profile, a bad config); the caller reports it. */
 export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?: string): Promise<number> {
   const json = wantsJson(opts);
@@ -67,17 +83,14 @@ export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?:
   const lines = (await Promise.all(ENGINE_NAMES.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
     (l): l is PingLine => l !== undefined,
   );
-  for (const l of lines) {
-    if (json) deps.stdout.write(JSON.stringify(l) + '\n');
-    else if (l.ok) deps.stdout.write(`${l.engine.padEnd(4)} ok    ${l.endpoint}  ${l.version ?? ''}  ${l.ms} ms\n`);
-    else deps.stdout.write(`${l.engine.padEnd(4)} FAIL  ${l.endpoint}  ${l.error!.code}: ${l.error!.message}\n`);
-  }
+  if (json) for (const l of lines) deps.stdout.write(JSON.stringify(l) + '\n');
+  else deps.stdout.write(pingTable(lines));
   return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
 }
 
 export function registerPingCommand(program: Command, deps: Deps, exit: ExitSlot): void {
   const cmd = program.command('ping').description("reach every engine of a profile, report versions and latency");
-  addGlobalOptions(cmd).action(async () => {
+  addGlobalOptions(cmd, CONNECTING_OPTIONS).action(async () => {
     const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
     await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose }, () => pingProfile(opts, deps));
   });

@@ -7,7 +7,8 @@ import { ENGINE_NAMES, ExitCode, UsageError } from '../errors.js';
 import { settle, type ExitSlot } from './command-action.js';
 import type { Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
-import { addGlobalOptions, readGlobalOptions } from './global-options.js';
+import { addGlobalOptions, CONNECTING_OPTIONS, readGlobalOptions } from './global-options.js';
+import type { DbxConfig } from '../config/config-schema.js';
 
 // config, session and ping are imported on use, so that `dbx --help` loads none of them
 const load = async () => ({
@@ -17,14 +18,17 @@ const load = async () => ({
   ...(await import('./ping.js')),
 });
 
-function chosenName(opts: GlobalOptions, deps: Deps, fileDefault: string | undefined): string {
-  return opts.profile ?? deps.env.DBX_PROFILE ?? fileDefault ?? 'local';
+/** The profile a command would run on: the same choice as resolveProfile's (a `default: ${DEF}` filled). */
+async function chosenName(opts: GlobalOptions, deps: Deps, config: DbxConfig): Promise<string> {
+  const { chooseProfile } = await import('../config/profile.js');
+  return chooseProfile(config, { profile: opts.profile, env: deps.env }).name;
 }
 
 async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
   const { loadDbxConfig } = await load();
   const { config } = await loadDbxConfig(opts, deps);
-  const current = chosenName(opts, deps, config.default);
+  // a `default: ${DEF}` whose variable is unset marks no profile current rather than failing the listing
+  const current = await chosenName(opts, deps, config).catch(() => undefined);
   const rows = Object.entries(config.profiles).map(([name, p]) => ({
     name,
     current: name === current,
@@ -43,13 +47,14 @@ async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
 async function show(name: string | undefined, opts: GlobalOptions, deps: Deps): Promise<number> {
   const { loadDbxConfig, redactEntry, describeEndpoint } = await load();
   const { config } = await loadDbxConfig(opts, deps);
-  const chosen = name ?? chosenName(opts, deps, config.default);
+  const chosen = name ?? (await chosenName(opts, deps, config));
   const profile = config.profiles[chosen];
   if (!profile) {
     throw new UsageError(`unknown profile '${chosen}'`, { code: 'UNKNOWN_PROFILE', hint: `known profiles: ${Object.keys(config.profiles).join(', ')}` });
   }
   if (wantsJson(opts)) {
-    deps.stdout.write(JSON.stringify({ name: chosen, source: config.source.displayPath, ...(redactEntry(profile) as object) }) + '\n');
+    const shown = { name: chosen, source: config.source.displayPath, safety: profile.safety ?? 'off', ...(redactEntry(profile) as object) };
+    deps.stdout.write(JSON.stringify(shown) + '\n');
     return ExitCode.ok;
   }
   deps.stdout.write(`profile: ${chosen}\nsource:  ${config.source.displayPath}\nsafety:  ${profile.safety ?? 'off'}\n`);
@@ -62,7 +67,7 @@ export function registerProfileCommand(program: Command, deps: Deps, exit: ExitS
   const sub = (name: string, description: string, run: (arg: string | undefined, opts: GlobalOptions) => Promise<number>) => {
     const cmd = profile.command(name).description(description);
     if (name !== 'list') cmd.argument('[name]', 'profile name (default: the current profile)');
-    addGlobalOptions(cmd).action(async (arg?: string) => {
+    addGlobalOptions(cmd, CONNECTING_OPTIONS).action(async (arg?: string) => {
       const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
       await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose }, () => run(typeof arg === 'string' ? arg : undefined, opts));
     });

@@ -1,7 +1,7 @@
 /**
  * Choosing a profile and turning it into connection settings. Pure: the environment comes in as a parameter.
  *
- * Profile: --profile, else $DBX_PROFILE, else the config's `default`, else `local`.
+ * Profile: --profile, else $DBX_PROFILE, else the config's `default`, else the config's only profile, else `local`.
  * Each engine's entry: --url (for the chosen engine) over $DBX_SQL_URL / $DBX_KV_URL / $DBX_DOC_URL over the
  * profile. `${VAR}` references are filled here, late: only in the chosen profile, and when `engine` is given only
  * in that engine's entry, so an unset `${REDIS_PASSWORD}` does not stop `dbx sql`.
@@ -83,6 +83,9 @@ export function chooseProfile(config: DbxConfig, opts: Pick<ResolveOptions, 'pro
     const name = fillEnvRefs(config.default, opts.env, whereOf(config.source, 'default'));
     if (name !== '') return { name, chosen: true };
   }
+  // a config file with one profile and no `default:` means that one (CONTRACT "Global options")
+  const names = profileNames(config);
+  if (config.default === undefined && names.length === 1) return { name: names[0]!, chosen: true };
   return { name: 'local', chosen: false };
 }
 

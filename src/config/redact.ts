@@ -45,6 +45,19 @@ export interface UrlParts {
   tail: string;
 }
 
+/** The first `:` that is not inside a `${VAR:-default}` reference (whose `:-` is no user/password separator). */
+function colonOutsideRefs(userinfo: string): number {
+  let depth = 0;
+  for (let i = 0; i < userinfo.length; i++) {
+    if (userinfo.startsWith('${', i)) {
+      depth++;
+      i++;
+    } else if (userinfo[i] === '}' && depth > 0) depth--;
+    else if (userinfo[i] === ':' && depth === 0) return i;
+  }
+  return -1;
+}
+
 export function splitUrl(url: string): UrlParts | undefined {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url);
   if (!m) return undefined;
@@ -56,7 +69,7 @@ export function splitUrl(url: string): UrlParts | undefined {
   if (at >= 0) {
     const userinfo = rest.slice(0, at);
     rest = rest.slice(at + 1);
-    const colon = userinfo.indexOf(':');
+    const colon = colonOutsideRefs(userinfo);
     user = colon < 0 ? userinfo : userinfo.slice(0, colon);
     if (colon >= 0) password = userinfo.slice(colon + 1);
   }

@@ -14,6 +14,8 @@ export interface GlobalOptions {
   force: boolean;
   transaction: boolean;
   timeout?: number;
+  /** --connect-timeout: overrides the profile's connectTimeout (default 10000) */
+  connectTimeout?: number;
   param: string[];
   params?: string;
   quiet: boolean;

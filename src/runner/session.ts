@@ -6,6 +6,7 @@ import { loadEngine } from '../engines/index.js';
 import { UsageError } from '../errors.js';
 import type { LoadedConfig } from '../config/config-file.js';
 import type { ResolvedProfile } from '../config/profile.js';
+import { ConnectBound } from './connect-bound.js';
 import { askOnTty, type Deps } from './deps.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import type { SafetyMode } from './safety.js';
@@ -70,16 +71,19 @@ export async function createSessionEngine(engineName: EngineName, profile: Resol
     });
   }
   const { createEngine } = await loadEngine(engineName);
-  return createEngine({
+  const bound = new ConnectBound(opts.connectTimeout ?? profile.connectTimeoutMs);
+  const engine = createEngine({
     profile: profile.name,
     endpoint,
-    connectTimeoutMs: profile.connectTimeoutMs,
+    connectTimeoutMs: bound.ms,
     readonly: profile.safety === 'readonly',
     typedValues: wantsJson(opts),
     verbose: opts.verbose ? (line) => deps.stderr.write(line + '\n') : () => {},
     warn: (line) => writeWarning(line, opts, deps),
-    askPassword: deps.stdin.isTTY ? (prompt) => askOnTty(deps, prompt, true) : undefined,
+    askPassword: deps.stdin.isTTY ? (prompt) => bound.paused(() => askOnTty(deps, prompt, true)) : undefined,
   });
+  bound.bind(engine);
+  return engine;
 }
 
 export async function openSession(engineName: EngineName, opts: GlobalOptions, deps: Deps): Promise<Session> {
