@@ -42,6 +42,8 @@ export class DbxError extends Error {
   statement?: string;
   hint?: string;
   endpoint?: string;
+  /** what else happened that the user must know (kv: the lines after a failing one that had already run) */
+  note?: string;
 
   constructor(message: string, exitCode: ExitCodeValue, opts: DbxErrorOptions) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -62,6 +64,7 @@ export class DbxError extends Error {
     if (this.statement !== undefined) error.statement = this.statement;
     if (this.endpoint !== undefined) error.endpoint = this.endpoint;
     if (this.hint !== undefined) error.hint = this.hint;
+    if (this.note !== undefined) error.note = this.note;
     return { error };
   }
 }

@@ -9,12 +9,13 @@ import type { Deps } from './runner/deps.js';
 import { wantsJson } from './runner/options.js';
 import { formatError } from './runner/report-error.js';
 import { registerEngineCommands } from './commands/engine-commands.js';
+import { redisCliFlagsHint } from './commands/kv-habits.js';
 import { mysqlFlagsHint } from './commands/mysql-flags-hint.js';
 import { addGlobalOptions } from './commands/global-options.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPingCommand } from './commands/ping.js';
 import { registerProfileCommand } from './commands/profile.js';
-import { ExitCode, UsageError } from './errors.js';
+import { ENGINE_NAMES, ExitCode, UsageError } from './errors.js';
 
 export const VERSION = '0.1.0';
 
@@ -46,6 +47,12 @@ function wantsJsonErrors(argv: readonly string[]): boolean {
   });
 }
 
+/** the engine's own client's flags typed to dbx (mysql -uroot -h…, redis-cli -n 13 --raw): the dbx spelling */
+function clientFlagsHint(argv: readonly string[]): string | undefined {
+  const subcommand = argv.find((a) => (ENGINE_NAMES as readonly string[]).includes(a));
+  return subcommand === 'kv' ? redisCliFlagsHint(argv) : mysqlFlagsHint(argv);
+}
+
 export function buildProgram(deps: Deps, exit: ExitSlot): Command {
   const program = new Command('dbx');
   program
@@ -61,7 +68,7 @@ export function buildProgram(deps: Deps, exit: ExitSlot): Command {
       // commander's own errors (unknown option, missing argument) follow --json like every other error
       outputError: (s, write) => {
         const message = s.replace(/^error: /, '').trim();
-        const hint = /unknown option/.test(message) ? mysqlFlagsHint(deps.argv) : undefined;
+        const hint = /unknown option/.test(message) ? clientFlagsHint(deps.argv) : undefined;
         write(formatError(new UsageError(message, hint ? { hint } : {}), { json: wantsJsonErrors(deps.argv), verbose: false }));
       },
     });

@@ -1,11 +1,13 @@
 /**
  * `dbx sql`, `dbx kv`, `dbx doc`: one registration each, one runner for all three.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { EngineName } from '../engines/engine.js';
-import { ENGINE_NAMES } from '../errors.js';
+import { ENGINE_NAMES, UsageError } from '../errors.js';
 import type { ExitSlot } from './command-action.js';
 import type { Deps } from '../runner/deps.js';
+import { wantsJson } from '../runner/options.js';
+import { reportError } from '../runner/report-error.js';
 import { addGlobalOptions, nonEmpty, readGlobalOptions } from './global-options.js';
 
 /** How each engine's subcommand reads its words; the subcommands come in ENGINE_NAMES order. */
@@ -46,14 +48,34 @@ export function registerEngineCommands(program: Command, deps: Deps, exit: ExitS
     const spec = SUBCOMMANDS[name];
     const cmd = program.command(name).description(spec.summary).argument(spec.args);
     addGlobalOptions(cmd).option('-f, --file <path>', 'read the script from a file (- = stdin)', nonEmpty);
-    // kv: everything after the first word is the command's own arguments (`lrem l1 -1 4`)
-    if (spec.verbatim) cmd.passThroughOptions();
-    else statementsMayStartWithDash(cmd);
+    if (spec.verbatim) {
+      // kv: everything after the first word is the command's own arguments (`lrem l1 -1 4`)
+      cmd.passThroughOptions();
+      // redis-cli's -h HOST: alone, -h is still the help
+      cmd.helpOption('--help', 'display help for command').addOption(new Option('-h [host]').hideHelp());
+    } else {
+      statementsMayStartWithDash(cmd);
+    }
     cmd.action(async (words: string[]) => {
       const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
+      if (spec.verbatim) {
+        const host = cmd.opts().h as string | true | undefined;
+        if (host === true) cmd.help();
+        // -h HOST, and -2 / -3 (commander reads those as the command's first word)
+        if (host !== undefined || words[0] === '-2' || words[0] === '-3') {
+          const { redisCliFlagsHint } = await import('./kv-habits.js');
+          const flag = host !== undefined ? '-h' : words[0]!;
+          exit.code = reportError(new UsageError(`${flag} is redis-cli's option; dbx does not take it`, {
+            engine: name, code: 'REDIS_CLI_OPTION', hint: redisCliFlagsHint(deps.argv),
+          }), deps.stderr, { json: wantsJson(opts), verbose: opts.verbose });
+          return;
+        }
+      }
+      // what the shell or a habit may have put in kv's verbatim words: dbx's options after the command, a glob
+      const advice = spec.verbatim && words.length > 0 ? (await import('./kv-habits.js')).adviseWords(words, deps.cwd) : undefined;
       // the runner (writers, config, engines) is loaded only when a command runs, not for --help
       const { runScript } = await import('./run-script.js');
-      exit.code = await runScript(name, words, opts, deps);
+      exit.code = await runScript(name, words, opts, deps, advice);
     });
   }
 }

@@ -4,16 +4,16 @@
  * with --force, --transaction and kv's pipelines. Without a statement on a terminal it hands over to the shell.
  * Engines differ only behind the Engine interface.
  */
-import type { EngineName, Statement } from '../engines/engine.js';
-import { ExitCode, InterruptedError } from '../errors.js';
+import type { EngineName, Outcome, Result, Statement } from '../engines/engine.js';
+import { ExitCode, InterruptedError, type DbxError } from '../errors.js';
 import { asDbxError } from '../runner/report-error.js';
 import { createWriter } from '../output/writers.js';
-import { openAuditLog, type AuditLog } from '../runner/audit-log.js';
+import { openAuditLog, type AuditEntry, type AuditLog } from '../runner/audit-log.js';
 import { askOnTty, type Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { checkSafety } from '../runner/safety.js';
-import { openSession, type Session } from '../runner/session.js';
-import { reportFailure, runStatement, statementLabel, writeResult, type RunState } from '../runner/statement-runner.js';
+import { openSession, writeWarning, type Session } from '../runner/session.js';
+import { reportFailure, runStatement, statementLabel, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
 import { readStatements } from './script-input.js';
 
 /** Runs one statement; returns false when the script must stop. */
@@ -23,34 +23,74 @@ async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
   return state.opts.force && !state.opts.transaction;
 }
 
-/** kv scripts: pipelined through engine.executeBatch, replies printed in order. */
+/**
+ * kv scripts: pipelined through engine.executeBatch, replies printed in order. Without --force the script stops
+ * at the first failure: every reply before it is printed, then the error, which says how many of the lines after it
+ * had already been sent and ran (the engine stops sending there and lets them finish).
+ */
 async function runBatches(state: RunState, statements: Statement[]): Promise<void> {
   const engine = state.engine;
   const size = engine.batchSize ?? 1000;
   const audit = state.audit.enabled;
+  const stopAtError = !state.opts.force;
   for (let i = 0; i < statements.length; i += size) {
     const started = performance.now();
     const ctx = { seconds: () => (performance.now() - started) / 1000, deferFlush: true };
-    let stop = false;
-    for await (const outcomes of engine.executeBatch!(statements.slice(i, i + size))) {
+    let stop: { error: DbxError; statement: Statement } | undefined;
+    const ranAfter: Outcome[] = [];
+    batch: for await (const outcomes of engine.executeBatch!(statements.slice(i, i + size), { stopAtError })) {
       for (const outcome of outcomes) {
-        if (outcome.error) {
-          if (audit) state.audit.record({ statement: statementLabel(engine, outcome.statement), seconds: 0, outcome: 'error', error: outcome.error.message });
-          await reportFailure(state, outcome.error, { stmt: outcome.statement });
-          state.failed = true;
-          stop = !state.opts.force;
-          if (stop) break;
+        const label = audit ? statementLabel(engine, outcome.statement) : '';
+        if (stop) {
+          // leaving the loop stops the engine from sending more; what it had already sent comes marked
+          if (!outcome.afterFailure) break batch;
+          ranAfter.push(outcome);
+          if (audit) state.audit.record(auditEntry(label, outcome, 0));
           continue;
         }
-        const written = state.writer.write(outcome.result!, ctx);
-        const rows = typeof written === 'number' ? written : await written;
-        if (audit) state.audit.record({ statement: statementLabel(engine, outcome.statement), seconds: ctx.seconds(), outcome: 'ok', rows });
+        let error = outcome.error;
+        if (outcome.result) {
+          const written = state.writer.write(outcome.result, ctx);
+          const rows = typeof written === 'number' ? written : await written;
+          error = failureOf(outcome.result);
+          if (audit) state.audit.record(auditEntry(label, outcome, ctx.seconds(), rows));
+        } else if (audit) {
+          state.audit.record(auditEntry(label, outcome, 0));
+        }
+        if (!error) continue;
+        state.failed = true;
+        if (stopAtError) stop = { error, statement: outcome.statement };
+        else await reportFailure(state, error, { stmt: outcome.statement });
       }
-      if (stop) break; // leaving the loop stops the engine from sending more
     }
     await state.writer.flush();
-    if (stop) return;
+    if (stop) {
+      if (ranAfter.length > 0) stop.error.note = ranAfterNote(stop.statement, ranAfter);
+      await reportFailure(state, stop.error, { stmt: stop.statement });
+      return;
+    }
   }
+}
+
+/** the failure a printed result reports (kv: an EXEC whose transaction held a failing command) */
+function failureOf(result: Result): DbxError | undefined {
+  return result.kind === 'value' ? result.failure : undefined;
+}
+
+function auditEntry(statement: string, outcome: Outcome, seconds: number, rows = 0): AuditEntry {
+  const error = outcome.error ?? (outcome.result && failureOf(outcome.result));
+  return error ? { statement, seconds, outcome: 'error', error: error.message } : { statement, seconds, outcome: 'ok', rows };
+}
+
+/** "2 lines after line 2 had already been sent and ran (lines 3 to 4); their replies are not shown" */
+export function ranAfterNote(failing: Statement, ran: readonly Outcome[]): string {
+  const n = ran.length;
+  const first = ran[0]!.statement.line;
+  const last = ran[n - 1]!.statement.line;
+  const where = n === 1 ? `line ${first}` : `lines ${first} to ${last}`;
+  const failures = ran.filter((o) => o.error ?? (o.result && failureOf(o.result)));
+  const failedToo = failures.length === 0 ? '' : `; ${failures.length} of them failed too (first: line ${failures[0]!.statement.line})`;
+  return `${n} ${n === 1 ? 'line' : 'lines'} after line ${failing.line} had already been sent and ran (${where})${failedToo}; their replies are not shown`;
 }
 
 async function runAll(state: RunState, statements: Statement[]): Promise<void> {
@@ -73,7 +113,14 @@ async function runAll(state: RunState, statements: Statement[]): Promise<void> {
     }
     const started = performance.now();
     const result = await engine.transaction.commit();
-    if (result) await writeResult(state, { text: 'COMMIT', line: 0 }, result, started);
+    if (!result) return;
+    await writeResult(state, { text: 'COMMIT', line: 0 }, result, started);
+    const failure = failureOf(result);
+    if (failure) {
+      // kv: EXEC ran; the failing command's changes are the only ones missing (Redis has no rollback)
+      state.failed = true;
+      await reportFailure(state, failure);
+    }
     return;
   }
   if (engine.executeBatch && statements.length > 1 && !opts.timeout) return runBatches(state, statements);
@@ -82,11 +129,14 @@ async function runAll(state: RunState, statements: Statement[]): Promise<void> {
   }
 }
 
-export async function runScript(engineName: EngineName, words: string[], opts: GlobalOptions, deps: Deps): Promise<number> {
+/** `advice`: what the command line's words may hold that the user did not mean to send (kv-habits.ts) */
+export async function runScript(
+  engineName: EngineName, words: string[], opts: GlobalOptions, deps: Deps, advice?: WordsAdvice,
+): Promise<number> {
   let session: Session | undefined;
   let audit: AuditLog | undefined;
   let removeInterrupt: (() => void) | undefined;
-  const state: Partial<RunState> & Pick<RunState, 'opts' | 'deps'> = { opts, deps, failed: false, interrupted: false };
+  const state: Partial<RunState> & Pick<RunState, 'opts' | 'deps'> = { opts, deps, failed: false, interrupted: false, wordsAdvice: advice };
   try {
     session = await openSession(engineName, opts, deps);
     const engine = session.engine;
@@ -114,6 +164,7 @@ export async function runScript(engineName: EngineName, words: string[], opts: G
       engine.cancel().catch(() => {});
     });
     await runAll(state as RunState, statements);
+    if (advice && !state.failed) writeWarning(advice.warning, opts, deps);
     await audit.close(); // here, not only in finally: a log that could not be written is an error to report
     return state.failed ? ExitCode.statement : ExitCode.ok;
   } catch (e) {
@@ -121,6 +172,8 @@ export async function runScript(engineName: EngineName, words: string[], opts: G
     const err = asDbxError(e);
     if (state.failed && err.exitCode === ExitCode.statement && err.code !== 'LOG_FILE') return ExitCode.statement; // already reported
     err.engine ??= engineName; // a bad -f FILE, --log-file or config still names the command it stopped
+    // `dbx kv -p 6379`: redis-cli's port, where dbx's -p names a profile
+    if (err.code === 'UNKNOWN_PROFILE' && engineName === 'kv') err.hint ??= (await import('./kv-habits.js')).redisCliFlagsHint(deps.argv);
     return (await reportFailure(state, err)).exitCode;
   } finally {
     removeInterrupt?.();

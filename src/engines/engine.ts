@@ -92,6 +92,11 @@ export interface ValueResult {
   kind: 'value';
   value: unknown;
   codec: ValueCodec;
+  /**
+   * the value is printed, and it says the statement failed: the runner reports this after it (exit 1). kv: an
+   * EXEC whose transaction held a failing command (Redis has no rollback), or that a WATCH aborted.
+   */
+  failure?: DbxError;
 }
 
 /** A statement that returns no data: "Query OK, 1 row affected", "switched to db x". */
@@ -112,6 +117,19 @@ export interface Outcome {
   statement: Statement;
   result?: Result;
   error?: DbxError;
+  /**
+   * executeBatch with stopAtError: the statement follows the first failing one but had already been sent when the
+   * failure came back, so it ran; the runner counts it instead of printing it
+   */
+  afterFailure?: boolean;
+}
+
+export interface BatchOptions {
+  /**
+   * the runner stops at the first failure (no --force): stop sending there, let what was already sent finish,
+   * and yield those outcomes marked afterFailure
+   */
+  stopAtError?: boolean;
 }
 
 /** Safety classification of a statement. */
@@ -167,7 +185,7 @@ export interface Engine {
    * order, a group at a time (one per pipeline), so that a million replies do not cost a million awaits.
    * The runner passes at most batchSize statements per call; stopping the iteration stops sending.
    */
-  executeBatch?(stmts: Statement[]): AsyncIterable<Outcome[]>;
+  executeBatch?(stmts: Statement[], options?: BatchOptions): AsyncIterable<Outcome[]>;
   readonly batchSize?: number;
   /** --transaction: sql BEGIN/COMMIT/ROLLBACK, kv MULTI/EXEC/DISCARD (commit may return EXEC's reply) */
   transaction?: {
@@ -177,6 +195,11 @@ export interface Engine {
   };
   /** the server's version text, for `dbx ping` / `dbx profile test` (after connect) */
   serverVersion?(): Promise<string>;
+  /**
+   * Optional: the command names completion offers (kv: the server's COMMAND LIST), asked on a connection of the
+   * engine's own: never inside the user's session (a MULTI would queue the question)
+   */
+  commandNames?(): Promise<string[]>;
   /** the statement as it may appear in -v and --log-file output: secrets (AUTH args, IDENTIFIED BY '…') masked */
   redact?(stmt: Statement): string;
   /** cancel the running statement on the server (for --timeout and Ctrl-C) */

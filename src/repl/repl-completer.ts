@@ -1,7 +1,8 @@
 /**
  * Tab completion: SQL keywords and the current database's tables and columns; Redis command names from the
  * server's COMMAND LIST; MongoDB collection names and methods after `db.`. The names come from ordinary
- * engine.execute calls, fetched on the first Tab and kept until the database changes or the schema may have.
+ * engine.execute calls (kv: engine.commandNames, on the engine's own connection), fetched on the first Tab and
+ * kept until the database changes or the schema may have.
  */
 import type { Engine, Result, Statement } from '../engines/engine.js';
 import { COLLECTION_METHODS, DB_METHODS } from '../mongo-syntax/doc-methods.js';
@@ -104,8 +105,9 @@ export class Completer {
         return { tables, commands: [] };
       }
       case 'kv': {
-        const rows = await this.query('COMMAND LIST').catch(() => this.query('COMMAND'));
-        const commands = rows.map((r) => (r[0] ?? '').toLowerCase()).filter((c) => c !== '' && !c.includes('|'));
+        // never through execute(): inside the user's MULTI the question would be queued in their transaction
+        const names = (await this.engine.commandNames?.()) ?? [];
+        const commands = names.map((c) => c.toLowerCase()).filter((c) => c !== '' && !c.includes('|'));
         return { tables, commands: [...new Set(commands)].sort() };
       }
       case 'doc': {

@@ -58,6 +58,7 @@ function humanError(err: DbxError, settings: ReportSettings): string {
     out += `  statement: ${stmt.replace(/\s+/g, ' ')}\n`;
   }
   if (err.hint) out += `  hint: ${err.hint}\n`;
+  if (err.note) out += `  note: ${err.note}\n`;
   if (settings.verbose && err.code === 'INTERNAL' && err.cause instanceof Error && err.cause.stack) {
     out += redactUrl(err.cause.stack) + '\n';
   }

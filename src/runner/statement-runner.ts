@@ -21,6 +21,16 @@ export interface RunState {
   deps: Deps;
   failed: boolean;
   interrupted: boolean;
+  /** what the command line's words may hold that the user did not mean to send (kv: src/commands/kv-habits.ts) */
+  wordsAdvice?: WordsAdvice;
+}
+
+/** Help about the statement's words: a hint when it fails, a warning when it ran anyway. */
+export interface WordsAdvice {
+  /** put before the server's own hint when the statement fails */
+  hint: string;
+  /** said on stderr when it ran anyway */
+  warning: string;
 }
 
 /** The statement as -v, --log-file and error messages show it: secrets masked by the engine. */
@@ -44,11 +54,15 @@ export interface FailureContext {
  * error, whose exitCode is the run's.
  */
 export async function reportFailure(
-  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer'>>,
+  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer' | 'wordsAdvice'>>,
   e: unknown,
   where: FailureContext = {},
 ): Promise<DbxError> {
   const err = asDbxError(e);
+  const advice = state.wordsAdvice;
+  if (advice && err.exitCode === ExitCode.statement && !err.hint?.startsWith(advice.hint)) {
+    err.hint = err.hint ? `${advice.hint}; ${err.hint}` : advice.hint;
+  }
   await state.writer?.flush().catch(() => undefined);
   if (state.engine) {
     if (where.stmt && err.statement === undefined) err.statement = statementLabel(state.engine, where.stmt);
@@ -107,7 +121,10 @@ export async function runStatement(state: RunState, stmt: Statement): Promise<Db
   try {
     const rows = await withTimeout(state, stmt, async () => {
       const result = await state.engine.execute(stmt);
-      return writeResult(state, stmt, result, started);
+      const written = await writeResult(state, stmt, result, started);
+      // printed, and still a failure (kv: EXEC whose transaction held a failing command)
+      if (result.kind === 'value' && result.failure) throw result.failure;
+      return written;
     });
     state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'ok', rows });
     return undefined;

@@ -116,6 +116,12 @@ describe('connection errors (exit 3)', () => {
 });
 
 describe('statement errors (exit 1) and scripts', () => {
+  test('after `use x` an error names database x, not the one the URL gave', async () => {
+    const r = await runDbx(['--url', url, 'sql'], { input: 'use information_schema;\nselect * from dbx_no_such_table;\n' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ERROR \[sql mysql:\/\/[^\]]*\/information_schema\] ER_/);
+  });
+
   test('missing table and syntax error, as one JSON line under --json', async () => {
     const r = await runDbx(['--url', url, '--json', 'sql', 'select * from no_such_table_x']);
     assert.equal(r.code, 1);

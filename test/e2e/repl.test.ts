@@ -242,7 +242,7 @@ describe('kv shell', () => {
   const kv = () => shell(['--url', testKvUrl(5), 'kv']);
   const key = uniqueName('dbx_repl_list');
 
-  test('prompt with the database number; select N updates it; Tab completes a Redis command', async () => {
+  test('prompt with the database number; select N updates it and the endpoint errors name; Tab completes a Redis command', async () => {
     const s = kv();
     await s.expect(/dbx kv local:5> $/);
     s.send('select 6\r');
@@ -251,6 +251,9 @@ describe('kv shell', () => {
     await s.expect(/hgetall$/);
     s.send(` ${key}\r`);
     await s.expect(/\(empty array\)\ndbx kv local:6> $/);
+    // an error names the database the shell is on now, not the one it started on
+    s.send('get\r');
+    await s.expect(/ERROR \[kv redis:\/\/[^\]]*\/6\] ERR: wrong number[\s\S]*dbx kv local:6> $/);
     s.send('\x04');
     assert.equal(await s.exited(), 0);
   });

@@ -127,6 +127,18 @@ describe('Redis Cluster', () => {
     assert.deepEqual(r && r.kind === 'value' ? r.codec.json(r.value) : undefined, ['OK', 2]);
   });
 
+  test('a MULTI pinned to the seed node: key positions are looked up on dbx\'s own connection, not queued in it', async () => {
+    // a hash tag the seed node owns: before, COMMAND INFO went to the seed's connection, inside the MULTI
+    let n = 0;
+    while (!(await cli(ports[0]!, 'set', `{seed${n}}probe`, '1')).startsWith('OK')) n++;
+    const tag = `{seed${n}}`;
+    await kv.transaction!.begin();
+    assert.equal(await json(`hset ${tag}h f v`), 'QUEUED');
+    assert.equal(await json(`zadd ${tag}z 1 m`), 'QUEUED');
+    const r = await kv.transaction!.commit();
+    assert.deepEqual(r && r.kind === 'value' ? r.codec.json(r.value) : undefined, [1, 1]);
+  });
+
   test('after a slot moves, MOVED is followed', async () => {
     const key = 'moving-key';
     await json(`set ${key} before`);

@@ -27,7 +27,6 @@ export function redactSql(text: string): string {
 
 class MysqlEngine implements Engine {
   readonly name = 'sql' as const;
-  readonly endpoint: string;
   database?: string;
   private readonly target: SqlTarget;
   private conn?: Connection;
@@ -42,8 +41,12 @@ class MysqlEngine implements Engine {
 
   constructor(private readonly ctx: EngineContext) {
     this.target = sqlTarget(ctx.endpoint, ctx.connectTimeoutMs);
-    this.endpoint = this.target.endpoint;
     this.database = this.target.options.database;
+  }
+
+  /** for messages: follows `use`, so an error after `use x` names x */
+  get endpoint(): string {
+    return this.target.endpointFor(this.database);
   }
 
   split(script: string): Statement[] {

@@ -8,6 +8,8 @@ import { UsageError } from '../../errors.js';
 export interface SqlTarget {
   options: ConnectionOptions;
   endpoint: string;
+  /** the endpoint on another database (after `use x`, messages name x) */
+  endpointFor(database: string | undefined): string;
   /** a user was named but no password given: the engine may ask for one on a TTY */
   passwordMissing: boolean;
 }
@@ -90,9 +92,11 @@ export function sqlTarget(endpoint: string | Record<string, unknown>, connectTim
   };
   if (tls) options.ssl = typeof tls === 'object' ? (tls as Record<string, unknown>) : { rejectUnauthorized: true };
   const where = socket ? `socket ${socket}` : `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const endpointFor = (db: string | undefined): string => `mysql://${encodeURIComponent(user)}@${where}${db ? `/${db}` : ''}`;
   return {
     options,
-    endpoint: `mysql://${encodeURIComponent(user)}@${where}${database ? `/${database}` : ''}`,
+    endpoint: endpointFor(database),
+    endpointFor,
     passwordMissing: password === undefined,
   };
 }

@@ -1,11 +1,15 @@
 /**
  * Redis Cluster routing: the slot map comes from CLUSTER SLOTS, a command goes to the master owning its first
  * key's slot (key positions from COMMAND INFO, or COMMAND GETKEYS for movable keys), MOVED updates the map and
- * retries, ASK retries once with ASKING. A transaction is pinned to the node of its first command.
+ * retries, ASK retries once with ASKING. A transaction is pinned to the node of its first command. The slot map
+ * and the command docs come over the side connection to the seed node, never over a connection the user's
+ * commands use (one of them may be inside a MULTI).
  */
 import { ConnectError, type DbxError } from '../../errors.js';
 import { CommandCatalog } from './redis-command-docs.js';
+import type { NodeAddress } from './redis-endpoint.js';
 import { connectionOptions, type Router, type RouterOptions } from './redis-router.js';
+import { SideConnection, serverVersionOf } from './redis-side-connection.js';
 import { RespConnection } from './resp-connection.js';
 import { OK, argText, ReplyError, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
 
@@ -15,8 +19,13 @@ const MAX_REDIRECTS = 5;
 export class ClusterRouter implements Router {
   private readonly slots: (string | undefined)[] = new Array<string | undefined>(SLOTS);
   private readonly conns = new Map<string, Promise<RespConnection>>();
-  private readonly catalog = new CommandCatalog((args) => this.anyNode().then((c) => c.send(args)));
-  private seed?: string;
+  /** the seed node that answered: the side connection's node */
+  private seed?: NodeAddress;
+  readonly side = new SideConnection(() => {
+    const n = this.seed ?? this.o.endpoint.nodes[0]!;
+    return connectionOptions({ ...this.o, protocol: 3 }, n.host, n.port, 0);
+  });
+  readonly catalog = new CommandCatalog((args) => this.side.send(args));
   private pinned?: RespConnection;
   private pendingMulti = false;
 
@@ -29,18 +38,21 @@ export class ClusterRouter implements Router {
   async connect(): Promise<void> {
     let lastError: DbxError | undefined;
     for (const n of this.o.endpoint.nodes) {
-      const addr = address(n.host, n.port);
+      this.seed = n;
       try {
-        const conn = await this.connection(addr);
-        this.seed = addr;
-        await this.refreshSlots(conn, n.host);
+        await this.refreshSlots(await this.side.connection(), n.host);
         return;
       } catch (e) {
         lastError = e as DbxError;
-        this.conns.delete(addr);
+        await this.side.close();
       }
     }
+    this.seed = undefined;
     throw lastError ?? new ConnectError('no cluster seed nodes', { code: 'BAD_CONFIG', engine: 'kv' });
+  }
+
+  async serverVersion(): Promise<string> {
+    return serverVersionOf(await this.side.connection());
   }
 
   async send(args: readonly Arg[]): Promise<Reply> {
@@ -114,12 +126,13 @@ export class ClusterRouter implements Router {
     this.pinned = undefined;
     this.pendingMulti = false;
     for (const p of this.conns.values()) p.then((c) => c.cancel(code), () => undefined);
+    this.side.cancel(code);
   }
 
   async close(): Promise<void> {
     const all = [...this.conns.values()];
     this.conns.clear();
-    await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
+    await Promise.all([...all.map((p) => p.then((c) => c.close(), () => undefined)), this.side.close()]);
   }
 
   /** Sends to addr, following MOVED / ASK redirections. `first` is a reply already received from addr. */
@@ -153,7 +166,8 @@ export class ClusterRouter implements Router {
   private async addressFor(args: readonly Arg[]): Promise<string> {
     const key = await this.keyOf(args);
     const owner = key === undefined ? undefined : this.slots[keySlot(key)];
-    return owner ?? this.seed ?? [...this.conns.keys()][0]!;
+    const seed = this.seed ?? this.o.endpoint.nodes[0]!;
+    return owner ?? address(seed.host, seed.port);
   }
 
   private async keyOf(args: readonly Arg[]): Promise<Arg | undefined> {
@@ -180,10 +194,6 @@ export class ClusterRouter implements Router {
       const addr = address(host === '?' ? seedHost : host, Number(m[1]));
       for (let s = Number(from); s <= Number(to); s++) this.slots[s] = addr;
     }
-  }
-
-  private anyNode(): Promise<RespConnection> {
-    return this.connection(this.seed ?? address(this.o.endpoint.nodes[0]!.host, this.o.endpoint.nodes[0]!.port));
   }
 
   private connection(addr: string): Promise<RespConnection> {

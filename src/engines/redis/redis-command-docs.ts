@@ -73,11 +73,18 @@ export class CommandCatalog {
     return (info?.subcommands ?? []).map((s) => s.slice(s.indexOf('|') + 1));
   }
 
-  /** every command name the server knows (COMMAND LIST), lower-case */
+  /** every command name the server knows (COMMAND LIST; before Redis 7, the first field of each COMMAND entry), lower-case */
   names(): Promise<string[]> {
-    this.list ??= this.send(['COMMAND', 'LIST']).then((r) => {
-      if (r instanceof ReplyError) throw r;
+    this.list ??= this.send(['COMMAND', 'LIST']).then(async (r) => {
+      if (r instanceof ReplyError) {
+        const all = await this.send(['COMMAND']);
+        if (all instanceof ReplyError) throw r;
+        return replyItems(all).map((entry) => replyText(replyItems(entry)[0] ?? null).toLowerCase());
+      }
       return replyItems(r).map((n) => replyText(n).toLowerCase());
+    });
+    this.list.catch(() => {
+      this.list = undefined;
     });
     return this.list;
   }

@@ -124,12 +124,13 @@ function tlsOptions(value: unknown, host: string): ConnectionOptions | undefined
   return opts;
 }
 
-function displayOf(ep: RedisEndpoint): string {
+/** where it connects, for messages (never the password), on database `db` (the one SELECTed since, in a session) */
+export function displayOf(ep: RedisEndpoint, db = ep.db): string {
   const scheme = ep.tls ? 'rediss' : 'redis';
   const user = ep.username ? `${encodeURIComponent(ep.username)}@` : '';
   const hostPort = (n: NodeAddress): string => `${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`;
   if (ep.cluster) return `${scheme}://${user}${ep.nodes.map(hostPort).join(',')} (cluster)`;
-  return `${scheme}://${user}${hostPort(ep.nodes[0]!)}/${ep.db}`;
+  return `${scheme}://${user}${hostPort(ep.nodes[0]!)}/${db}`;
 }
 
 function str(v: unknown): string | undefined {

@@ -4,20 +4,21 @@
  * connection) and is slower: docs/decisions.md, with the bench scripts that show it.
  */
 import { StatementError, UsageError } from '../../errors.js';
-import type { Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
-import { CommandCatalog } from './redis-command-docs.js';
+import type { BatchOptions, Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
+import type { CommandCatalog } from './redis-command-docs.js';
 import { ClusterRouter } from './redis-cluster.js';
-import { parseRedisEndpoint } from './redis-endpoint.js';
-import { toStatementError } from './redis-errors.js';
+import { displayOf, parseRedisEndpoint, type RedisEndpoint } from './redis-endpoint.js';
+import { plainStatementError, toStatementError } from './redis-errors.js';
 import { splitRedisArgs, splitRedisScript } from './redis-line-splitter.js';
 import { messageStream, STREAMING_COMMANDS } from './redis-pubsub.js';
 import { joinArgs, redactArgs, redactText } from './redis-redact.js';
 import { replyToResult, TEXT_REPORT_COMMANDS } from './redis-reply-mapper.js';
+import { SessionState } from './redis-session-state.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
 import { repliesBefore } from './resp-connection.js';
 import { encodeCommand } from './resp-encoder.js';
-import { OK, argText, ReplyError, SimpleString, replyRecord, type Arg, type Reply } from './resp-types.js';
+import { argText, ReplyError, type Arg, type Reply } from './resp-types.js';
 
 /** confirmed under `safety: confirm` */
 const DESTRUCTIVE = new Set(['flushall', 'flushdb', 'script|flush', 'function|flush']);
@@ -30,12 +31,15 @@ const SERVER_CHANGES = new Set([
   'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'module|load', 'module|loadex', 'module|unload',
   'script|kill', 'function|kill', 'client|kill', 'debug', 'save', 'bgsave', 'bgrewriteaof',
 ]);
-/** commands whose replies change the session (see track) */
-const TRACKED = new Set(['multi', 'exec', 'discard', 'select', 'hello']);
 /** statements per write within a batch */
 const PIPELINE_PART = 250;
 /** pipelines sent ahead of the one being printed */
 const PARTS_AHEAD = 16;
+/**
+ * statements in flight at most: the part being read and the parts ahead. When a reply in it fails, at most
+ * PIPELINE_WINDOW - 1 statements after the failing one (4,249) have already been sent and run (README states it)
+ */
+export const PIPELINE_WINDOW = PIPELINE_PART * (PARTS_AHEAD + 1);
 /** a cluster pipeline, sent only after the previous one is answered */
 const CLUSTER_PART = 1000;
 /** commands whose words may hold a password (see redis-redact.ts) */
@@ -51,9 +55,7 @@ export function createEngine(ctx: EngineContext): Engine {
 
 class RedisEngine implements Engine {
   readonly name = 'kv' as const;
-  readonly endpoint: string;
-  /** statements per pipeline: after an error the rest of its batch has already run, so keep it moderate */
-  /** the runner hands over whole scripts: the window above bounds what is in flight */
+  /** the runner hands over whole scripts: PIPELINE_WINDOW bounds what is in flight */
   readonly batchSize = 1_000_000;
   readonly transaction = {
     begin: async (): Promise<void> => {
@@ -62,31 +64,41 @@ class RedisEngine implements Engine {
     commit: async (): Promise<Result | undefined> => this.execute({ text: 'EXEC', line: 0, args: ['EXEC'] }),
     rollback: async (): Promise<void> => {
       await this.router.send(['DISCARD']).catch(() => undefined);
-      this.inMulti = false;
+      this.session.reset();
     },
   };
   private readonly router: Router;
   private readonly catalog: CommandCatalog;
+  private readonly ep: RedisEndpoint;
   private db: number;
-  /** a MULTI is open: commands are queued as typed (no LLEN probe before LRANGE, no SCAN loop for KEYS) */
-  private inMulti = false;
-  /** commands queued in the open MULTI, and the last SELECT among them: EXEC applies it (as redis-cli tracks it) */
-  private queued = 0;
-  private queuedSelect?: { index: number; db: number };
+  private readonly session = new SessionState({
+    database: (db) => {
+      this.db = db;
+      this.router.selected(db);
+    },
+    protocol: (p) => this.router.protocolChanged?.(p),
+    endpoint: () => this.endpoint,
+  });
 
   constructor(ctx: EngineContext) {
     const ep = parseRedisEndpoint(ctx.endpoint);
-    this.endpoint = ep.display;
+    this.ep = ep;
     this.db = ep.db;
     // the protocol redis-cli would speak: RESP2 by default, RESP3 for --json (or as the URL says: ?protocol=3)
     const protocol = ep.protocol ?? (ctx.typedValues ? 3 : 2);
     const opts = { endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, askPassword: ctx.askPassword };
     this.router = ep.cluster ? new ClusterRouter(opts) : new StandaloneRouter(opts);
-    this.catalog = new CommandCatalog((args) => this.router.send(args));
+    // docs and flags come over dbx's own connection, never the user's (it may be inside a MULTI)
+    this.catalog = this.router.catalog;
   }
 
   get database(): string {
     return String(this.db);
+  }
+
+  /** for messages: follows SELECT, so an error after `select 2` names database 2 */
+  get endpoint(): string {
+    return displayOf(this.ep, this.db);
   }
 
   split(script: string): Statement[] {
@@ -118,16 +130,16 @@ class RedisEngine implements Engine {
     const name = argText(args[0]).toLowerCase();
     const fail = (e: ReplyError): Promise<Error> => this.fail(e, args);
     if (name === 'client') refuseSilencing(args);
-    if (!this.inMulti) {
+    if (!this.session.inMulti) {
       if (name === 'keys' && args.length === 2) return keysByScan(this.router, args[1]!, fail);
       if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
       const streamed = await streamIfLarge(this.router, args, fail);
       if (streamed) return streamed;
     }
     const reply = await this.router.send(args);
-    this.track(name, reply, args);
+    const failure = this.session.track(name, reply, args);
     if (reply instanceof ReplyError) throw await this.fail(reply, args);
-    return this.resultOf(reply, args);
+    return withFailure(this.resultOf(reply, args), failure);
   }
 
   /**
@@ -136,7 +148,7 @@ class RedisEngine implements Engine {
    * very splitter redis-cli uses (and split() already refused bad quoting), which spares us re-splitting and
    * encoding 100,000 lines.
    */
-  async *executeBatch(stmts: Statement[]): AsyncIterable<Outcome[]> {
+  async *executeBatch(stmts: Statement[], options: BatchOptions = {}): AsyncIterable<Outcome[]> {
     const raw = this.router.pipelineRaw !== undefined;
     let i = 0;
     while (i < stmts.length) {
@@ -150,9 +162,10 @@ class RedisEngine implements Engine {
         names.push(name);
       }
       // Sent as back-to-back pipelines of PIPELINE_PART commands, at most PARTS_AHEAD parts beyond the one being
-      // printed: the server works on the later ones while the runner prints, and after a failure at most
-      // PIPELINE_PART × PARTS_AHEAD commands have already been sent. A cluster keeps one pipeline: its parts could
-      // reach the nodes out of order.
+      // printed: the server works on the later ones while the runner prints. With stopAtError nothing more is sent
+      // once a part's replies hold a failure, so at most PIPELINE_WINDOW - 1 commands after the failing one have
+      // already been sent (they run, and are yielded afterFailure). A cluster keeps one pipeline of CLUSTER_PART
+      // at a time: its parts could reach the nodes out of order.
       const step = raw ? PIPELINE_PART : CLUSTER_PART;
       const ahead = raw ? PARTS_AHEAD : 0;
       const parts: { from: number; replies: Promise<Reply[]> }[] = [];
@@ -163,13 +176,15 @@ class RedisEngine implements Engine {
         replies.catch(() => undefined); // an earlier part's failure is the one reported
         parts.push({ from, replies });
       };
+      let stopped = false;
       let next = 0;
       for (let p = 0; p * step < chunk.length; p++) {
-        while (next < chunk.length && parts.length <= p + ahead) {
+        while (!stopped && next < chunk.length && parts.length <= p + ahead) {
           send(next);
           next += step;
         }
-        const part = parts[p]!;
+        const part = parts[p];
+        if (!part) break; // stopped: this part was never sent
         let replies: Reply[];
         try {
           replies = await part.replies;
@@ -178,34 +193,52 @@ class RedisEngine implements Engine {
           // that the output says which commands ran, then report the loss (a cluster's replies come from several
           // nodes and cannot be lined up with the statements this way)
           const answered = raw ? repliesBefore(e) : [];
-          if (answered.length > 0) yield await this.outcomesOf(chunk, names, part.from, answered);
+          if (answered.length > 0) yield await this.outcomesOf(chunk, names, part.from, answered, stopped);
           throw e;
         }
-        yield await this.outcomesOf(chunk, names, part.from, replies);
+        const outcomes = await this.outcomesOf(chunk, names, part.from, replies, stopped);
+        if (options.stopAtError && !stopped) {
+          const failing = outcomes.findIndex(failed);
+          if (failing >= 0) {
+            stopped = true;
+            for (const o of outcomes.slice(failing + 1)) o.afterFailure = true;
+          }
+        }
+        yield outcomes;
       }
+      if (stopped) return;
       // the inner loop stopped at a statement that runs on its own
       if (i < stmts.length) {
         const statement = stmts[i++]!;
+        let outcome: Outcome;
         try {
-          yield [{ statement, result: await this.execute(statement) }];
+          outcome = { statement, result: await this.execute(statement) };
         } catch (error) {
           if (!(error instanceof StatementError)) throw error;
-          yield [{ statement, error }];
+          outcome = { statement, error };
         }
+        yield [outcome];
+        if (options.stopAtError && failed(outcome)) return;
       }
     }
   }
 
-  /** the outcomes of chunk[from…] given their replies, in order */
-  private async outcomesOf(chunk: Statement[], names: string[], from: number, replies: Reply[]): Promise<Outcome[]> {
+  /**
+   * The outcomes of chunk[from…] given their replies, in order. `afterFailure`: they follow a failure the runner
+   * stops at, so they are only counted: no hint is looked up for their errors.
+   */
+  private async outcomesOf(chunk: Statement[], names: string[], from: number, replies: Reply[], afterFailure = false): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     for (let k = 0; k < replies.length; k++) {
       const statement = chunk[from + k]!;
       const reply = replies[k]!;
       const name = names[from + k]!;
-      if (this.inMulti || TRACKED.has(name)) this.track(name, reply, this.argsOf(statement));
-      if (reply instanceof ReplyError) outcomes.push({ statement, error: await this.fail(reply, this.argsOf(statement)) });
-      else outcomes.push({ statement, result: this.resultOf(reply, this.needsArgs(name) ? this.argsOf(statement) : []) });
+      const failure = this.session.watches(name) ? this.session.track(name, reply, this.argsOf(statement)) : undefined;
+      const outcome: Outcome = reply instanceof ReplyError
+        ? { statement, error: afterFailure ? this.plainFail(reply, this.argsOf(statement)) : await this.fail(reply, this.argsOf(statement)) }
+        : { statement, result: withFailure(this.resultOf(reply, this.needsArgs(name) ? this.argsOf(statement) : []), failure) };
+      if (afterFailure) outcome.afterFailure = true;
+      outcomes.push(outcome);
     }
     return outcomes;
   }
@@ -221,12 +254,21 @@ class RedisEngine implements Engine {
   }
 
   async cancel(reason: 'CANCELLED' | 'TIMEOUT' = 'CANCELLED'): Promise<void> {
-    this.inMulti = false; // the server discards a transaction whose connection is gone
+    this.session.reset(); // the server discards a transaction whose connection is gone
     this.router.cancel(reason);
   }
 
   close(): Promise<void> {
     return this.router.close();
+  }
+
+  serverVersion(): Promise<string> {
+    return this.router.serverVersion();
+  }
+
+  /** completion's command names, from COMMAND LIST on the side connection */
+  commandNames(): Promise<string[]> {
+    return this.catalog.names();
   }
 
   private argsOf(stmt: Statement): Arg[] {
@@ -245,43 +287,25 @@ class RedisEngine implements Engine {
     return this.router.protocol === 2 || TEXT_REPORT_COMMANDS.has(name);
   }
 
-  /** session state the replies change: the selected database, an open MULTI */
-  private track(name: string, reply: Reply, args: readonly Arg[]): void {
-    if (name === 'multi') {
-      if (!(reply instanceof ReplyError)) {
-        this.inMulti = true;
-        this.queued = 0;
-        this.queuedSelect = undefined;
-      }
-    } else if (name === 'exec' || name === 'discard') {
-      // a SELECT inside the transaction changed the connection's database only if EXEC ran it without error
-      const select = this.queuedSelect;
-      if (name === 'exec' && select && Array.isArray(reply) && reply[select.index] === OK) this.selectDb(select.db);
-      this.inMulti = false;
-      this.queuedSelect = undefined;
-    } else if (name === 'hello' && !this.inMulti) {
-      // HELLO 2 switches the connection to RESP2: replies must then be read the RESP2 way (flat HGETALL…)
-      const proto = reply instanceof ReplyError ? undefined : replyRecord(reply).get('proto');
-      if (proto === 2 || proto === 3) this.router.protocolChanged?.(proto);
-    } else if (this.inMulti) {
-      if (!(reply instanceof SimpleString && reply.value === 'QUEUED')) return;
-      if (name === 'select') this.queuedSelect = { index: this.queued, db: Number(argText(args[1])) };
-      this.queued++;
-    } else if (name === 'select' && reply === OK) {
-      this.selectDb(Number(argText(args[1])));
-    }
-  }
-
-  private selectDb(db: number): void {
-    this.db = db;
-    this.router.selected(db);
-  }
-
   private fail(err: ReplyError, args: readonly Arg[]): Promise<StatementError> {
     return toStatementError(err, args, {
       catalog: this.catalog, endpoint: this.endpoint, statement: joinArgs(redactArgs(args)),
     });
   }
+
+  private plainFail(err: ReplyError, args: readonly Arg[]): StatementError {
+    return plainStatementError(err, { endpoint: this.endpoint, statement: joinArgs(redactArgs(args)) });
+  }
+}
+
+/** an error reply, or a value that says the statement failed (EXEC) */
+function failed(o: Outcome): boolean {
+  return o.error !== undefined || (o.result?.kind === 'value' && o.result.failure !== undefined);
+}
+
+/** EXEC's result carries the failure its reply holds: printed first, then reported (exit 1) */
+function withFailure(result: Result, failure: StatementError | undefined): Result {
+  return failure && result.kind === 'value' ? { ...result, failure } : result;
 }
 
 /**

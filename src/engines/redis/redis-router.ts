@@ -1,13 +1,22 @@
 /**
- * Where a command goes. A standalone server has one connection (re-opened after a cancel dropped it, on the
- * database last SELECTed); Redis Cluster (redis-cluster.ts) picks the node owning the key's slot.
+ * Where a command goes. A standalone server has one connection for the user (re-opened after a cancel dropped
+ * it, on the database last SELECTed); Redis Cluster (redis-cluster.ts) picks the node owning the key's slot.
+ * What dbx asks for itself goes over a side connection (redis-side-connection.ts), never the user's.
  */
-import type { RedisEndpoint } from './redis-endpoint.js';
+import { CommandCatalog } from './redis-command-docs.js';
+import { displayOf, type RedisEndpoint } from './redis-endpoint.js';
+import { SideConnection, serverVersionOf } from './redis-side-connection.js';
 import { RespConnection, type ConnectionOptions } from './resp-connection.js';
 import type { Arg, Reply } from './resp-types.js';
 
 export interface Router {
   readonly protocol: 2 | 3;
+  /** the server's command docs and flags, asked on the side connection */
+  readonly catalog: CommandCatalog;
+  /** dbx's own connection: for what dbx asks for itself (see redis-side-connection.ts) */
+  readonly side: SideConnection;
+  /** `7.0.15` */
+  serverVersion(): Promise<string>;
   connect(): Promise<void>;
   send(args: readonly Arg[]): Promise<Reply>;
   /** pipelined; replies in the order of cmds */
@@ -35,7 +44,8 @@ export interface RouterOptions {
   askPassword?: (prompt: string) => Promise<string>;
 }
 
-export function connectionOptions(o: RouterOptions, host: string, port: number, db: number): ConnectionOptions {
+/** `db` is the database the connection selects; messages name it (the side connection's name the profile's) */
+export function connectionOptions(o: RouterOptions, host: string, port: number, db: number, displayDb = db): ConnectionOptions {
   const ep = o.endpoint;
   return {
     host, port, db,
@@ -44,7 +54,7 @@ export function connectionOptions(o: RouterOptions, host: string, port: number, 
     timeoutMs: o.timeoutMs,
     username: ep.username,
     password: ep.password,
-    display: ep.display,
+    display: displayOf(ep, displayDb),
     verbose: o.verbose,
     askPassword: o.askPassword,
   };
@@ -57,10 +67,19 @@ export class StandaloneRouter implements Router {
   /** the protocol asked for, or the one the user's HELLO switched to: kept for reconnects */
   private wanted: 2 | 3;
   private password?: string;
+  readonly side: SideConnection;
+  readonly catalog: CommandCatalog;
 
   constructor(private readonly o: RouterOptions) {
     this.db = o.endpoint.db;
     this.wanted = o.protocol;
+    this.side = new SideConnection(() => this.options(3, 0, o.endpoint.db));
+    this.catalog = new CommandCatalog((args) => this.side.send(args));
+  }
+
+  async serverVersion(): Promise<string> {
+    const user = this.conn && !this.conn.closed ? this.conn : undefined;
+    return serverVersionOf(user?.serverVersion ? user : await this.side.connection());
   }
 
   get protocol(): 2 | 3 {
@@ -102,26 +121,31 @@ export class StandaloneRouter implements Router {
 
   cancel(code: string): void {
     this.conn?.cancel(code);
+    this.side.cancel(code);
   }
 
   async close(): Promise<void> {
     const c = this.conn;
     this.conn = undefined;
-    await c?.close();
+    await Promise.all([c?.close(), this.side.close()]);
+  }
+
+  /** the connection options for the server; a password typed at the prompt is kept, so it is asked once */
+  private options(protocol: 2 | 3, db: number, displayDb = db): ConnectionOptions {
+    const ask = this.o.askPassword
+      ? async (p: string) => (this.password ??= await this.o.askPassword!(p))
+      : undefined;
+    const base = this.o.endpoint.nodes[0]!;
+    const opts = connectionOptions({ ...this.o, protocol, askPassword: ask }, base.host, base.port, db, displayDb);
+    if (this.password !== undefined) opts.password ??= this.password;
+    return opts;
   }
 
   private connection(): Promise<RespConnection> {
     if (this.conn && !this.conn.closed) return Promise.resolve(this.conn);
     this.opening ??= (async () => {
       try {
-        // a password typed at the prompt is kept for reconnects, so it is asked once
-        const ask = this.o.askPassword
-          ? async (p: string) => (this.password ??= await this.o.askPassword!(p))
-          : undefined;
-        const base = this.o.endpoint.nodes[0]!;
-        const opts = connectionOptions({ ...this.o, protocol: this.wanted, askPassword: ask }, base.host, base.port, this.db);
-        if (this.password !== undefined) opts.password ??= this.password;
-        this.conn = await RespConnection.open(opts);
+        this.conn = await RespConnection.open(this.options(this.wanted, this.db));
         return this.conn;
       } finally {
         this.opening = undefined;

@@ -50,7 +50,7 @@ interface Pending {
 export class RespConnection {
   /** what HELLO agreed on; 2 on servers without HELLO (Redis < 6) */
   protocol: 2 | 3 = 2;
-  /** the server's version, from the HELLO reply (undefined on servers without HELLO) */
+  /** the server's version from the HELLO reply, `7.0.15` (undefined on servers without HELLO) */
   serverVersion?: string;
   /** replies nobody asked for: RESP3 pushes (pub/sub), MONITOR lines */
   onUnsolicited?: (reply: Reply) => void;
@@ -134,8 +134,8 @@ export class RespConnection {
     if (!(reply instanceof ReplyError)) {
       const info = replyRecord(reply);
       this.protocol = info.get('proto') === 3 ? 3 : 2;
-      const v = info.get('version');
-      if (v !== undefined) this.serverVersion = replyText(v);
+      const version = info.get('version');
+      if (version !== undefined) this.serverVersion = replyText(version);
     } else {
       if (reply.prefix === 'NOPROTO' || /unknown command/i.test(reply.text)) {
         this.protocol = 2;

@@ -48,6 +48,7 @@ export function redisCli(server: PrivateServer, args: string[], input?: string |
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
+    child.stdin.on('error', () => undefined); // it may exit before reading stdin (a command given as arguments)
     child.stdin.end(input ?? '');
   });
 }
