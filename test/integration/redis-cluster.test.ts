@@ -114,6 +114,22 @@ describe('Redis Cluster', () => {
     assert.deepEqual(got, [...keys.map(() => 1), ...keys.map(() => '1')]);
   });
 
+  test('stopAtError: a failing line stops the pipeline; at most 999 lines after it (one pipeline of 1,000) had been sent', async () => {
+    await json('set cluster-str x');
+    const stmts = kv.split(['lpush cluster-str x', ...Array.from({ length: 2000 }, (_, i) => `incr bound:${i % 50}`)].join('\n'));
+    let after = 0;
+    let failed = 0;
+    for await (const o of flat(kv.executeBatch!(stmts, { stopAtError: true }))) {
+      if (o.afterFailure) after++;
+      else if (o.error) failed++;
+    }
+    assert.equal(failed, 1);
+    assert.equal(after, 999);
+    let total = 0;
+    for (let i = 0; i < 50; i++) total += Number(await json(`get bound:${i}`));
+    assert.equal(total, 999, 'the lines after the failing one that ran, and no more');
+  });
+
   test('keys * visits every master', async () => {
     const all = (await json('keys key:*')) as string[];
     assert.deepEqual(all, [...keys].sort());

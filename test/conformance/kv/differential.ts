@@ -5,10 +5,10 @@
  *                                 `--json` (RESP3, as redis-cli's --json) ↔ `--json`.
  *   RESP3 (`redis-cli -3`):       the same against dbx on `redis://…?protocol=3`.
  */
-import { expect } from '@jest/globals';
-import type { Case } from './corpus.js';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { CASES, fixtures, type Case } from './corpus.js';
 import { asciiEscaped, cliJson, dbxJson, firstDifference, isTable, sortedLines, tableCells, ttyScalarsAsCells } from './compare.js';
-import { dbxKv, redisCliEach, type Ran, type Servers } from './harness.js';
+import { dbxKv, load, redisCliEach, startConformanceServer, type Ran, type Servers } from './harness.js';
 
 export type Protocol = 2 | 3;
 
@@ -42,9 +42,31 @@ export async function checkCase(s: Servers, c: Case, cli: { tty: Ran; raw: Ran; 
   const query = protocol === 3 ? '?protocol=3' : '';
   const label = `${c.words.join(' ')} (RESP${protocol})`;
   const error = ERROR_LINE.exec(cli.tty.stdout.toString('latin1'))?.[1];
-  await checkDisplay(s, c, cli.tty, error, query, label);
-  await checkRaw(s, c, cli.raw, error, query, label);
-  if (cli.json) await checkJson(s, c, cli.json, label);
+  // three dbx runs of their own, at once
+  await Promise.all([
+    checkDisplay(s, c, cli.tty, error, query, label),
+    checkRaw(s, c, cli.raw, error, query, label),
+    cli.json ? checkJson(s, c, cli.json, label) : undefined,
+  ]);
+}
+
+/** The whole corpus on one protocol, against a private server of its own: one test per command. */
+export function describeCorpus(protocol: Protocol, title: string): void {
+  let s: Servers;
+  let cli: CliOutputs;
+  beforeAll(async () => {
+    s = await startConformanceServer();
+    await load(s.server, fixtures());
+    cli = await cliOutputs(s, CASES, protocol);
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+  describe(title, () => {
+    test.each(CASES.map((c, i) => [c.words.join(' '), c, i] as const))('%s', async (_name, c, i) => {
+      await checkCase(s, c, { tty: cli.tty[i]!, raw: cli.raw[i]!, json: cli.json[i] }, protocol);
+    });
+  });
 }
 
 /**
