@@ -37,6 +37,7 @@ const PACKAGES = {
   yaml: ['config'],
   acorn: ['mongo-syntax'],
   '@mongodb-js/shell-bson-parser': ['mongo-syntax'],
+  chalk: ['text'], // src/text/color.ts decides colour for every stream; nothing else styles text
 };
 
 /** The area of a file under src/: its folder, with each engine's folder an area of its own ('engine:mysql'). */

@@ -3,6 +3,7 @@
  */
 import { run } from './program.js';
 import { reportError } from './runner/report-error.js';
+import { colorEnabled, loadColor } from './text/color.js';
 
 function onInterrupt(handler: () => void): () => void {
   let count = 0;
@@ -47,5 +48,11 @@ try {
     onInterrupt,
   });
 } catch (e) {
-  process.exitCode = reportError(e, process.stderr, { json: false, verbose: process.argv.includes('-v') || process.argv.includes('--verbose') });
+  const color = colorEnabled(process.argv.includes('--no-color'), process.env, process.stderr);
+  if (color) await loadColor();
+  process.exitCode = reportError(e, process.stderr, {
+    json: false,
+    verbose: process.argv.includes('-v') || process.argv.includes('--verbose'),
+    color,
+  });
 }

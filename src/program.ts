@@ -16,6 +16,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerPingCommand } from './commands/ping.js';
 import { registerProfileCommand } from './commands/profile.js';
 import { ENGINE_NAMES, ExitCode, UsageError } from './errors.js';
+import { colorEnabled, loadColor } from './text/color.js';
 
 export const VERSION = '0.1.0';
 
@@ -53,7 +54,12 @@ function clientFlagsHint(argv: readonly string[]): string | undefined {
   return subcommand === 'kv' ? redisCliFlagsHint(argv) : mysqlFlagsHint(argv);
 }
 
-export function buildProgram(deps: Deps, exit: ExitSlot): Command {
+/** commander's own error, reported by run() once colour is settled (outputError cannot wait for chalk) */
+interface UsageFailure {
+  error?: UsageError;
+}
+
+export function buildProgram(deps: Deps, exit: ExitSlot, failure: UsageFailure = {}): Command {
   const program = new Command('dbx');
   program
     .description('One command-line client for MySQL/MariaDB (sql), Redis (kv) and MongoDB (doc).')
@@ -66,10 +72,10 @@ export function buildProgram(deps: Deps, exit: ExitSlot): Command {
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
       // commander's own errors (unknown option, missing argument) follow --json like every other error
-      outputError: (s, write) => {
+      outputError: (s) => {
         const message = s.replace(/^error: /, '').trim();
         const hint = /unknown option/.test(message) ? clientFlagsHint(deps.argv) : undefined;
-        write(formatError(new UsageError(message, hint ? { hint } : {}), { json: wantsJsonErrors(deps.argv), verbose: false }));
+        failure.error = new UsageError(message, hint ? { hint } : {});
       },
     });
   addGlobalOptions(program);
@@ -82,11 +88,17 @@ export function buildProgram(deps: Deps, exit: ExitSlot): Command {
 
 export async function run(deps: Deps): Promise<number> {
   const exit: ExitSlot = { code: ExitCode.ok };
-  const program = buildProgram(deps, exit);
+  const failure: UsageFailure = {};
+  const program = buildProgram(deps, exit, failure);
   try {
     await program.parseAsync(deps.argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
+      if (failure.error) {
+        const color = colorEnabled(deps.argv.includes('--no-color'), deps.env, deps.stderr);
+        if (color) await loadColor();
+        deps.stderr.write(formatError(failure.error, { json: wantsJsonErrors(deps.argv), verbose: false, color }));
+      }
       // --help, `dbx help`, --version; help shown because a subcommand is missing (`dbx profile`, exit code 1 from
       // commander) is a usage error, as an unknown subcommand is
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;

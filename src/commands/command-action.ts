@@ -3,7 +3,7 @@
  * src/program.ts reads its exit code from.
  */
 import type { Deps } from '../runner/deps.js';
-import { reportError } from '../runner/report-error.js';
+import { reportError, type ReportSettings } from '../runner/report-error.js';
 
 /** The slot that the running action fills with its exit code. */
 export interface ExitSlot {
@@ -18,7 +18,7 @@ export interface ExitSlot {
 export async function settle(
   exit: ExitSlot,
   deps: Pick<Deps, 'stderr'>,
-  settings: { json: boolean; verbose: boolean },
+  settings: ReportSettings,
   work: () => Promise<number>,
 ): Promise<void> {
   try {

@@ -57,7 +57,7 @@ export function registerEngineCommands(program: Command, deps: Deps, exit: ExitS
       statementsMayStartWithDash(cmd);
     }
     cmd.action(async (words: string[]) => {
-      const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
+      const opts = await readGlobalOptions(program, cmd, deps);
       if (spec.verbatim) {
         const host = cmd.opts().h as string | true | undefined;
         if (host === true) cmd.help();
@@ -67,7 +67,7 @@ export function registerEngineCommands(program: Command, deps: Deps, exit: ExitS
           const flag = host !== undefined ? '-h' : words[0]!;
           exit.code = reportError(new UsageError(`${flag} is redis-cli's option; dbx does not take it`, {
             engine: name, code: 'REDIS_CLI_OPTION', hint: redisCliFlagsHint(deps.argv),
-          }), deps.stderr, { json: wantsJson(opts), verbose: opts.verbose });
+          }), deps.stderr, { json: wantsJson(opts), verbose: opts.verbose, color: opts.errorColor });
           return;
         }
       }

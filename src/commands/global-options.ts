@@ -4,7 +4,9 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FORMATS, type FormatName } from '../output/writers.js';
+import type { Deps } from '../runner/deps.js';
 import type { GlobalOptions } from '../runner/options.js';
+import { colorEnabled, loadColor } from '../text/color.js';
 
 /** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay would fire at once and cancel everything. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -37,7 +39,7 @@ const GLOBAL_OPTIONS: Array<[key: string, make: (reportOnly: boolean) => Option]
   ['json', () => new Option('--json', 'same as --format json')],
   // a command that prints a report, not results (ping), has only the table and its JSON forms
   ['format', (reportOnly) => new Option('--format <format>', 'output format').choices(reportOnly ? ['table', 'json', 'ndjson'] : FORMATS)],
-  ['color', () => new Option('--no-color', 'no ANSI colour (also when NO_COLOR is set or stdout is not a TTY)')],
+  ['color', () => new Option('--no-color', 'no ANSI colour (also with NO_COLOR or TERM=dumb, or off a terminal; FORCE_COLOR=1 forces it)')],
   ['yes', () => new Option('-y, --yes', 'answer yes to confirmations')],
   ['force', () => new Option('--force', 'keep going after a failing statement')],
   ['transaction', () => new Option('--transaction', 'run the whole script atomically (sql BEGIN…COMMIT, kv MULTI/EXEC)')],
@@ -63,8 +65,11 @@ export function addGlobalOptions(cmd: Command, only?: readonly string[]): Comman
   return cmd;
 }
 
-/** Merges what was given before the subcommand (program) with what was given after it (the command). */
-export function readGlobalOptions(program: Command, cmd: Command, env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): GlobalOptions {
+/**
+ * Merges what was given before the subcommand (program) with what was given after it (the command), and decides
+ * colour for stdout and stderr (loading chalk when either has it).
+ */
+export async function readGlobalOptions(program: Command, cmd: Command, io: Pick<Deps, 'env' | 'stdout' | 'stderr'>): Promise<GlobalOptions> {
   const before = program.opts();
   const after = cmd.opts();
   const pick = <T>(key: string): T | undefined => {
@@ -74,16 +79,20 @@ export function readGlobalOptions(program: Command, cmd: Command, env: NodeJS.Pr
   };
   const bool = (key: string): boolean => Boolean(pick<boolean>(key));
   // --no-color / --no-pager: false from either side wins
-  const color = before.color !== false && after.color !== false && !('NO_COLOR' in env) && stdoutIsTTY;
+  const noColor = before.color === false || after.color === false;
   const pager = before.pager !== false && after.pager !== false;
   let format = pick<FormatName>('format') ?? 'table';
   if (bool('json') && pick<FormatName>('format') === undefined) format = 'json';
+  const color = colorEnabled(noColor, io.env, io.stdout);
+  const errorColor = colorEnabled(noColor, io.env, io.stderr);
+  if (color || errorColor) await loadColor();
   return {
     profile: pick('profile'),
     config: pick('config'),
     url: pick('url'),
     format,
     color,
+    errorColor,
     yes: bool('yes'),
     force: bool('force'),
     transaction: bool('transaction'),

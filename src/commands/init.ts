@@ -18,8 +18,9 @@ export function registerInitCommand(program: Command, deps: Deps, exit: ExitSlot
     .option('--json', 'errors as one JSON line')
     .action(async (path: string | undefined, cmdOpts: { force?: boolean; json?: boolean }) => {
       // --json (or --format json) before `init` counts too, as for every command
-      const json = Boolean(cmdOpts.json) || wantsJson(readGlobalOptions(program, program, deps.env, false));
-      await settle(exit, deps, { json, verbose: false }, async () => {
+      const opts = await readGlobalOptions(program, program, deps);
+      const json = Boolean(cmdOpts.json) || wantsJson(opts);
+      await settle(exit, deps, { json, verbose: false, color: opts.errorColor }, async () => {
         const { userConfigPath } = await import('../config/config-file.js');
         const { writeStarterConfig } = await import('../config/init.js');
         const target = path ? resolve(deps.cwd, path) : userConfigPath(deps.env, (await import('node:os')).homedir());

@@ -91,7 +91,7 @@ export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?:
 export function registerPingCommand(program: Command, deps: Deps, exit: ExitSlot): void {
   const cmd = program.command('ping').description("reach every engine of a profile, report versions and latency");
   addGlobalOptions(cmd, CONNECTING_OPTIONS).action(async () => {
-    const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
-    await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose }, () => pingProfile(opts, deps));
+    const opts = await readGlobalOptions(program, cmd, deps);
+    await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose, color: opts.errorColor }, () => pingProfile(opts, deps));
   });
 }

@@ -68,8 +68,8 @@ export function registerProfileCommand(program: Command, deps: Deps, exit: ExitS
     const cmd = profile.command(name).description(description);
     if (name !== 'list') cmd.argument('[name]', 'profile name (default: the current profile)');
     addGlobalOptions(cmd, CONNECTING_OPTIONS).action(async (arg?: string) => {
-      const opts = readGlobalOptions(program, cmd, deps.env, Boolean(deps.stdout.isTTY));
-      await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose }, () => run(typeof arg === 'string' ? arg : undefined, opts));
+      const opts = await readGlobalOptions(program, cmd, deps);
+      await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose, color: opts.errorColor }, () => run(typeof arg === 'string' ? arg : undefined, opts));
     });
   };
   sub('list', 'list the profiles of the config file', (_a, opts) => list(opts, deps));

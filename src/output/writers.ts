@@ -3,6 +3,7 @@
  * the result's codec; settings come in here, nothing is global.
  */
 import { UsageError } from '../errors.js';
+import { styles } from '../text/color.js';
 import { CSV, DelimitedWriter, TSV } from './delimited-writer.js';
 import { JsonWriter } from './json-writer.js';
 import { NdjsonWriter } from './ndjson-writer.js';
@@ -20,8 +21,8 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
   const io: WriterIo = {
     out: stream,
     status: new StatusLines(err, stream, settings.quiet),
-    // the caller has decided on colour (--no-color, NO_COLOR, TTY); bold is all the writers use of it
-    bold: settings.color ? (text) => `\x1b[1m${text}\x1b[22m` : (text) => text,
+    // the caller has decided on colour (src/text/color.ts); bold headers are all the writers use of it
+    bold: styles(settings.color).bold,
   };
   const writer = forFormat(settings.format, io);
   const writeAsync = async (result: Result, ctx: WriteContext): Promise<number> => {

@@ -9,7 +9,10 @@ export interface GlobalOptions {
   config?: string;
   url?: string;
   format: FormatName;
+  /** ANSI colour on stdout (results), decided by src/text/color.ts */
   color: boolean;
+  /** ANSI colour on stderr (errors, warnings) */
+  errorColor: boolean;
   yes: boolean;
   force: boolean;
   transaction: boolean;

@@ -5,10 +5,13 @@
 import { DbxError, ExitCode, ParseError, redactUrl, type ExitCodeValue } from '../errors.js';
 import { caretAt } from '../text/caret.js';
 import { safeMessageText } from '../text/terminal-text.js';
+import { styles } from '../text/color.js';
 
 export interface ReportSettings {
   json: boolean;
   verbose: boolean;
+  /** ANSI colour on the stream the error goes to (src/text/color.ts decides) */
+  color?: boolean;
   /** the statement text where the error happened, for a caret under a parse error */
   source?: string;
 }
@@ -43,13 +46,15 @@ function caret(source: string, line: number, column: number): string {
 /** The message for stderr; what the server or the statement put in it cannot drive the terminal (escaped). */
 export function formatError(err: DbxError, settings: ReportSettings): string {
   if (settings.json) return JSON.stringify(err.toJSON()) + '\n';
-  return safeMessageText(humanError(err, settings));
+  // the label is coloured after the escaping, which would otherwise show the colour's own escapes as text
+  return styles(settings.color === true).error('ERROR') + safeMessageText(humanError(err, settings));
 }
 
+/** the message after its ERROR label */
 function humanError(err: DbxError, settings: ReportSettings): string {
   const where = [err.engine, err.endpoint].filter(Boolean).join(' ');
   const code = err.errno !== undefined ? `${err.code} (${err.errno})` : err.code;
-  let out = `ERROR${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}: ${err.message}\n`;
+  let out = `${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}: ${err.message}\n`;
   if (err instanceof ParseError) {
     const source = err.source ?? err.statement ?? settings.source;
     if (source) out += caret(source, err.line, err.column);

@@ -10,6 +10,7 @@ import { ConnectBound } from './connect-bound.js';
 import { askOnTty, type Deps } from './deps.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import type { SafetyMode } from './safety.js';
+import { styles } from '../text/color.js';
 
 export interface Session {
   engine: Engine;
@@ -22,12 +23,12 @@ export interface Session {
  * A warning on stderr: `warning: …`, or under --json / ndjson one JSON line, so that stderr stays JSON Lines
  * there (errors are one JSON line each).
  */
-export function writeWarning(text: string, opts: Pick<GlobalOptions, 'format'>, deps: Pick<Deps, 'stderr'>): void {
+export function writeWarning(text: string, opts: Pick<GlobalOptions, 'format' | 'errorColor'>, deps: Pick<Deps, 'stderr'>): void {
   const message = text.replace(/^warning:\s*/, '');
-  deps.stderr.write(wantsJson(opts) ? `${JSON.stringify({ warning: { message } })}\n` : `warning: ${message}\n`);
+  deps.stderr.write(wantsJson(opts) ? `${JSON.stringify({ warning: { message } })}\n` : `${styles(opts.errorColor).warning('warning:')} ${message}\n`);
 }
 
-export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet' | 'format'>, deps: Deps): Promise<LoadedConfig> {
+export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet' | 'format' | 'errorColor'>, deps: Deps): Promise<LoadedConfig> {
   // loaded on use: the YAML parser is not needed for --help
   const { loadConfig } = await import('../config/config-file.js');
   const loaded = loadConfig({ configPath: opts.config }, { env: deps.env, cwd: deps.cwd });

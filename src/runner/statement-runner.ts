@@ -71,6 +71,7 @@ export async function reportFailure(
   reportError(err, where.stderr ?? state.deps.stderr, {
     json: wantsJson(state.opts),
     verbose: state.opts.verbose,
+    color: state.opts.errorColor,
     source: where.source ?? where.stmt?.text,
   });
   return err;

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Runs a command in a pseudo-terminal, for tests of the interactive shell (node-pty is not available).
 
-    pty-driver.py [--rows N] [--cols N] -- COMMAND ARG...
+    pty-driver.py [--rows N] [--cols N] [--stdout FILE] [--stderr FILE] -- COMMAND ARG...
 
 Reads JSON lines on stdin: {"send": "text"} types text into the terminal (\x03 is Ctrl-C, \x04 Ctrl-D).
 Writes JSON lines on stdout: {"data": "text"} for everything the program prints, then {"exit": code} when it
-ends. When stdin closes, the program is killed.
+ends. When stdin closes, the program is killed. --stdout / --stderr send that stream to a file instead of the
+terminal (a program whose stdout is piped while stderr is a terminal, or the reverse).
 """
 import codecs
 import fcntl
@@ -27,22 +28,27 @@ def emit(obj):
 def main():
     args = sys.argv[1:]
     rows, cols = 24, 80
+    redirect = {}
     while args and args[0] != "--":
         if args[0] == "--rows":
             rows = int(args[1])
         elif args[0] == "--cols":
             cols = int(args[1])
+        elif args[0] in ("--stdout", "--stderr"):
+            redirect[1 if args[0] == "--stdout" else 2] = args[1]
         else:
             sys.exit("unknown option " + args[0])
         args = args[2:]
     command = args[1:]
     if not command:
-        sys.exit("usage: pty-driver.py [--rows N] [--cols N] -- COMMAND ARG...")
+        sys.exit("usage: pty-driver.py [--rows N] [--cols N] [--stdout FILE] [--stderr FILE] -- COMMAND ARG...")
 
     pid, fd = pty.fork()
     if pid == 0:
         # the size is set before the program starts, so it never sees 0x0
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        for target, path in redirect.items():
+            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), target)
         os.execvp(command[0], command)
 
     decoder = codecs.getincrementaldecoder("utf-8")("replace")

@@ -13,6 +13,9 @@ export interface PtyOptions {
   env?: Record<string, string | undefined>;
   rows?: number;
   cols?: number;
+  /** send the program's stdout / stderr to this file instead of the terminal */
+  stdoutFile?: string;
+  stderrFile?: string;
 }
 
 /** Removes what a terminal would interpret rather than show: CSI/OSC sequences, carriage returns, bells. */
@@ -32,8 +35,10 @@ export class PtySession {
   private readonly child: ChildProcessWithoutNullStreams;
 
   constructor(args: string[], opts: PtyOptions = {}) {
-    const size = ['--rows', String(opts.rows ?? 24), '--cols', String(opts.cols ?? 100)];
-    this.child = spawn('python3', [DRIVER, ...size, '--', process.execPath, DBX_BIN, ...args], {
+    const flags = ['--rows', String(opts.rows ?? 24), '--cols', String(opts.cols ?? 100)];
+    if (opts.stdoutFile) flags.push('--stdout', opts.stdoutFile);
+    if (opts.stderrFile) flags.push('--stderr', opts.stderrFile);
+    this.child = spawn('python3', [DRIVER, ...flags, '--', process.execPath, DBX_BIN, ...args], {
       env: baseEnv({ TERM: 'xterm', ...opts.env }),
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
     });
@@ -54,6 +59,11 @@ export class PtySession {
       this.exitCode ??= -1;
       for (const wake of this.waiters) wake();
     });
+  }
+
+  /** Everything the program wrote to the terminal so far, control sequences included. */
+  get rawOutput(): string {
+    return this.raw;
   }
 
   /** Everything shown so far, control sequences removed. */

@@ -5,6 +5,7 @@ import type { Result, RowsResult, ValueCodec } from '../../src/engines/engine.js
 import { rowsInSet, queryOk } from '../../src/engines/mysql/mysql-status.js';
 import { createWriter, type FormatName, type OutputSettings } from '../../src/output/writers.js';
 import { DbxError } from '../../src/errors.js';
+import { loadColor } from '../../src/text/color.js';
 
 /** A stream stand-in that keeps what it was given. */
 class BufferSink extends EventEmitter {
@@ -182,6 +183,7 @@ describe('table', () => {
   });
 
   test('colour makes the header bold, and only when asked', async () => {
+    await loadColor();
     const colored = await run('table', [sqlRows()], { color: true });
     assert.match(colored.out, /\| \x1b\[1m学号\x1b\[22m \| \x1b\[1mname   \x1b\[22m \|/);
     const plain = await run('table', [sqlRows()]);
