@@ -93,23 +93,48 @@ export function ranAfterNote(failing: Statement, ran: readonly Outcome[]): strin
   return `${n} ${n === 1 ? 'line' : 'lines'} after line ${failing.line} had already been sent and ran (${where})${failedToo}; their replies are not shown`;
 }
 
-async function runAll(state: RunState, statements: Statement[]): Promise<void> {
+
+/**
+ * Runs the statements in turn while `run` says go on. When one changes how the rest of the script reads (sql:
+ * sql_mode NO_BACKSLASH_ESCAPES, as the server's status says), the rest is split again by the engine and checked
+ * by safety before it runs. Returns false when a statement stopped the script.
+ */
+async function eachStatement(
+  state: RunState,
+  statements: Statement[],
+  recheck: (rest: Statement[]) => Promise<void>,
+  run: (stmt: Statement) => Promise<boolean>,
+): Promise<boolean> {
+  let list = statements;
+  for (let k = 0; k < list.length; k++) {
+    const stmt = list[k]!;
+    if (!(await run(stmt))) return false;
+    // values bound by --param belong to the statements as first split: those are not split again
+    const again = stmt.params || stmt.paramRows ? undefined : state.engine.splitRest?.(stmt);
+    if (again) {
+      await recheck(again);
+      list = again;
+      k = -1;
+    }
+  }
+  return true;
+}
+
+async function runAll(state: RunState, statements: Statement[], recheck: (rest: Statement[]) => Promise<void>): Promise<void> {
   const { engine, opts } = state;
   if (opts.transaction && engine.transaction) {
     await engine.transaction.begin();
-    for (const stmt of statements) {
-      if (!(await runOne(state, stmt))) {
-        try {
-          await engine.transaction.rollback();
-        } catch (e) {
-          // the rollback failed, or could not undo everything (MySQL commits DDL implicitly): say so, never "nothing"
-          await reportFailure(state, e);
-          return;
-        }
-        // a status line: not under --quiet, nor under --json, where stderr carries only the error's JSON line
-        if (!opts.quiet && !wantsJson(opts)) state.deps.stderr.write('Transaction rolled back: nothing was changed.\n');
+    if (!(await eachStatement(state, statements, recheck, (stmt) => runOne(state, stmt)))) {
+      try {
+        await engine.transaction.rollback();
+      } catch (e) {
+        // the rollback failed, or could not undo everything (MySQL commits DDL implicitly): say so, never "nothing"
+        await reportFailure(state, e);
         return;
       }
+      // a status line: not under --quiet, nor under --json, where stderr carries only the error's JSON line
+      if (!opts.quiet && !wantsJson(opts)) state.deps.stderr.write('Transaction rolled back: nothing was changed.\n');
+      return;
     }
     const started = performance.now();
     const result = await engine.transaction.commit();
@@ -124,9 +149,7 @@ async function runAll(state: RunState, statements: Statement[]): Promise<void> {
     return;
   }
   if (engine.executeBatch && statements.length > 1 && !opts.timeout) return runBatches(state, statements);
-  for (const stmt of statements) {
-    if (!(await runOne(state, stmt))) return;
-  }
+  await eachStatement(state, statements, recheck, (stmt) => runOne(state, stmt));
 }
 
 /** `advice`: what the command line's words may hold that the user did not mean to send (kv-habits.ts) */
@@ -149,21 +172,23 @@ export async function runScript(
     if (statements.length === 0) return ExitCode.ok;
     audit = await openAuditLog(opts.logFile, session.profileName, engineName);
     await engine.connect();
-    await checkSafety(engine, statements, session.safety, {
-      yes: opts.yes,
-      profile: session.profileName,
-      ask: deps.stdin.isTTY ? (q) => askOnTty(deps, q) : undefined,
-    });
+    const safety = session.safety;
+    const profileName = session.profileName;
+    const check = (list: Statement[]) =>
+      checkSafety(engine, list, safety, { yes: opts.yes, profile: profileName, ask: deps.stdin.isTTY ? (q) => askOnTty(deps, q) : undefined });
+    await check(statements);
     Object.assign(state, {
       engine,
       audit,
+      // the mysql client names the line of a failing statement ("at line 5"); redis-cli and mongosh do not
+      scriptLines: engineName === 'sql',
       writer: createWriter({ format: opts.format, color: opts.color, quiet: opts.quiet }, deps.stdout, deps.stderr),
     });
     removeInterrupt = deps.onInterrupt(() => {
       state.interrupted = true;
       engine.cancel().catch(() => {});
     });
-    await runAll(state as RunState, statements);
+    await runAll(state as RunState, statements, check);
     if (advice && !state.failed) writeWarning(advice.warning, opts, deps);
     await audit.close(); // here, not only in finally: a log that could not be written is an error to report
     return state.failed ? ExitCode.statement : ExitCode.ok;

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BoundValues, Engine, Statement } from '../engines/engine.js';
 import { DbxError, ParseError, UsageError } from '../errors.js';
-import { parseJsonExact } from '../text/json-exact.js';
+import { parseJsonNumbersExact } from '../text/json-exact.js';
 import { readAllBytes, type Deps } from '../runner/deps.js';
 import { scriptText } from './script-text.js';
 import type { GlobalOptions } from '../runner/options.js';
@@ -38,8 +38,8 @@ function parseParams(opts: GlobalOptions): BoundValues {
   if (opts.params === undefined) return {};
   let value: unknown;
   try {
-    // exact: an id beyond 2^53 is bound as its digits, not rounded to another row's id
-    value = parseJsonExact(opts.params);
+    // exact: an id beyond 2^53 or a DECIMAL's digits are bound as written, not rounded through a double
+    value = parseJsonNumbersExact(opts.params);
   } catch (e) {
     throw new UsageError(`--params is not valid JSON: ${(e as Error).message}`, {
       hint: `--params '[1,"a"]' binds one row; --params '[[1,"a"],[2,"b"]]' runs the statement once per row`,
@@ -85,6 +85,8 @@ export async function readStatements(engine: Engine, words: string[], opts: Glob
       statements = [{ text: words.join(' '), line: 1, args: one ? undefined : words }];
     } else {
       statements = split(engine, words.join(' '));
+      // a hint can then say that the words became one script (a ';' missing between "select 1" "select 2")
+      if (words.length > 1) statements = statements.map((s) => ({ ...s, joined: true }));
     }
   } else if (!deps.stdin.isTTY) {
     statements = split(engine, scriptText(await readAllBytes(deps.stdin), 'standard input'));

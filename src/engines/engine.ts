@@ -21,6 +21,10 @@ export interface Statement {
   params?: unknown[];
   /** sql: run the statement once per row (--params '[[1,"a"],[2,"b"]]', executemany) */
   paramRows?: unknown[][];
+  /** the script was joined from several command-line words (`dbx sql "select 1" "select 2"`): for hints */
+  joined?: boolean;
+  /** where the engine's splitter goes on after this statement, should the rest need splitting again (opaque) */
+  resume?: unknown;
 }
 
 /** --param / --params: values for one run of a statement, or rows to run it once each (executemany). */
@@ -56,6 +60,13 @@ export interface RowsResult {
   kind: 'rows';
   /** column order; absent = the union of the rows' top-level keys, `_id` first (documents) */
   columns?: string[];
+  /**
+   * the names the header lines show, one per column, when they differ from the keys: the server's own names,
+   * repeated ones included (`select 1 a, 2 a`), where the row keys had to be unique
+   */
+  headers?: string[];
+  /** per column: numeric by type, right-aligned in the table as the mysql client does; absent = judged from the values */
+  numeric?: boolean[];
   rows: AsyncIterable<Record<string, unknown>>;
   /**
    * Optional: the same rows in the groups they arrive in (a pipeline's reply, a range of a list). The streaming
@@ -108,6 +119,8 @@ export interface StatusResult {
   message: (seconds: number) => string;
   /** server warnings to show on stderr */
   warnings?: string[];
+  /** the next result of the same statement (several statements in one DELIMITER chunk, the OK that ends a CALL) */
+  following?: () => Promise<Result | undefined>;
 }
 
 export type Result = RowsResult | ValueResult | StatusResult;
@@ -174,6 +187,11 @@ export interface Engine {
    * (exit 2) when a row's values do not match the placeholders. An engine without it takes no values.
    */
   bindValues?(statements: Statement[], values: BoundValues): Statement[];
+  /**
+   * Optional: after `stmt` ran, the rest of the last script split cut again, when what the statement changed on the
+   * server changes how the rest reads (sql: NO_BACKSLASH_ESCAPES); undefined when the statements split still stand.
+   */
+  splitRest?(stmt: Statement): Statement[] | undefined;
   /** throws ConnectError (exit 3) */
   connect(): Promise<void>;
   /** may be called after connect(); kv asks the server for the command's flags */
@@ -193,6 +211,11 @@ export interface Engine {
     commit(): Promise<Result | undefined>;
     rollback(): Promise<void>;
   };
+  /**
+   * Optional: a statement dbx asks for its own purposes (the shell's completion), run so that the user's session
+   * does not see it (sql: a second connection); without it, execute() serves.
+   */
+  introspect?(stmt: Statement): Promise<Result>;
   /** the server's version text, for `dbx ping` / `dbx profile test` (after connect) */
   serverVersion?(): Promise<string>;
   /**

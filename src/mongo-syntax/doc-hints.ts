@@ -4,6 +4,7 @@
  * known one.
  */
 import { isSignificant, matchBrackets, scanTokens, type Token } from './shell-scanner.js';
+import { asciiPunctuation, isFullWidthPunctuation } from '../text/full-width.js';
 
 /** What the second argument of a method is called, for "the projection is the second argument". */
 const SECOND_ARGUMENT: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
@@ -68,18 +69,12 @@ function nextSignificant(tokens: Token[], i: number): number {
   return -1;
 }
 
-/** Full-width punctuation an IME types in place of the ASCII the shell needs. */
-const FULL_WIDTH: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-  '（': '(', '）': ')', '［': '[', '］': ']', '｛': '{', '｝': '}', '：': ':', '；': ';', '，': ',', '．': '.',
-  '＂': '"', '“': '"', '”': '"', '＇': "'", '‘': "'", '’': "'", '＄': '$',
-});
-
 /**
  * `db.student.find（{name：'张三'}）` typed with a Chinese input method: when acorn stopped at full-width
  * punctuation, returns the statement with the full-width punctuation outside strings made ASCII.
  */
 export function fullWidthHint(text: string, at: number): string | undefined {
-  if (!FULL_WIDTH[text[at] ?? '']) return undefined;
+  if (!isFullWidthPunctuation(text[at])) return undefined;
   let tokens: Token[];
   try {
     tokens = scanTokens(text);
@@ -90,7 +85,7 @@ export function fullWidthHint(text: string, at: number): string | undefined {
   let from = 0;
   for (const t of tokens) {
     if (t.type !== 'word' && t.type !== 'punct') continue;
-    out += text.slice(from, t.start) + text.slice(t.start, t.end).replace(/[（）［］｛｝：；，．＂“”＇‘’＄]/g, (c) => FULL_WIDTH[c]!);
+    out += text.slice(from, t.start) + asciiPunctuation(text.slice(t.start, t.end));
     from = t.end;
   }
   return `use ASCII punctuation: ${out + text.slice(from)}`;

@@ -66,16 +66,20 @@ export class DelimitedWriter implements FormatWriter {
       source = { ...result, rows, chunks: undefined };
     }
     const header = columns;
+    // the header goes out with the first row, or at the end of an empty set: a statement that fails before its
+    // first row (a function that SIGNALs) leaves nothing on stdout
+    const headerLine = this.line(result.headers ?? columns);
     // a document stream that returned nothing has no header to print
-    if (result.columns || columns.length > 0) await out.push(this.line(columns));
+    const headerWhenEmpty = result.columns !== undefined || columns.length > 0;
     const known = result.columns ? undefined : new Set(columns);
     const late = new Set<string>();
     let count = 0;
     await eachRow(source, (row) => {
-      count++;
+      const line = this.line(header.map((name) => this.cell(result.codec, row[name])));
       if (known) for (const key of Object.keys(row)) if (!known.has(key)) late.add(key);
-      return out.push(this.line(header.map((name) => this.cell(result.codec, row[name]))));
+      return out.push(count++ === 0 ? headerLine + line : line);
     });
+    if (count === 0 && headerWhenEmpty) await out.push(headerLine);
     if (late.size > 0) {
       await this.io.status.warnings([
         `Warning: fields first seen after row ${WINDOW_ROWS} are not in the header and were left out: ${[...late].join(', ')}`,

@@ -28,7 +28,8 @@ export class JsonWriter implements FormatWriter {
     const { out } = this.io;
     const { codec } = result;
     const shape = result.shape ?? 'objects';
-    await out.push(shape === 'map' ? '{' : '[');
+    // opened with the first row: a statement that fails before it leaves nothing on stdout
+    const open = shape === 'map' ? '{' : '[';
     let count = 0;
     try {
       await eachRow(result, (row) => {
@@ -36,14 +37,14 @@ export class JsonWriter implements FormatWriter {
         if (shape === 'objects') piece = jsonText(rowObject(row, result.columns, codec));
         else if (shape === 'values') piece = jsonText(codec.json(columnAt(result, row, 0)));
         else piece = `${jsonText(mapKey(columnAt(result, row, 0), codec))}:${jsonText(codec.json(columnAt(result, row, 1)))}`;
-        return out.push(count++ === 0 ? piece : `,${piece}`);
+        return out.push(count++ === 0 ? open + piece : `,${piece}`);
       });
     } catch (error) {
       // end the broken line so the next statement's JSON still starts on a line of its own
-      await out.push('\n');
+      if (count > 0) await out.push('\n');
       throw error;
     }
-    await out.push(shape === 'map' ? '}\n' : ']\n');
+    await out.push(`${count === 0 ? open : ''}${shape === 'map' ? '}' : ']'}\n`);
     return count;
   }
 }

@@ -85,7 +85,7 @@ export class TableWriter implements FormatWriter {
   private async open(result: RowsResult, columnList: string[], window: Row[]): Promise<Layout | undefined> {
     if (columnList.length === 0) return undefined;
     const columns = [...columnList];
-    const names = columns.map(escapeControls);
+    const names = (result.headers && result.headers.length === columns.length ? result.headers : columns).map(escapeControls);
     const widths = names.map((name) => (result.headless ? 0 : stringWidth(name)));
     // mysql right-aligns numeric columns: here, columns whose non-NULL cells in the window are all numbers
     const hasNumber = columns.map(() => false);
@@ -112,7 +112,7 @@ export class TableWriter implements FormatWriter {
       columns,
       widths,
       // a live stream's first row says nothing about the rows to come
-      numeric: columns.map((_, i) => !result.live && hasNumber[i]! && !hasOther[i]!),
+      numeric: columns.map((_, i) => result.numeric?.[i] ?? (!result.live && hasNumber[i]! && !hasOther[i]!)),
       border: `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`,
     };
     const { out, bold } = this.io;

@@ -22,16 +22,18 @@ export async function writeVerticalRows(result: RowsResult, io: WriterIo): Promi
     }
     return width;
   };
-  const fixedWidth = fixed ? Math.max(0, ...fixed.map(measure)) : 0;
+  const labels = fixed && result.headers?.length === fixed.length ? result.headers : fixed;
+  const fixedWidth = labels ? Math.max(0, ...labels.map(measure)) : 0;
   let count = 0;
   for await (const row of result.rows) {
     count++;
     const columns = fixed ?? ownColumns(row);
     const nameWidth = fixed ? fixedWidth : Math.max(0, ...columns.map(measure));
     let block = `${STARS} ${count}. row ${STARS}\n`;
-    for (const name of columns) {
-      block += `${io.bold(padStartWidth(name, nameWidth, measure(name)))}: ${cellText(codec, row[name])}\n`;
-    }
+    columns.forEach((name, i) => {
+      const label = fixed ? labels![i]! : name;
+      block += `${io.bold(padStartWidth(label, nameWidth, measure(label)))}: ${cellText(codec, row[name])}\n`;
+    });
     await io.out.push(block);
   }
   return count;

@@ -49,9 +49,9 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
   };
 }
 
-/** The next result set of the same statement, if the engine chained one (RowsResult.following). */
+/** The next result of the same statement, if the engine chained one (`following` of a result set or status). */
 function following(result: Result): Promise<Result | undefined> | undefined {
-  return result.kind === 'rows' ? result.following?.() : undefined;
+  return result.kind === 'value' ? undefined : result.following?.();
 }
 
 function forFormat(format: FormatName, io: WriterIo): FormatWriter {

@@ -10,18 +10,18 @@ Shell commands (no ; needed):
   use DB                  switch database    DELIMITER //            end statements with // instead of ;
   \\c                      throw away the statement being typed       rehash   re-read names for Tab completion
   Ctrl-C                  cancel the running statement (KILL QUERY), or clear the line being typed
-Examples (from the note):
+Examples (from the note; each runs on the note's school / student tables):
   show databases;                            create database if not exists db_name;
   use db_name                                show tables;
-  create table school(id int primary key, name varchar(10) not null);
-  desc school;                               show create table school\\G
+  create table teacher(id int primary key, name varchar(10) not null);
+  desc teacher;                              show create table teacher\\G
   insert into school value(1, 'No.1 High');  insert into school (id, name) value(2, 'No.2 High');
   select * from school order by id desc limit 3,2;
-  select class, count(*) from student group by class having class = 5;
-  select * from student where age > (select avg(age) from student);
-  select * from student inner join student_detail on s_id = sd_id;
+  select d_id, count(*) from student group by d_id having d_id = 1;
+  select * from school where id > (select avg(id) from school);
+  select * from student inner join student_detail on s_id = de_id;
   update school set name = 'a' where id = 1;     delete from school where id = 2;
-  alter table school add address varchar(20) after name;     alter table school rename to school2;
+  alter table teacher add address varchar(20) after name;     alter table teacher rename to teacher2;
   create user 'test28'@'%' identified by 'qwe123';   grant all on *.* to 'test28'@'%';   flush privileges;
   select user();    select database();`;
 

@@ -14,6 +14,8 @@ export interface ReportSettings {
   color?: boolean;
   /** the statement text where the error happened, for a caret under a parse error */
   source?: string;
+  /** the script line where the failing statement starts ("at line 5", `"line":5`) */
+  line?: number;
 }
 
 /** An error of the operating system (a socket reset, a full disk): the surroundings failed, not dbx's logic. */
@@ -45,7 +47,11 @@ function caret(source: string, line: number, column: number): string {
 
 /** The message for stderr; what the server or the statement put in it cannot drive the terminal (escaped). */
 export function formatError(err: DbxError, settings: ReportSettings): string {
-  if (settings.json) return JSON.stringify(err.toJSON()) + '\n';
+  if (settings.json) {
+    const json = err.toJSON();
+    if (settings.line !== undefined) json.error.line = settings.line;
+    return JSON.stringify(json) + '\n';
+  }
   // the label is coloured after the escaping, which would otherwise show the colour's own escapes as text
   return styles(settings.color === true).error('ERROR') + safeMessageText(humanError(err, settings));
 }
@@ -54,7 +60,8 @@ export function formatError(err: DbxError, settings: ReportSettings): string {
 function humanError(err: DbxError, settings: ReportSettings): string {
   const where = [err.engine, err.endpoint].filter(Boolean).join(' ');
   const code = err.errno !== undefined ? `${err.code} (${err.errno})` : err.code;
-  let out = `${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}: ${err.message}\n`;
+  const line = settings.line !== undefined ? ` at line ${settings.line}` : '';
+  let out = `${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}${line}: ${err.message}\n`;
   if (err instanceof ParseError) {
     const source = err.source ?? err.statement ?? settings.source;
     if (source) out += caret(source, err.line, err.column);

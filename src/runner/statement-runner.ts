@@ -23,6 +23,8 @@ export interface RunState {
   interrupted: boolean;
   /** what the command line's words may hold that the user did not mean to send (kv: src/commands/kv-habits.ts) */
   wordsAdvice?: WordsAdvice;
+  /** a script (not the shell): a failing statement's error names the line it starts on, as the mysql client's "at line 5" */
+  scriptLines?: boolean;
 }
 
 /** Help about the statement's words: a hint when it fails, a warning when it ran anyway. */
@@ -54,7 +56,7 @@ export interface FailureContext {
  * error, whose exitCode is the run's.
  */
 export async function reportFailure(
-  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer' | 'wordsAdvice'>>,
+  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer' | 'wordsAdvice' | 'scriptLines'>>,
   e: unknown,
   where: FailureContext = {},
 ): Promise<DbxError> {
@@ -73,6 +75,7 @@ export async function reportFailure(
     verbose: state.opts.verbose,
     color: state.opts.errorColor,
     source: where.source ?? where.stmt?.text,
+    line: state.scriptLines && err.exitCode === ExitCode.statement && where.stmt?.line ? where.stmt.line : undefined,
   });
   return err;
 }

@@ -89,11 +89,13 @@ describe('result sets', () => {
     created.push(`procedure ${p}`);
     const j = await runDbx(['--url', url, '--json', 'sql', `call ${p}(); select 3 f`]);
     assert.equal(j.code, 0, j.stderr);
-    assert.equal(j.stdout, '[{"a":1,"b":2}]\n[{"c":"x","d":"y","e":"z"}]\n[{"f":3}]\n');
+    // the CALL's own OK packet comes after its result sets, as the mysql client's "Query OK, 0 rows affected"
+    assert.equal(j.stdout, '[{"a":1,"b":2}]\n[{"c":"x","d":"y","e":"z"}]\n{"affectedRows":0,"insertId":0,"warnings":0}\n[{"f":3}]\n');
     const t = await runDbx(['--url', url, 'sql', `call ${p}()`]);
     assert.match(t.stdout, /\| a \| b \|\n\+---\+---\+\n\| 1 \| 2 \|/);
     assert.match(t.stdout, /\| c \| d \| e \|\n\+---\+---\+---\+\n\| x \| y \| z \|/);
     assert.equal(t.stderr.match(/1 row in set/g)?.length, 2);
+    assert.match(t.stderr, /1 row in set \(.*\n1 row in set \(.*\nQuery OK, 0 rows affected/);
   });
 
   test('a procedure that fails after a SELECT: that result set whole, then the error', async () => {

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
-import { testSqlUrl, uniqueName } from '../support/servers.js';
+import { uniqueName } from '../support/servers.js';
+import { createTestDatabase, type TestDatabase } from '../support/sql-database.js';
 import { NOTE_SCHEMA } from '../support/note-schema.js';
 
-const db = uniqueName('dbx_note');
+let db: string;
 const user = uniqueName('t28').slice(0, 30);
 let baseUrl: string;
 let url: string;
@@ -39,20 +40,16 @@ async function json(statement: string): Promise<unknown> {
   return JSON.parse(r.stdout);
 }
 
+let database: TestDatabase;
+
 beforeAll(async () => {
-  baseUrl = await testSqlUrl();
-  const u = new URL(baseUrl);
-  admin = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: u.username, password: decodeURIComponent(u.password) });
-  await admin.query(`CREATE DATABASE \`${db}\``);
-  u.pathname = `/${db}`;
-  url = u.toString();
+  database = await createTestDatabase('dbx_note');
+  ({ name: db, url, baseUrl, admin } = database);
 });
 
 afterAll(async () => {
-  await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
-  await admin.query(`DROP DATABASE IF EXISTS \`${db}_x\``);
   await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
-  await admin.end();
+  await database?.drop(`${db}_x`);
 });
 
 describe('MySQL basics of the note', () => {
@@ -179,7 +176,7 @@ describe('constraints of the note', () => {
     await ok('create table u4(id int)');
     await ok('alter table u4 modify id int unique key');
     await ok('insert into u1 value(1)');
-    const r = await fails('insert into u1 value(1)', 1, /ER_DUP_ENTRY \(1062\): Duplicate entry '1'/);
+    const r = await fails('insert into u1 value(1)', 1, /ER_DUP_ENTRY \(1062\) at line 1: Duplicate entry '1'/);
     const j = await sql('insert into u1 value(1)', ['--json']);
     assert.equal(j.code, 1);
     assert.deepEqual(JSON.parse(j.stderr).error.errno, 1062);
@@ -326,5 +323,136 @@ describe("pymysql section: executemany, commit, rollback", () => {
     const good = await runDbx(['--url', url, '--transaction', 'sql'], { input: 'insert into test value(5, "five");\ninsert into test value(6, "six");' });
     assert.equal(good.code, 0, good.stderr);
     assert.deepEqual(await json('select count(*) n from test where id in (5, 6)'), [{ n: 2 }]);
+  });
+});
+
+/**
+ * The note's statements as a learner types them, on a database holding the note's own schema: every hint says what
+ * went wrong, and the statement it suggests runs.
+ */
+describe("learner help: the note's exact statements, and every suggested statement runs", () => {
+  let noteDb: string;
+  let noteUrl: string;
+
+  const inNote = (words: string[], extra: string[] = []) => runDbx(['--url', noteUrl, ...extra, 'sql', ...words]);
+
+  /** The hint of a failing statement; its suggested statement (after `marker`) is run and must succeed. */
+  async function hintThatRuns(statement: string, marker: RegExp, extra: string[] = []): Promise<string> {
+    const r = await inNote([statement], extra);
+    assert.notEqual(r.code, 0, `${statement} should fail\n${r.stdout}`);
+    const hint = /^ {2}hint: (.*)$/m.exec(r.stderr)?.[1];
+    assert.ok(hint, `${statement}: no hint in\n${r.stderr}`);
+    const m = marker.exec(hint);
+    assert.ok(m, `${statement}: hint "${hint}" does not match ${marker}`);
+    const fixed = m[1]!;
+    const again = await inNote([fixed]);
+    assert.equal(again.code, 0, `the suggested "${fixed}" failed:\n${again.stderr}`);
+    return hint;
+  }
+
+  beforeAll(async () => {
+    noteDb = `${db}_schema`;
+    await admin.query(`CREATE DATABASE \`${noteDb}\``);
+    const u = new URL(baseUrl);
+    u.pathname = `/${noteDb}`;
+    noteUrl = u.toString();
+    const r = await runDbx(['--url', noteUrl, 'sql'], { input: NOTE_SCHEMA.replace(/\n\)\n/g, '\n);\n') });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS \`${noteDb}\``);
+    await admin.query("DROP USER IF EXISTS 'test28'@'%'");
+  });
+
+  test('the join on s_id = sd_id: the other table\'s de_id, never s_id = s_id', async () => {
+    const hint = await hintThatRuns('select * from student inner join student_detail on s_id = sd_id', /^did you mean de_id\? (.*)$/);
+    assert.doesNotMatch(hint, /s_id = s_id/);
+  });
+
+  for (const statement of [
+    "update table_name set name = 'a' where xxx",
+    'delete from table_name where xxx',
+    'create table [if ont exists] table_name(column_name data_type(length), ...)',
+    'create table table_name(column_name data_type(length), ...)',
+    'insert into table_name value(...)',
+    'insert into table_name value(...),(...)',
+    'select * from table_name',
+    'describe table_name',
+  ]) {
+    test(`a template of the note: ${statement}`, async () => {
+      const hint = await hintThatRuns(statement, /for example, on the note's tables: (.*)$/);
+      assert.match(hint, /placeholder/);
+    });
+  }
+
+  test('a table name typo: select * from studnet', async () => {
+    await hintThatRuns('select * from studnet', /^did you mean student\? (.*)$/);
+  });
+
+  test('a column renamed earlier: alter table tbName drop id after change id id1', async () => {
+    assert.equal((await inNote(['create table tbName(id int, name varchar(10))'])).code, 0);
+    assert.equal((await inNote(['alter table tbName change id id1 int'])).code, 0);
+    await hintThatRuns('alter table tbName drop id', /^did you mean id1\? (.*)$/);
+  });
+
+  for (const statement of ["select * from student where s_name = ‘Sam’", 'select 1；', 'select s_id，s_name from student']) {
+    test(`full-width punctuation: ${statement}`, async () => {
+      await hintThatRuns(statement, /SQL needs ASCII: (.*)$/);
+    });
+  }
+
+  test('? without --param: the hint shows --param, and that runs', async () => {
+    const r = await inNote(['select * from student where s_id = ?']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /hint: \? is a placeholder for a value bound with --param .*--param 1/);
+    assert.equal((await inNote(['select * from student where s_id = ?'], ['--param', '1'])).code, 0);
+  });
+
+  test("--params '[1,2]' for one placeholder: the hint says [[1],[2]], and that runs", async () => {
+    const r = await inNote(['select * from school where id = ?'], ['--params', '[1,2]']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /hint: .*--params '\[\[1\],\[2\]\]'/);
+    assert.equal((await inNote(['select * from school where id = ?'], ['--params', '[[1],[2]]'])).code, 0);
+  });
+
+  test('several statement arguments without ;: the hint shows the command with them, and that runs', async () => {
+    const r = await inNote(['select 1', 'select 2']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /hint: dbx joins its arguments .*: dbx sql "select 1;" "select 2;"/);
+    const fixed = await inNote(['select 1;', 'select 2;']);
+    assert.equal(fixed.code, 0, fixed.stderr);
+  });
+
+  test('an error in a script names its line, as the mysql client does (ERROR 1146 … at line 5)', async () => {
+    const r = await runDbx(['--url', noteUrl, 'sql'], { input: 'select 1;\n\n# a comment\nselect 2;\nselect * from nosuch;\n' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /ER_NO_SUCH_TABLE \(1146\) at line 5: Table '.*nosuch' doesn't exist/);
+    const j = await runDbx(['--url', noteUrl, '--json', 'sql'], { input: 'select 1;\nselect * from nosuch;\n' });
+    assert.equal(JSON.parse(j.stderr).error.line, 2);
+  });
+
+  test("the shell's help lists only statements that run on the note's tables", async () => {
+    // a database of its own, holding the note's schema only
+    const helpDb = `${db}_help`;
+    await admin.query(`CREATE DATABASE \`${helpDb}\``);
+    const u = new URL(baseUrl);
+    u.pathname = `/${helpDb}`;
+    const inHelp = (words: string[]) => runDbx(['--url', u.toString(), 'sql', ...words]);
+    assert.equal((await runDbx(['--url', u.toString(), 'sql'], { input: NOTE_SCHEMA.replace(/\n\)\n/g, '\n);\n') })).code, 0);
+    const { helpText } = await import('../../src/repl/repl-help.js');
+    const examples = helpText('sql').split('Examples (from the note')[1]!.split('\n').slice(1).join(' ');
+    const statements = examples.split(/;|\\G/).map((s) => s.trim()).filter(Boolean);
+    assert.ok(statements.length > 15, examples);
+    for (const statement of statements) {
+      // `use db_name` on its own line needs no ';' in the shell: it runs with the next example's text
+      const parts = statement.startsWith('use ') ? [statement.split(/\s+/).slice(0, 2).join(' '), statement.split(/\s+/).slice(2).join(' ')] : [statement];
+      for (const part of parts.filter(Boolean)) {
+        const r = await inHelp([part]);
+        assert.equal(r.code, 0, `help example "${part}" failed:\n${r.stderr}`);
+      }
+    }
+    await admin.query('DROP DATABASE IF EXISTS db_name');
+    await admin.query(`DROP DATABASE IF EXISTS \`${helpDb}\``);
   });
 });

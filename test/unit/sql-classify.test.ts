@@ -8,6 +8,13 @@ const DESTRUCTIVE = { write: true, destructive: true };
 
 const cases: [statement: string, expected: { write: boolean; destructive: boolean }, firstKeyword: string][] = [
   ['select * from student', READ, 'SELECT'],
+  // several statements in one DELIMITER chunk all run: the chunk is what its most dangerous part is
+  ['select 1; drop table t', DESTRUCTIVE, 'SELECT'],
+  ["select 1; select ';'", READ, 'SELECT'],
+  ['select 1; insert into t values (1)', WRITE, 'SELECT'],
+  // a routine's body is not run by its CREATE
+  ['create procedure p() begin delete from t; select 1; end', WRITE, 'CREATE'],
+  ['begin not atomic delete from t; end', WRITE, 'BEGIN'],
   ['SELECT 1 FOR UPDATE', READ, 'SELECT'],
   ["select * from t into outfile '/tmp/x'", WRITE, 'SELECT'],
   ["select * from t into dumpfile '/tmp/x'", WRITE, 'SELECT'],

@@ -96,24 +96,54 @@ const cases: [statement: string, errno: number, message: string, hint: string | 
     '[ ] marks an optional part in a syntax summary; type it without the brackets: drop database db_name' +
       ' — or: drop database if exists db_name',
   ],
+  // the note's templates: their placeholders are named, with a statement that runs on the note's tables
   [
     'create table [if ont exists] table_name(column_name data_type(length), ...)',
     1064,
     near('[if ont exists] table_name(column_name data_type(length), ...)'),
-    '[ ] marks an optional part in a syntax summary; type it without the brackets: ' +
-      'create table table_name(column_name data_type(length), ...) — or: ' +
-      'create table if not exists table_name(column_name data_type(length), ...)',
+    'table_name, column_name, data_type(length) and ... are placeholders of a syntax summary, to be replaced by your ' +
+      "own names and values ([ ] marks an optional part: leave the brackets out); for example, on the note's tables: " +
+      'create table if not exists teacher(id int primary key, name varchar(10))',
   ],
   [
     'insert into table_name value(...)',
     1064,
     near('...)'),
-    `"..." stands for your own values in a syntax summary; write them out, e.g.: insert into table_name value(1, 'Sam')`,
+    "table_name and ... are placeholders of a syntax summary, to be replaced by your own names and values; for example, on the note's tables: insert into school value(1, 'North')",
   ],
-  // valid as typed: the server's complaint is about the table, which the hint must leave alone
-  ["insert into table_name (id, sex) value(2, 'male')", 1146, "Table 'test.table_name' doesn't exist", undefined],
-  ['drop table table_name', 1051, "Unknown table 'test.table_name'", undefined],
-  ["update table_name set name = 'a' where xxx", 1054, "Unknown column 'xxx' in 'WHERE'", undefined],
+  [
+    "insert into table_name (id, sex) value(2, 'male')",
+    1146,
+    "Table 'test.table_name' doesn't exist",
+    "table_name is a placeholder of a syntax summary, to be replaced by your own names and values; for example, on the note's tables: insert into school (id, name) value(4, 'West')",
+  ],
+  [
+    'drop table table_name',
+    1051,
+    "Unknown table 'test.table_name'",
+    "table_name is a placeholder of a syntax summary, to be replaced by your own names and values; for example, on the note's tables: drop table if exists teacher",
+  ],
+  [
+    "update table_name set name = 'a' where xxx",
+    1054,
+    "Unknown column 'xxx' in 'WHERE'",
+    "table_name and xxx are placeholders of a syntax summary, to be replaced by your own names and values; for example, on the note's tables: update school set name = 'a' where id = 1",
+  ],
+  // full-width punctuation of a Chinese input method, a bare ?, arguments glued without ;
+  [
+    "select * from student where s_name = ‘Sam’",
+    1054,
+    "Unknown column '‘Sam’' in 'WHERE'",
+    "‘ ’ are full-width punctuation (a Chinese input method): SQL needs ASCII: select * from student where s_name = 'Sam'",
+  ],
+  ['select 1；', 1054, "Unknown column '1；' in 'SELECT'", '； is full-width punctuation (a Chinese input method): SQL needs ASCII: select 1;'],
+  [
+    'select * from student where s_id = ?',
+    1064,
+    near('?'),
+    '? is a placeholder for a value bound with --param (one value per ?): dbx sql "select * from student where s_id = ?" --param 1',
+  ],
+  ['select 1 select 2', 1064, near('select 2'), `a ';' is missing before "select 2": select 1; select 2`],
   // a name close to a keyword is not a typo when the server did not stop there
   ['insert into t set sex', 1064, near(''), undefined],
   ['create table t(id int, info varchar(10) not null, sex)', 1064, near(')'), undefined],
@@ -129,7 +159,7 @@ describe('sqlHint', () => {
     const [, glued] = splitSql(NOTE_SCHEMA);
     const message = near('create table student_detail(\n    de_id int primary key auto_increment,\n    in...', 9);
     assert.equal(
-      sqlHint(glued.text, 1064, message, glued.line),
+      sqlHint(glued.text, 1064, message, { line: glued.line }),
       `a ';' is missing before "create table student_detail(" (line 16), "create table cours(" (line 23) ` +
         `and "create table choose(" (line 29): end each statement with ';'`,
     );

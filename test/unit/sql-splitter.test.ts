@@ -9,6 +9,9 @@ import { NOTE_SCHEMA } from '../support/note-schema.js';
 
 const s = (text: string, line = 1, vertical = false): Statement => (vertical ? { text, line, vertical } : { text, line });
 
+/** the statements without the splitter's resume points (tested on their own below) */
+const withoutResume = (list: Statement[]): Statement[] => list.map(({ resume: _resume, ...rest }) => rest);
+
 const cases: [name: string, script: string, expected: Statement[]][] = [
   ['two statements', 'select 1; select 2;', [s('select 1'), s('select 2')]],
   ['final statement without delimiter', 'select 1; select 2', [s('select 1'), s('select 2')]],
@@ -37,6 +40,11 @@ const cases: [name: string, script: string, expected: Statement[]][] = [
   ['blank script', ' \n\t ', []],
   ['\\G ends a vertical statement', 'select 1\\G select 2', [s('select 1', 1, true), s('select 2')]],
   ['\\g ends a statement', 'select 1\\gselect 2;', [s('select 1'), s('select 2')]],
+  ['`\\;` ends no statement (sent as written, as the mysql client does)', 'select 1 \\; select 2; select 3', [s('select 1 \\; select 2'), s('select 3')]],
+  ['use db ended by another delimiter', 'DELIMITER //\nuse mydb//\nselect 1//', [s('use mydb', 2), s('select 1', 3)]],
+  ['use db then a space and the delimiter', 'DELIMITER //\nuse mydb //\nselect 1//', [s('use mydb', 2), s('select 1', 3)]],
+  ['NO_BACKSLASH_ESCAPES set by the script: a backslash ends no string', "set sql_mode='NO_BACKSLASH_ESCAPES'; select 'a\\' as x; select 2", [s("set sql_mode='NO_BACKSLASH_ESCAPES'"), s("select 'a\\' as x"), s('select 2')]],
+  ['sql_mode set back: backslashes escape again', "set @@session.sql_mode = \"NO_BACKSLASH_ESCAPES\"; select 'a\\'; set sql_mode=''; select 'b\\';'", [s('set @@session.sql_mode = "NO_BACKSLASH_ESCAPES"'), s("select 'a\\'"), s("set sql_mode=''"), s("select 'b\\';'")]],
   ['\\G in quotes is text', "select 'a\\G'; select \"\\G\"", [s("select 'a\\G'"), s('select "\\G"')]],
   ['\\G in a comment is text', 'select 1 -- \\G\n;', [s('select 1')]],
   ['line numbers', '\n\n  select 1;\n\nselect\n2;', [s('select 1', 3), s('select\n2', 5)]],
@@ -68,7 +76,7 @@ const cases: [name: string, script: string, expected: Statement[]][] = [
 
 describe('splitSql', () => {
   for (const [name, script, expected] of cases) {
-    test(name, () => assert.deepEqual(splitSql(script), expected));
+    test(name, () => assert.deepEqual(withoutResume(splitSql(script)), expected));
   }
 
   test("the note's schema block: the missing ';' glue the last four create tables into one statement", () => {
@@ -158,5 +166,19 @@ describe('tokenizeSql', () => {
       [['word', 'set'], ['variable', '@@global.x'], ['punct', '='], ['number', '1'], ['punct', ','],
         ['variable', '@a'], ['punct', '='], ['string', "'u'"], ['variable', '@'], ['string', "'%'"]],
     );
+  });
+});
+
+describe('splitSql: splitting the rest again', () => {
+  test('the server said NO_BACKSLASH_ESCAPES after a statement: the rest is read that way from its resume point', () => {
+    const script = "set sql_mode=concat(@@sql_mode, ',NO_BACKSLASH_ESCAPES');\nselect 'a\\';\nselect 2";
+    const first = splitSql(script.replace("'a\\'", "'a\\\\'"))[0]!;
+    const rest = splitSql(script, { resume: first.resume as { offset: number; delimiter: string }, noBackslashEscapes: true });
+    assert.deepEqual(withoutResume(rest), [s("select 'a\\'", 2), s('select 2', 3)]);
+  });
+
+  test('the resume point keeps the delimiter in force', () => {
+    const [first] = splitSql('DELIMITER //\nselect 1//\nselect 2; select 3//');
+    assert.deepEqual(withoutResume(splitSql('DELIMITER //\nselect 1//\nselect 2; select 3//', { resume: first!.resume as { offset: number; delimiter: string } })), [s('select 2; select 3', 3)]);
   });
 });

@@ -13,6 +13,45 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
+/**
+ * A number as the server wrote it: FLOAT/DOUBLE (`1e15`, `0.00000015`, FLOAT(8,5)'s `121.00000`), YEAR, a
+ * ZEROFILL integer (`0003`). Text formats print the text; --json gives the number, which the text is exactly.
+ * JavaScript's own printing (1000000000000000, 1.5e-7, 121) is not what the mysql client shows.
+ */
+export class ServerNumber {
+  constructor(
+    readonly text: string,
+    /** the JSON value: the number, or the text for an integer beyond 2^53 */
+    readonly json: number | string,
+  ) {}
+}
+
+/** mysql2's view of a column while it reads a row (its typeCast argument). */
+interface CastField {
+  type: string;
+  string(): string | null;
+  buffer(): Buffer | null;
+}
+
+/**
+ * How mysql2 reads each value of the text protocol: FLOAT, DOUBLE and YEAR keep the server's text; GEOMETRY is the
+ * binary it is (WKB after a 4-byte SRID), not the driver's lossy {x, y}; everything else as the driver reads it.
+ */
+export function castField(field: CastField, next: () => unknown): unknown {
+  switch (field.type) {
+    case 'FLOAT':
+    case 'DOUBLE':
+    case 'YEAR': {
+      const text = field.string();
+      return text === null ? null : new ServerNumber(text, Number(text));
+    }
+    case 'GEOMETRY':
+      return field.buffer();
+    default:
+      return next();
+  }
+}
+
 export function parseJsonText(text: string): unknown {
   try {
     return parseJsonExact(text);
@@ -25,13 +64,14 @@ export const sqlCodec: ValueCodec = {
   text(v) {
     if (v === null || v === undefined) return 'NULL';
     if (typeof v === 'string') return v;
-    if (v instanceof JsonText) return v.text;
+    if (v instanceof ServerNumber || v instanceof JsonText) return v.text;
     if (Buffer.isBuffer(v)) return '0x' + v.toString('hex');
     if (typeof v === 'object') return JSON.stringify(v);
     return String(v);
   },
   json(v) {
     if (v === undefined) return null;
+    if (v instanceof ServerNumber) return v.json;
     if (v instanceof JsonText) return parseJsonText(v.text);
     if (Buffer.isBuffer(v)) return { $base64: v.toString('base64') };
     if (typeof v === 'bigint') return v.toString();

@@ -3,17 +3,21 @@
  */
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
 import type { BoundValues, Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
-import { ConnectError, DbxError, ExitCode, StatementError } from '../../errors.js';
+import { ConnectError, DbxError, ExitCode, ParseError, StatementError } from '../../errors.js';
+import { sqlCodec } from './mysql-codec.js';
 import { enrichHint } from './mysql-hint-lookup.js';
 import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
 import { runMany, runQuery } from './mysql-result.js';
 import { classifySql } from './sql-classify.js';
+import { SideConnection } from './mysql-side-connection.js';
 import { bindValues, placeholders, textParamHint } from './sql-placeholders.js';
-import { splitSql } from './sql-splitter.js';
+import { splitSqlInto, type SqlResume } from './sql-splitter.js';
 
 /** the server status flag of an open transaction */
 const SERVER_STATUS_IN_TRANS = 0x0001;
+/** the server status flag of sql_mode NO_BACKSLASH_ESCAPES: the client reads strings without backslash escapes */
+const SERVER_STATUS_NO_BACKSLASH_ESCAPES = 0x0200;
 
 const USE = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i;
 
@@ -25,12 +29,46 @@ export function redactSql(text: string): string {
     .replace(/(set\s+password\s+(?:for\s+\S+\s+)?=\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'");
 }
 
+/** mysql2's number for utf8mb4_general_ci: its encoding is plain UTF-8 */
+const UTF8MB4 = 45;
+
+/**
+ * Statements go out as the script's UTF-8 text, as the mysql client sends what it read. After `SET NAMES utf8`
+ * mysql2 follows the session's character set and encodes utf8mb3 as CESU-8: an emoji became two surrogates that
+ * the server stored (61EDA0BDEDB88062) where the mysql client gets ERROR 1366. Other character sets (latin1…) are
+ * still encoded as the session says.
+ */
+function keepUtf8(conn: Connection): void {
+  const config = (conn as unknown as { config: { charsetNumber: number } }).config;
+  let charset = config.charsetNumber;
+  Object.defineProperty(config, 'charsetNumber', {
+    get: () => (mysql.CharsetToEncoding[charset] === 'cesu8' ? UTF8MB4 : charset),
+    set: (n: number) => (charset = n),
+    configurable: true,
+  });
+}
+
+/** The server's greeting (mysql2 keeps it, unexported): its version text and its status flags. */
+function handshake(conn: Connection): { serverVersion: string; statusFlags: number } {
+  const packet = (conn as unknown as { _handshakePacket?: { serverVersion?: string; statusFlags?: number } })._handshakePacket;
+  return { serverVersion: packet?.serverVersion ?? '', statusFlags: packet?.statusFlags ?? 0 };
+}
+
 class MysqlEngine implements Engine {
   readonly name = 'sql' as const;
   database?: string;
   private readonly target: SqlTarget;
   private conn?: Connection;
   private lost = false;
+  /** what the server's handshake said: errors are named from MariaDB's list when it is MariaDB */
+  private mariadb = false;
+  /** the last script split, and the server's NO_BACKSLASH_ESCAPES as its last status said */
+  private script = '';
+  private noBackslashEscapes = false;
+  /** a quote that did not close after a statement that changes sql_mode: reported when reached, if still so */
+  private unreadable?: { error: ParseError; after: number };
+  /** hints and completion ask here, never on the user's connection */
+  private readonly side = new SideConnection(() => this.open(this.typedPassword, false));
   /** the password typed at the prompt, if one was asked for (the KILL QUERY connection needs it too) */
   private typedPassword?: string;
   /**
@@ -50,7 +88,40 @@ class MysqlEngine implements Engine {
   }
 
   split(script: string): Statement[] {
-    return splitSql(script);
+    this.script = script;
+    return this.splitFrom(undefined);
+  }
+
+  /**
+   * Splits the script (from a resume point). A quote that does not close is an error before anything runs, unless
+   * the script changes sql_mode before it: then the statements up to there run first, and the quote is judged
+   * with the backslash mode the server then says (splitRest), as the mysql client reads on.
+   */
+  private splitFrom(resume: SqlResume | undefined): Statement[] {
+    this.unreadable = undefined;
+    const statements: Statement[] = [];
+    try {
+      return splitSqlInto(statements, this.script, { resume, noBackslashEscapes: this.noBackslashEscapes });
+    } catch (e) {
+      const last = statements[statements.length - 1]?.resume as SqlResume | undefined;
+      if (!(e instanceof ParseError) || !last || !/sql_mode/i.test(this.script.slice(resume?.offset ?? 0, last.offset))) throw e;
+      e.source ??= this.script;
+      this.unreadable = { error: e, after: last.offset };
+      return statements;
+    }
+  }
+
+  /**
+   * The rest of the script after `stmt`, split again when the server's NO_BACKSLASH_ESCAPES is not what the
+   * splitter assumed from there on (`set sql_mode = concat(…)`, a server whose global sql_mode has it); undefined
+   * when the statements already split are right. Throws the parse error that was put off, once it is reached.
+   */
+  splitRest(stmt: Statement): Statement[] | undefined {
+    const resume = stmt.resume as SqlResume | undefined;
+    if (!resume) return undefined;
+    if (resume.noBackslashEscapes !== this.noBackslashEscapes) return this.splitFrom(resume);
+    if (this.unreadable && this.unreadable.after === resume.offset) throw this.unreadable.error;
+    return undefined;
   }
 
   bindValues(statements: Statement[], values: BoundValues): Statement[] {
@@ -65,7 +136,8 @@ class MysqlEngine implements Engine {
       conn.on('error', (e: { fatal?: boolean }) => {
         if (main && e.fatal !== false) this.lost = true;
       });
-      conn.connect((err) => (err ? (conn.destroy(), reject(err)) : resolve(conn)));
+      // after the handshake, which must name the character set the profile asked for
+      conn.connect((err) => (err ? (conn.destroy(), reject(err)) : (keepUtf8(conn), resolve(conn))));
     });
   }
 
@@ -87,7 +159,11 @@ class MysqlEngine implements Engine {
         throw connectError(e2, this.endpoint);
       }
     }
+    const hello = handshake(this.conn);
+    this.mariadb = /mariadb/i.test(hello.serverVersion);
+    this.noBackslashEscapes = (hello.statusFlags & SERVER_STATUS_NO_BACKSLASH_ESCAPES) !== 0;
     this.ctx.verbose(`-- connected (thread ${this.conn.threadId}, ${(performance.now() - started).toFixed(0)} ms)`);
+    if (this.target.serverCollation) await this.query('SET NAMES utf8mb4');
     if (this.ctx.readonly) {
       await this.query('SET SESSION TRANSACTION READ ONLY');
       this.ctx.verbose('-- session is read-only (safety: readonly)');
@@ -101,7 +177,7 @@ class MysqlEngine implements Engine {
 
   private query(sql: string, values?: unknown[], shown = sql): Promise<unknown> {
     return new Promise((resolve, reject) =>
-      this.conn!.query(sql, values, (err, res) => (err ? reject(statementError(err, shown, this.endpoint)) : resolve(res))),
+      this.conn!.query(sql, values, (err, res) => (err ? reject(statementError(err, shown, this.endpoint, { mariadb: this.mariadb })) : resolve(res))),
     );
   }
 
@@ -114,10 +190,17 @@ class MysqlEngine implements Engine {
     // pymysql's `%s` placeholders (the note's executemany) become `?`
     const sql = bound ? placeholders(stmt.text).text : stmt.text;
     const shown = redactSql(stmt.text);
-    const wrap = (e: unknown) => statementError(e, shown, this.endpoint, stmt.line);
+    const wrap = (e: unknown) =>
+      statementError(e, shown, this.endpoint, { line: stmt.line, mariadb: this.mariadb, joined: stmt.joined, bound });
     await this.reopenTransaction();
     if (this.txn) this.txn.last = shown;
-    const onStatus = (status: number) => this.trackTransaction(status, shown);
+    const onStatus = (header: ResultSetHeader) => {
+      this.noBackslashEscapes = (header.serverStatus & SERVER_STATUS_NO_BACKSLASH_ESCAPES) !== 0;
+      // the server says when the session's database changed (use inside a DELIMITER chunk, a procedure's USE…)
+      const schema = (header as { stateChanges?: { schema?: string | null } }).stateChanges?.schema;
+      if (schema) this.database = schema;
+      this.trackTransaction(header.serverStatus, shown);
+    };
     try {
       if (stmt.paramRows) return await runMany(this.conn, sql, stmt.paramRows, wrap, onStatus);
       const use = USE.exec(sql);
@@ -128,7 +211,7 @@ class MysqlEngine implements Engine {
     } catch (e) {
       if (e instanceof DbxError && e.exitCode === ExitCode.statement && this.conn) {
         if (e.errno === 1064) e.hint ??= textParamHint(e.message, stmt.params ?? stmt.paramRows?.[0]);
-        await enrichHint(e, stmt.text, (q, v) => this.query(q, v) as Promise<unknown[][]>);
+        await enrichHint(e, stmt.text, (q, v) => this.side.query(q, v, this.database) as Promise<unknown[][]>);
       }
       throw e;
     }
@@ -192,9 +275,20 @@ class MysqlEngine implements Engine {
     killer.destroy();
   }
 
+  /** From the handshake: asking `SELECT VERSION()` would reset the user's diagnostics area. */
   async serverVersion(): Promise<string> {
-    const rows = (await this.query('SELECT VERSION()')) as unknown[][];
-    return String(rows[0]?.[0] ?? '');
+    if (!this.conn) return '';
+    // MariaDB before 11 prefixes its version with 5.5.5- for old clients
+    return handshake(this.conn).serverVersion.replace(/^5\.5\.5-/, '');
+  }
+
+  /** The shell's completion asks through here: on the side connection, in the user's current database. */
+  async introspect(stmt: Statement): Promise<Result> {
+    const rows = (await this.side.query(stmt.text, [], this.database)) as unknown[][];
+    async function* each(): AsyncGenerator<Record<string, unknown>> {
+      for (const r of rows) yield Object.fromEntries(r.map((v, i) => [String(i), v]));
+    }
+    return { kind: 'rows', columns: rows[0]?.map((_, i) => String(i)) ?? [], rows: each(), codec: sqlCodec };
   }
 
   redact(stmt: Statement): string {
@@ -202,6 +296,7 @@ class MysqlEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    await this.side.close();
     const conn = this.conn;
     this.conn = undefined;
     if (!conn) return;

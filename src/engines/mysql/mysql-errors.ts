@@ -3,7 +3,8 @@
  * server's errno and text, and a learner hint where one helps.
  */
 import { ConnectError, DbxError, StatementError, UsageError } from '../../errors.js';
-import { sqlHint } from './sql-hints.js';
+import { mariadbErrorName } from './mariadb-error-names.js';
+import { sqlHint, type HintOptions } from './sql-hints.js';
 import { networkHint, networkMessage } from '../network-errors.js';
 
 interface MysqlError extends Error {
@@ -52,10 +53,26 @@ export function connectError(e: unknown, endpoint: string): DbxError {
   });
 }
 
-export function statementError(e: unknown, statement: string, endpoint: string, line = 1): DbxError {
+/**
+ * The server's name for an errno. mysql2 names errors from MySQL's list, where MariaDB-only numbers mean something
+ * else (4025 is MySQL's ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE, MariaDB's ER_CONSTRAINT_FAILED): a MariaDB server's
+ * errors take MariaDB's names.
+ */
+export function errorName(errno: number | undefined, driverCode: string | undefined, mariadb: boolean): string {
+  return (mariadb && errno !== undefined ? mariadbErrorName(errno) : undefined) ?? driverCode ?? 'ER_UNKNOWN';
+}
+
+export interface StatementContext extends HintOptions {
+  /** the server is MariaDB (its handshake says so): errors take MariaDB's names */
+  mariadb?: boolean;
+}
+
+export function statementError(e: unknown, statement: string, endpoint: string, context: StatementContext = {}): DbxError {
+  const mariadb = context.mariadb ?? false;
   if (e instanceof DbxError) return e;
   const err = e as MysqlError;
-  if (!err.sqlMessage) {
+  // a server error has an SQLSTATE; its message may be empty (SIGNAL … SET MESSAGE_TEXT = '')
+  if (err.sqlMessage === undefined || err.sqlState === undefined) {
     if (err.code && connectMessage(err.code)) return connectError(e, endpoint);
     const hint = /field name .* private property/i.test(err.message ?? '')
       ? 'give the column another name with AS: the driver cannot return a column named like an object property'
@@ -63,14 +80,14 @@ export function statementError(e: unknown, statement: string, endpoint: string, 
     return new StatementError(err.message ?? String(e), { code: err.code ?? 'ERROR', engine: 'sql', endpoint, statement, hint, cause: e });
   }
   if (connectErrnos.has(err.errno ?? 0) && err.fatal) return connectError(e, endpoint);
-  const message = `${err.sqlMessage}${err.sqlState ? ` (SQLSTATE ${err.sqlState})` : ''}`;
+  const message = [err.sqlMessage, `(SQLSTATE ${err.sqlState})`].filter(Boolean).join(' ');
   return new StatementError(message, {
-    code: err.code ?? 'ER_UNKNOWN',
+    code: errorName(err.errno, err.code, mariadb),
     errno: err.errno,
     engine: 'sql',
     endpoint,
     statement,
-    hint: sqlHint(statement, err.errno ?? 0, err.sqlMessage, line),
+    hint: sqlHint(statement, err.errno ?? 0, err.sqlMessage ?? '', context),
     cause: e,
   });
 }

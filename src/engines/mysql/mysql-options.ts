@@ -4,6 +4,7 @@
  */
 import type { ConnectionOptions } from 'mysql2';
 import { UsageError } from '../../errors.js';
+import { castField } from './mysql-codec.js';
 
 export interface SqlTarget {
   options: ConnectionOptions;
@@ -12,6 +13,12 @@ export interface SqlTarget {
   endpointFor(database: string | undefined): string;
   /** a user was named but no password given: the engine may ask for one on a TTY */
   passwordMissing: boolean;
+  /**
+   * no charset was asked for: after the handshake the session takes utf8mb4 with the server's default collation
+   * (SET NAMES utf8mb4), as the mysql client's session has — a fixed collation made `where name = @n` an
+   * "Illegal mix of collations" against the server's own defaults
+   */
+  serverCollation: boolean;
 }
 
 function str(v: unknown): string | undefined {
@@ -75,14 +82,17 @@ export function sqlTarget(endpoint: string | Record<string, unknown>, connectTim
     database,
     socketPath: socket,
     connectTimeout: connectTimeoutMs,
-    charset: str(entry.charset) ?? 'UTF8MB4_UNICODE_CI',
+    charset: str(entry.charset) ?? 'UTF8MB4_GENERAL_CI',
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: false,
     decimalNumbers: false,
     // JSON columns as the server's text: the driver's JSON.parse rounds integers beyond 2^53 (mysql-codec.ts)
     jsonStrings: true,
-    multipleStatements: false,
+    // FLOAT/DOUBLE as the server's text, GEOMETRY as its bytes (mysql-codec.ts)
+    typeCast: castField as ConnectionOptions['typeCast'],
+    // as the mysql client: a DELIMITER chunk holding several statements is sent as it is, and each gives its result
+    multipleStatements: true,
     // as the mysql client: "N rows affected" counts changed rows, not matched ones (FOUND_ROWS), and function names
     // stay usable as table names (IGNORE_SPACE made `create table count (…)` a syntax error)
     flags: ['-FOUND_ROWS', '-IGNORE_SPACE'],
@@ -98,5 +108,6 @@ export function sqlTarget(endpoint: string | Record<string, unknown>, connectTim
     endpoint: endpointFor(database),
     endpointFor,
     passwordMissing: password === undefined,
+    serverCollation: entry.charset === undefined,
   };
 }

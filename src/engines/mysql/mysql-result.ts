@@ -4,56 +4,48 @@
  */
 import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
 import type { Result, RowsResult } from '../engine.js';
-import { JsonText, sqlCodec } from './mysql-codec.js';
+import { sqlCodec } from './mysql-codec.js';
+import { columnSet } from './mysql-columns.js';
 import { queryOk, rowsInSet } from './mysql-status.js';
+
+export { columnKeys } from './mysql-columns.js';
 
 /** rows buffered before the connection is paused: memory stays flat while the writer lags */
 const HIGH_WATER = 2000;
 
-/**
- * Column keys for row objects: the server's names, made unique (`select 1, 1` has two columns named 1). A repeated
- * name gets `_2`, `_3`…, skipping any suffix that another column already has as its own name (`select 1 a, 2 a,
- * 3 a_2`), so that no value is hidden behind another column's key.
- */
-export function columnKeys(fields: ReadonlyArray<{ name: string }>): string[] {
-  const taken = new Set(fields.map((f) => f.name));
-  const seen = new Set<string>();
-  return fields.map((f) => {
-    if (!seen.has(f.name)) {
-      seen.add(f.name);
-      return f.name;
-    }
-    let n = 2;
-    while (taken.has(`${f.name}_${n}`)) n++;
-    const key = `${f.name}_${n}`;
-    taken.add(key);
-    return key;
-  });
-}
-
-/** MySQL's JSON type (245), or MariaDB's JSON (a LONGTEXT that its extended metadata marks as json). */
-function jsonColumns(fields: FieldPacket[]): number[] {
-  const found: number[] = [];
-  fields.forEach((f, i) => {
-    if (f.columnType === 245 || (f as { extendedFormat?: string }).extendedFormat === 'json') found.push(i);
-  });
-  return found;
-}
-
-/** mysql's "Query OK, 0 rows affected, 1 warning (0.01 sec)" */
-function withWarnings(line: string, warnings: number): string {
+/** mysql's "Query OK, 0 rows affected, 1 warning (0.01 sec)", "1 row in set, 1 warning (0.00 sec)" */
+function withWarnings(line: string, warnings: number | undefined): string {
   if (!warnings) return line;
-  return line.replace(' affected (', ` affected, ${warnings} warning${warnings === 1 ? '' : 's'} (`);
+  return line.replace(/ \(/, `, ${warnings} warning${warnings === 1 ? '' : 's'} (`);
 }
 
-export function okResult(header: ResultSetHeader, isUse: string | undefined): Result {
+/**
+ * The warning count of the EOF packet that ends a result set: mysql2 reads the packet and drops the count. Its
+ * row reader is wrapped once, here, to hand the count on as an 'eofWarnings' event of the query.
+ */
+let eofHooked = false;
+function hookEofWarnings(query: object): void {
+  if (eofHooked) return;
+  eofHooked = true;
+  const proto = Object.getPrototypeOf(query) as { row?: (packet: { isEOF(): boolean; eofWarningCount(): number }, conn: unknown) => unknown };
+  const row = proto.row;
+  if (typeof row !== 'function') return; // a release that reads rows otherwise: no count, as before
+  proto.row = function (this: { emit(event: string, n: number): void }, packet, conn) {
+    if (packet.isEOF()) this.emit('eofWarnings', packet.eofWarningCount());
+    return row.call(this, packet, conn);
+  };
+}
+
+export function okResult(header: ResultSetHeader, isUse: string | undefined, following?: () => Promise<Result | undefined>): Result {
   const info = { affectedRows: header.affectedRows, insertId: header.insertId, warnings: header.warningStatus };
   const extra = header.info ? header.info.trim() : undefined;
-  return {
+  const result: Result = {
     kind: 'status',
     info: isUse ? { ...info, db: isUse } : info,
     message: (s) => (isUse ? 'Database changed' : withWarnings(queryOk(header.affectedRows, s, extra || undefined), header.warningStatus)),
   };
+  if (following) result.following = following;
+  return result;
 }
 
 /** Aggregates executemany: one status for the whole run, as pymysql's executemany returns one count. */
@@ -79,6 +71,13 @@ class NextSet {
   constructor(readonly fields?: FieldPacket[]) {}
 }
 
+/** In the row queue: the OK packet of a further statement (several in one DELIMITER chunk) or the one ending a CALL. */
+class NextOk {
+  constructor(readonly header: ResultSetHeader) {}
+}
+
+const isBoundary = (e: unknown): e is NextSet | NextOk => e instanceof NextSet || e instanceof NextOk;
+
 /** mysql2's count of the result sets that have ended (private: undefined if a release renames it). */
 function resultIndex(query: unknown): number | undefined {
   const index = (query as { _resultIndex?: unknown })._resultIndex;
@@ -98,12 +97,17 @@ export function runQuery(
   useDb: string | undefined,
   wrap: QueryError,
   /** the server status of every OK packet (the statement's own, or the one that ends a CALL) */
-  onStatus?: (serverStatus: number) => void,
+  onStatus?: (header: ResultSetHeader) => void,
 ): Promise<Result> {
   return new Promise((resolve, reject) => {
     const query = values ? conn.query(sql, values) : conn.query(sql);
-    const queue: Array<unknown[] | NextSet> = [];
-    let boundaries = 0; // NextSet entries in the queue
+    hookEofWarnings(query);
+    // warnings of each result set, in order; its summary reads them once its rows are read
+    const setWarnings: number[] = [];
+    let sets = 0;
+    query.on('eofWarnings', (n: number) => setWarnings.push(n));
+    const queue: Array<unknown[] | NextSet | NextOk> = [];
+    let boundaries = 0; // NextSet and NextOk entries in the queue
     let ended = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
@@ -148,19 +152,23 @@ export function runQuery(
     // lost connection mid-stream): without this the statement would wait for rows forever
     conn.on('error', fail);
 
-    /** The next result set of this statement, once the current one's rows are read; undefined after the last. */
+    /**
+     * The next result of this statement (a result set or an OK packet), once the current one's rows are read;
+     * undefined after the last.
+     */
     const following = async (): Promise<Result | undefined> => {
       for (;;) {
         const head = queue[0];
-        if (head instanceof NextSet) {
+        if (head instanceof NextSet || head instanceof NextOk) {
           queue.shift();
           boundaries--;
+          if (head instanceof NextOk) return okResult(head.header, undefined, following);
           if (head.fields) return rowSet(head.fields);
           continue;
         }
         if (head) {
           // rows the consumer left unread (it stopped early): not part of the next set
-          queue.splice(0, boundaries > 0 ? queue.findIndex((e) => e instanceof NextSet) : queue.length);
+          queue.splice(0, boundaries > 0 ? queue.findIndex(isBoundary) : queue.length);
           resume();
           continue;
         }
@@ -171,14 +179,8 @@ export function runQuery(
     };
 
     const rowSet = (fields: FieldPacket[]): Result => {
-      const columns = columnKeys(fields);
-      const json = jsonColumns(fields);
-      const toObject = (row: unknown[]): Record<string, unknown> => {
-        const obj: Record<string, unknown> = {};
-        for (let i = 0; i < columns.length; i++) obj[columns[i]!] = row[i];
-        for (const i of json) if (typeof row[i] === 'string') obj[columns[i]!] = new JsonText(row[i] as string);
-        return obj;
-      };
+      const { keys: columns, headers, numeric, toObject } = columnSet(fields);
+      const ordinal = sets++;
       let done = false;
       // every row of this set that has arrived, or undefined at its end; the connection resumes once the consumer
       // caught up
@@ -188,11 +190,11 @@ export function runQuery(
           if (ended) done = true;
           else await arrival();
         }
-        if (done || queue[0] instanceof NextSet) {
+        if (done || isBoundary(queue[0])) {
           done = true;
           return undefined;
         }
-        const end = boundaries > 0 ? queue.findIndex((e) => e instanceof NextSet) : queue.length;
+        const end = boundaries > 0 ? queue.findIndex(isBoundary) : queue.length;
         const batch = queue.splice(0, end) as unknown[][];
         resume();
         return batch.map(toObject);
@@ -203,7 +205,9 @@ export function runQuery(
       async function* rows(): AsyncGenerator<Record<string, unknown>> {
         for await (const batch of chunks()) yield* batch;
       }
-      const result: RowsResult = { kind: 'rows', columns, rows: rows(), chunks: chunks(), codec: sqlCodec, summary: rowsInSet, following };
+      const summary = (count: number, seconds: number) => withWarnings(rowsInSet(count, seconds), setWarnings[ordinal]);
+      const result: RowsResult = { kind: 'rows', columns, numeric, rows: rows(), chunks: chunks(), codec: sqlCodec, summary, following };
+      if (headers) result.headers = headers;
       return result;
     };
 
@@ -222,14 +226,21 @@ export function runQuery(
       notify();
     });
     query.on('result', (row: unknown) => {
-      if (!Array.isArray(row)) onStatus?.((row as ResultSetHeader).serverStatus);
+      if (!Array.isArray(row)) onStatus?.(row as ResultSetHeader);
       if (!settled) {
         settled = true;
-        resolve(okResult(row as ResultSetHeader, useDb));
+        resolve(okResult(row as ResultSetHeader, useDb, following));
         return;
       }
-      // the OK packet that ends a CALL carries nothing to show
-      if (!inSet || !Array.isArray(row)) return;
+      if (!Array.isArray(row)) {
+        // a further statement's OK packet, or the one that ends a CALL: the mysql client shows it as "Query OK"
+        queue.push(new NextOk(row as ResultSetHeader));
+        boundaries++;
+        inSet = false;
+        notify();
+        return;
+      }
+      if (!inSet) return;
       queue.push(row);
       if (!paused && queue.length >= HIGH_WATER) {
         paused = true;
@@ -250,7 +261,7 @@ export function runQuery(
  * executemany returns one count; a query shows its result set for each row in turn (they were summed as "NaN rows
  * affected" and their rows lost).
  */
-export async function runMany(conn: Connection, sql: string, rows: unknown[][], wrap: QueryError, onStatus: (serverStatus: number) => void): Promise<Result> {
+export async function runMany(conn: Connection, sql: string, rows: unknown[][], wrap: QueryError, onStatus: (header: ResultSetHeader) => void): Promise<Result> {
   const run = (row: unknown[]) => runQuery(conn, sql, row, undefined, wrap, onStatus);
   const first = await run(rows[0] ?? []);
   if (first.kind === 'rows') {

@@ -25,8 +25,33 @@ const INNER_STATEMENT = new Set(['SELECT', 'UPDATE', 'DELETE', 'INSERT', 'REPLAC
 const isWord = (t: SqlToken | undefined, ...words: string[]): boolean =>
   t !== undefined && t.kind === 'word' && words.includes(t.text.toUpperCase());
 
+/** Statements whose body holds `;` of its own: a routine, trigger or event definition, a compound statement. */
+function isCompound(tokens: SqlToken[]): boolean {
+  const words = tokens.slice(0, 12).filter((t) => t.kind === 'word').map((t) => t.text.toUpperCase());
+  if (words[0] === 'BEGIN' && words[1] === 'NOT') return true;
+  if (['IF', 'WHILE', 'LOOP', 'REPEAT', 'FOR', 'CASE', 'DECLARE'].includes(words[0] ?? '')) return true;
+  if (tokens[1]?.text === ':') return true; // label: BEGIN …
+  return (words[0] === 'CREATE' || words[0] === 'ALTER') && words.some((w) => ['PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT', 'PACKAGE'].includes(w));
+}
+
+/**
+ * A statement, or several in one DELIMITER chunk (`select 1; drop table t//` runs both): a write when any of them
+ * writes, destructive when any of them is.
+ */
 export function classifySql(text: string): SqlClassification {
   const tokens = tokenizeSql(text);
+  const cuts = isCompound(tokens) ? [] : tokens.flatMap((t, k) => (t.text === ';' && t.kind === 'punct' && t.depth === 0 ? [k] : []));
+  if (cuts.length === 0) return classifyOne(tokens);
+  const parts = [...cuts, tokens.length].map((end, k) => tokens.slice(k === 0 ? 0 : cuts[k - 1]! + 1, end)).filter((p) => p.length > 0);
+  const each = parts.map(classifyOne);
+  return {
+    write: each.some((c) => c.write),
+    destructive: each.some((c) => c.destructive),
+    firstKeyword: each[0]?.firstKeyword ?? '',
+  };
+}
+
+function classifyOne(tokens: SqlToken[]): SqlClassification {
   let first = 0;
   while (tokens[first]?.text === '(') first++;
   const keyword = tokens[first]?.kind === 'word' ? tokens[first].text.toUpperCase() : '';

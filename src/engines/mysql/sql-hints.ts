@@ -2,38 +2,35 @@
  * Learner hints for server errors (CONTRACT "Learner help"): each rule recognises one known mistake and shows
  * the corrected statement. Rules are pure and tried in order; the first that answers wins.
  */
-import { tokenizeSql, type SqlToken } from './sql-splitter.js';
 import { editDistance } from '../../text/closest-name.js';
+import { inCaseOf, replaceToken, upper, type HintContext, type HintRule } from './sql-hint-context.js';
+import { fullWidthPunctuation, placeholderWithoutValue, summaryPlaceholder } from './sql-note-hints.js';
+import { tokenizeSql, type SqlToken } from './sql-splitter.js';
 
 const ER_PARSE_ERROR = 1064;
 const ER_WRONG_AUTO_KEY = 1075;
 const ER_CANT_DROP_FIELD_OR_KEY = 1091;
 const ER_PASSWORD_NO_MATCH = 1133;
 
-interface HintContext {
-  statement: string;
-  errno: number;
-  message: string;
-  tokens: SqlToken[];
-  /** offset in the statement where the server's "near '…'" points (the end for near '') */
-  nearAt?: number;
-  /** script line of the statement's first line */
-  line: number;
+export interface HintOptions {
+  /** the script line where the statement starts, so hints can name script lines (default 1) */
+  line?: number;
+  /** the script was joined from several command-line words (`dbx sql "select 1" "select 2"`) */
+  joined?: boolean;
+  /** values were bound with --param / --params */
+  bound?: boolean;
 }
 
-type HintRule = (ctx: HintContext) => string | undefined;
-
-/**
- * @param line the script line where the statement starts, so hints can name script lines (default 1)
- */
-export function sqlHint(statement: string, errno: number, serverMessage: string, line = 1): string | undefined {
+export function sqlHint(statement: string, errno: number, serverMessage: string, options: HintOptions = {}): string | undefined {
   const ctx: HintContext = {
     statement,
     errno,
     message: serverMessage,
     tokens: tokenizeSql(statement),
     nearAt: nearOffset(statement, serverMessage),
-    line,
+    line: options.line ?? 1,
+    joined: options.joined ?? false,
+    bound: options.bound ?? false,
   };
   for (const rule of RULES) {
     const hint = rule(ctx);
@@ -58,16 +55,6 @@ function nearOffset(statement: string, message: string): number | undefined {
   return undefined;
 }
 
-const upper = (t: SqlToken | undefined): string => (t?.kind === 'word' ? t.text.toUpperCase() : '');
-
-/** The replacement in the case the user typed: `auto_crement` → `auto_increment`. */
-function inCaseOf(typed: string, keyword: string): string {
-  return typed === typed.toUpperCase() ? keyword.toUpperCase() : keyword.toLowerCase();
-}
-
-function replaceToken(text: string, t: SqlToken, by: string): string {
-  return text.slice(0, t.start) + by + text.slice(t.end);
-}
 
 /* ---------- statements glued together by a missing ';' ---------- */
 
@@ -76,11 +63,20 @@ const STATEMENT_START = new Set(['CREATE', 'INSERT', 'SELECT', 'UPDATE', 'DELETE
 // as a second statement when the server did not point at them
 const AFTER_PAREN_START = new Set(['CREATE', 'INSERT', 'UPDATE', 'DELETE', 'DROP', 'ALTER']);
 
-const missingSemicolon: HintRule = ({ errno, tokens, nearAt, line, statement }) => {
+const missingSemicolon: HintRule = ({ errno, tokens, nearAt, line, statement, joined }) => {
   if (errno !== ER_PARSE_ERROR || nearAt === undefined) return undefined;
   const starts = (k: number): boolean => k > 0 && tokens[k].firstOnLine && tokens[k].depth === 0;
-  const pointed = tokens.findIndex((t, k) => t.start === nearAt && starts(k) && STATEMENT_START.has(upper(t)));
+  // where the server stopped, a statement keyword at the outer level starts a second statement, even on the same
+  // line (`dbx sql "select 1" "select 2"` joins its arguments with a space)
+  const pointed = tokens.findIndex((t, k) => t.start === nearAt && k > 0 && t.depth === 0 && STATEMENT_START.has(upper(t)));
   if (pointed === -1) return undefined;
+  if (!tokens[pointed].firstOnLine) {
+    const first = statement.slice(0, tokens[pointed].start).trim();
+    const second = statement.slice(tokens[pointed].start).trim();
+    return joined
+      ? `dbx joins its arguments into one script with spaces, and a ';' is missing between the statements: dbx sql "${first};" "${second};"`
+      : `a ';' is missing before "${second.length > 40 ? second.slice(0, 40) + '…' : second}": ${first}; ${second}`;
+  }
   const later = tokens
     .map((_, k) => k)
     .filter((k) => k > pointed && starts(k) && AFTER_PAREN_START.has(upper(tokens[k])) && tokens[k - 1].text === ')');
@@ -116,15 +112,6 @@ const optionalBrackets: HintRule = ({ errno, statement, tokens }) => {
     withPart = withPart.slice(0, open.start) + body.trim() + withPart.slice(close.end);
   }
   return `[ ] marks an optional part in a syntax summary; type it without the brackets: ${without.trim()} — or: ${withPart.trim()}`;
-};
-
-const ellipsisPlaceholder: HintRule = ({ errno, statement, tokens }) => {
-  if (errno !== ER_PARSE_ERROR) return undefined;
-  const at = tokens.findIndex((t, k) => t.text === '.' && tokens[k + 1]?.text === '.' && tokens[k + 2]?.text === '.');
-  if (at === -1) return undefined;
-  const example = upper(tokens[0]) === 'INSERT' || upper(tokens[0]) === 'REPLACE' ? "1, 'Sam'" : 'id int';
-  const fixed = statement.slice(0, tokens[at].start) + example + statement.slice(tokens[at + 2].end);
-  return `"..." stands for your own values in a syntax summary; write them out, e.g.: ${fixed}`;
 };
 
 /* ---------- DROP FOREIGN KEY takes the constraint name ---------- */
@@ -245,9 +232,11 @@ const grantToMissingUser: HintRule = ({ errno, statement, tokens }) => {
 };
 
 const RULES: HintRule[] = [
+  fullWidthPunctuation,
   missingSemicolon,
+  summaryPlaceholder,
   optionalBrackets,
-  ellipsisPlaceholder,
+  placeholderWithoutValue,
   dropForeignKeyByColumn,
   misspeltKeyword,
   autoIncrementNeedsKey,

@@ -5,6 +5,7 @@
  */
 import type { BoundValues, Statement } from '../engine.js';
 import { UsageError } from '../../errors.js';
+import { ExactNumber } from '../../text/json-exact.js';
 
 /** Index just past the quoted text or comment that opens at `i`, or -1 when none opens there (sql-escaper's rules). */
 function skipContext(sql: string, i: number): number {
@@ -71,7 +72,25 @@ export function placeholders(sql: string): { text: string; count: number } {
  * '[object Object]'. An array stays a list, as the driver expands it (`id in (?)` with [1,2,3]).
  */
 function jsonObjectAsText(value: unknown): unknown {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? JSON.stringify(value) : value;
+  if (value instanceof ExactNumber) return exactSql(value);
+  // a list expands (`id in (?)`): its numbers as written too
+  if (Array.isArray(value)) return value.map((v: unknown) => (v instanceof ExactNumber ? exactSql(v) : v));
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? jsonSource(value) : value;
+}
+
+/** A number as written in --params goes into the statement as that literal (mysql2 calls toSqlString). */
+function exactSql(n: ExactNumber): { toSqlString(): string } {
+  return { toSqlString: () => n.text };
+}
+
+/** JSON text of a --params value, its numbers as the user wrote them. */
+function jsonSource(value: unknown): string {
+  if (value instanceof ExactNumber) return value.text;
+  if (Array.isArray(value)) return `[${value.map(jsonSource).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${jsonSource(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -98,11 +117,15 @@ export function bindValues(statements: Statement[], given: BoundValues): Stateme
     any = true;
     rows.forEach((row, i) => {
       if (row.length === count) return;
-      const given = bound.paramRows ? `row ${i + 1} of --params has ${plural(row.length, 'value')}` : `${plural(row.length, 'value')} given`;
-      throw new UsageError(`the statement on line ${stmt.line} has ${plural(count, 'placeholder')} but ${given}`, {
+      const what = bound.paramRows ? `row ${i + 1} of --params has ${plural(row.length, 'value')}` : `${plural(row.length, 'value')} given`;
+      // `--params '[1,2]'` for one `?`: most likely meant as one run per value
+      const perRow = !bound.paramRows && count === 1 && row.length > 1 && given.params
+        ? `to run the statement once per value, give rows: --params '[${given.params.map((v) => `[${jsonSource(v)}]`).join(',')}]'`
+        : undefined;
+      throw new UsageError(`the statement on line ${stmt.line} has ${plural(count, 'placeholder')} but ${what}`, {
         engine: 'sql',
         statement: stmt.text,
-        hint: HINT,
+        hint: perRow ?? HINT,
       });
     });
     return { ...stmt, ...bound };

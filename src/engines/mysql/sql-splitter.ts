@@ -6,13 +6,16 @@
 import type { Statement } from '../engine.js';
 import { ParseError } from '../../errors.js';
 
-/** Index just past the quote that closes the one opening at `i`, or -1 when it never closes. */
-export function skipQuoted(text: string, i: number): number {
+/**
+ * Index just past the quote that closes the one opening at `i`, or -1 when it never closes. Under the server's
+ * NO_BACKSLASH_ESCAPES a backslash is a plain character (`'a\'` is a whole string).
+ */
+export function skipQuoted(text: string, i: number, noBackslashEscapes = false): number {
   const quote = text[i];
   for (let j = i + 1; j < text.length; j++) {
     const c = text[j];
     // backticks have no backslash escapes; '' "" `` double up in all three
-    if (c === '\\' && quote !== '`') j++;
+    if (c === '\\' && quote !== '`' && !noBackslashEscapes) j++;
     else if (c === quote) {
       if (text[j + 1] === quote) j++;
       else return j + 1;
@@ -74,18 +77,47 @@ const DELIMITER_COMMAND = /^delimiter(?=[ \t]|\r?\n|$)/i;
 /** `use db` alone on its line: a mysql client command that, like DELIMITER, needs no delimiter in a script */
 const USE_LINE = /^use[ \t]+(?:`(?:[^`\n]|``)+`|[^\s;`'"#]+)(?=[ \t]*\r?\n)/i;
 
+/** `SET [SESSION] sql_mode = '…'` with a literal value: what it does to backslashes, read before the server says. */
+const SET_SQL_MODE = /^set\s+(?:(?:session|local)\s+|@@(?:session\.|local\.)?)?sql_mode\s*:?=\s*(['"])([^'"]*)\1\s*$/i;
+
+export interface SplitOptions {
+  /** the server's NO_BACKSLASH_ESCAPES status when the script starts (a backslash in a string is then a plain character) */
+  noBackslashEscapes?: boolean;
+  /** split from here (a Statement's `resume`), as when the server's mode changed after that statement */
+  resume?: { offset: number; delimiter: string };
+}
+
+/** How the script is read from a statement on: a Statement's `resume` when its splitter is this one. */
+export interface SqlResume {
+  offset: number;
+  delimiter: string;
+  /** the backslash mode the splitter read the rest with */
+  noBackslashEscapes: boolean;
+}
+
 /**
  * Cuts a script into statements the way the mysql client does: at the delimiter (`;` unless DELIMITER changed it),
  * `\G` (vertical) or `\g`, never inside quotes or comments. A last statement without delimiter still counts.
  * The text of each statement runs from its first token to its last: leading and trailing comments are left out
  * (a trailing `-- note` could otherwise swallow anything appended later), inner comments and `/*! … *\/` stay.
+ * Strings follow the server's NO_BACKSLASH_ESCAPES as the mysql client does: from the options, and after a
+ * statement that sets sql_mode to a literal value; the engine splits the rest again when the server's status
+ * after a statement says otherwise.
  */
-export function splitSql(script: string): Statement[] {
+export function splitSql(script: string, options: SplitOptions = {}): Statement[] {
+  return splitSqlInto([], script, options);
+}
+
+/**
+ * splitSql, pushing each statement into `statements` as it is cut: when the rest of the script cannot be read (an
+ * unterminated quote), the statements before it are there for the caller.
+ */
+export function splitSqlInto(statements: Statement[], script: string, options: SplitOptions = {}): Statement[] {
   const text = script.startsWith('\uFEFF') ? ' ' + script.slice(1) : script;
   const where = positions(text);
   const at = where.at;
-  const statements: Statement[] = [];
-  let delimiter = ';';
+  let delimiter = options.resume?.delimiter ?? ';';
+  let noBackslash = options.noBackslashEscapes ?? false;
   let start = -1; // first token of the current statement
   let end = -1; // just past its last token
   let versionedFrom = -1; // inside /*! … */ since this offset: its body is SQL, but not a place to split
@@ -94,10 +126,14 @@ export function splitSql(script: string): Statement[] {
     if (start === -1) start = from;
     end = to;
   };
-  const emit = (vertical: boolean): void => {
+  const emit = (vertical: boolean, after: number): void => {
     if (start !== -1) {
       const stmt: Statement = { text: text.slice(start, end), line: where.line(start) };
       if (vertical) stmt.vertical = true;
+      const mode = SET_SQL_MODE.exec(stmt.text);
+      if (mode) noBackslash = /no_backslash_escapes/i.test(mode[2]!);
+      const resume: SqlResume = { offset: after, delimiter, noBackslashEscapes: noBackslash };
+      stmt.resume = resume;
       statements.push(stmt);
     }
     start = -1;
@@ -112,7 +148,7 @@ export function splitSql(script: string): Statement[] {
     });
   };
 
-  let i = 0;
+  let i = options.resume?.offset ?? 0;
   while (i < text.length) {
     const c = text[i];
     if (start === -1 && versionedFrom === -1 && DELIMITER_COMMAND.test(text.slice(i, i + 11))) {
@@ -123,20 +159,26 @@ export function splitSql(script: string): Statement[] {
       // a bounded look: a database name is at most 64 characters, and a long line must not be copied per statement
       const use = USE_LINE.exec(text.slice(i, i + 300));
       if (use) {
-        token(i, i + use[0].length);
-        emit(false);
+        // `use db//` after DELIMITER //: the delimiter ends it, as any other statement
+        const own = delimiter !== ';' && use[0].endsWith(delimiter) ? use[0].length - delimiter.length : use[0].length;
+        token(i, i + own);
+        emit(false, i + use[0].length);
         i += use[0].length;
         continue;
       }
     }
     if (versionedFrom === -1 && text.startsWith(delimiter, i)) {
-      emit(false);
+      emit(false, i + delimiter.length);
       i += delimiter.length;
     } else if (versionedFrom === -1 && c === '\\' && (text[i + 1] === 'G' || text[i + 1] === 'g')) {
-      emit(text[i + 1] === 'G');
+      emit(text[i + 1] === 'G', i + 2);
+      i += 2;
+    } else if (c === '\\' && i + 1 < text.length && !/\s/.test(text[i + 1]!)) {
+      // any other backslash pair is sent as written: `\;` ends no statement (the mysql client's rule too)
+      token(i, i + 2);
       i += 2;
     } else if (c === "'" || c === '"' || c === '`') {
-      const close = skipQuoted(text, i);
+      const close = skipQuoted(text, i, noBackslash);
       if (close === -1) {
         const stmt = text.slice(start === -1 ? i : start).trimEnd();
         // the quote goes before a final delimiter, which the quote swallowed
@@ -169,7 +211,7 @@ export function splitSql(script: string): Statement[] {
     }
   }
   if (versionedFrom !== -1) fail('comment', '/*!', versionedFrom, 'close the comment with */');
-  emit(false);
+  emit(false, text.length);
   return statements;
 }
 
