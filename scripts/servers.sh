@@ -4,7 +4,8 @@
 # otherwise it installs (Debian packages, as root) and starts mariadb-server and redis-server on loopback.
 # MongoDB has no Debian package: the test suite starts its own wire-protocol test server (test/support/).
 #   --install-only   only make sure the server programs are installed (the test suite starts private instances of
-#                    them on free ports: test/support/private-servers.ts), start nothing
+#                    them on free ports: test/support/private-servers.ts), and mariadb-test (MariaDB's regression
+#                    tests, read by the conformance suite), start nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,8 @@ if [ "${1:-}" = --install-only ]; then
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  # MariaDB's own regression tests: the corpus of the sql conformance suite (test/conformance/sql/)
+  [ -d /usr/share/mysql/mysql-test/main ] || need+=(mariadb-test)
   if [ ${#need[@]} -gt 0 ]; then echo "servers: installing ${need[*]}"; apt_install "${need[@]}"; fi
   exit 0
 fi

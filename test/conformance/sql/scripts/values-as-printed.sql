@@ -1,0 +1,21 @@
+-- numbers as the server prints them, binary as 0x…, repeated names, warning counts, NULL and empty strings (issue 9 defects 8, 10-13)
+select 1e15, 1.5e-7, 1e308, -0e0, 1/3, 2/3e0, 0.1 + 0.2, 0.1e0 + 0.2e0;
+create table n (f float, f85 float(8,5), d double, dec1 decimal(20,2), big bigint unsigned, z int(5) zerofill, y year, b bit(5));
+insert into n values (1.5, 121, 1e15, 12345678901234567.89, 18446744073709551615, 42, 2024, b'101');
+insert into n values (3.4e38, 0.00001, 1.7976931348623157e308, -0.5, 0, 0, 1999, 0);
+select * from n;
+select f * 2, d / 3, dec1 * 1, z + 0 from n;
+select 1 as a, 2 as a, 3 as a_2;
+select t1.a, t2.a from (select 1 as a) t1 join (select 2 as a) t2;
+select 1/0;
+select 1/0, 2/0;
+select cast('12abc' as signed);
+create table w (a tinyint);
+insert into w values (1000), (-1000);
+select * from w where a > 1/0;
+select point(1, 2) as p, st_srid(st_geomfromtext('POINT(1 2)', 4326)) as srid, st_geomfromtext('POINT(1 2)', 4326) as g;
+select 0x00ff, x'', _binary 'a\0b', cast('ab' as binary(4)), unhex('0d0a09');
+select '' as empty, null as nul, 'NULL' as text_null, ' x ' as spaces, 'a\tb\nc\\d' as escapes, 'x\ry' as cr;
+signal sqlstate '45000' set message_text = '';
+signal sqlstate '45000' set message_text = 'boom', mysql_errno = 1644;
+select 'after the signals';
