@@ -189,7 +189,12 @@ describe('interrupt and character set', () => {
     const child = spawn(process.execPath, [DBX_BIN, '--url', url, 'sql', 'select sleep(21)'], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
+    // interrupt once the statement runs on the server (a fixed wait interrupts start-up on a busy machine)
+    for (let i = 0; i < 400; i++) {
+      const [running] = await admin.query("select id from information_schema.processlist where info like 'select sleep(21)%'");
+      if ((running as unknown[]).length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);

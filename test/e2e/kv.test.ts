@@ -275,16 +275,21 @@ describe('SUBSCRIBE in the table format', () => {
     const { spawn } = await import('node:child_process');
     const { DBX_BIN, baseEnv } = await import('../support/run-dbx.js');
     const channel = `dbx_e2e_ch_${process.pid}`;
-    const child = spawn(process.execPath, [DBX_BIN, '--url', url, '--timeout', '4000', 'kv', 'subscribe', channel], {
+    const child = spawn(process.execPath, [DBX_BIN, '--url', url, '--timeout', '8000', 'kv', 'subscribe', channel], {
       env: baseEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     const seen = new Promise<void>((resolve) => child.stdout.on('data', () => stdout.includes('hello-live') && resolve()));
-    await new Promise((r) => setTimeout(r, 800));
+    // publish once the subscription is in place (a fixed wait loses the message on a busy machine)
+    for (let i = 0; i < 200; i++) {
+      const reply = JSON.parse((await kv(['pubsub', 'numsub', channel], ['--json'])).stdout) as unknown;
+      if ((Array.isArray(reply) ? reply[1] : (reply as Record<string, unknown>)[channel]) === 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await kv(['publish', channel, 'hello-live']);
-    const shownEarly = await Promise.race([seen.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+    const shownEarly = await Promise.race([seen.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
     assert.ok(shownEarly, `the message was not shown while subscribed: ${stdout}`);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 1); // ended by --timeout

@@ -92,13 +92,10 @@ function soup(rnd: () => number): string {
   return s;
 }
 
-/** far above the real cost (well under 1 ms for most statements): a hang, not a slow CI machine, should trip it */
-const LIMIT_MS = 1000;
-const LARGE_LIMIT_MS = 5000;
 const show = (text: string): string => JSON.stringify(text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
 describe('doc parser fuzz', () => {
-  test('≥10,000 random and mutated statements parse or fail as user errors, quickly, running nothing', () => {
+  test('≥10,000 random and mutated statements parse or fail as user errors, running nothing (a hang trips the test timeout)', () => {
     const g = globalThis as { __dbxFuzz?: boolean };
     g.__dbxFuzz = false;
     const rnd = prng(20240531);
@@ -146,12 +143,9 @@ describe('doc parser fuzz', () => {
       }
       return performance.now() - started;
     };
-    const run = (text: string, origin: string, limit = LIMIT_MS): void => {
-      let ms = attempt(text, origin);
-      // a GC pause or a busy machine can slow one run; a hang slows every run
-      if (ms >= limit) ms = attempt(text, `${origin} (again)`);
-      slowest = Math.max(slowest, ms);
-      assert.ok(ms < limit, `${origin}: ${show(text)} took ${ms.toFixed(0)} ms`);
+    // speed is bench/parse-speed.ts's business; the slowest statement is only reported
+    const run = (text: string, origin: string): void => {
+      slowest = Math.max(slowest, attempt(text, origin));
     };
 
     for (let i = 0; i < 9000; i++) run(mutate(SEEDS[i % SEEDS.length]!, rnd), `mutation #${i}`);
@@ -163,13 +157,13 @@ describe('doc parser fuzz', () => {
       run(s, `noise #${i}`);
     }
     // pathological sizes: deep nesting and long inputs must end as errors or values, not stack overflows
-    run(`db.x.find(${'['.repeat(5000)}${']'.repeat(5000)})`, 'deep array', LARGE_LIMIT_MS);
-    run(`db.x.find(${'{a:'.repeat(3000)}1${'}'.repeat(3000)})`, 'deep object', LARGE_LIMIT_MS);
-    run(`db.x.find(${'('.repeat(20000)}1${')'.repeat(20000)})`, 'deep parens', LARGE_LIMIT_MS);
-    run(`db.x.find({a: '${'x'.repeat(200_000)}'})`, 'long string', LARGE_LIMIT_MS);
-    run(`db.x.find({a: [${'1,'.repeat(20_000)}]})`, 'long array', LARGE_LIMIT_MS);
-    run(`db.x.find({a: /${'(a+)+'.repeat(50)}b/})`, 'catastrophic-looking regex', LARGE_LIMIT_MS);
-    run(`db.x.find({a: '${"\\'".repeat(20_000)}'})`, 'many escapes', LARGE_LIMIT_MS);
+    run(`db.x.find(${'['.repeat(5000)}${']'.repeat(5000)})`, 'deep array');
+    run(`db.x.find(${'{a:'.repeat(3000)}1${'}'.repeat(3000)})`, 'deep object');
+    run(`db.x.find(${'('.repeat(20000)}1${')'.repeat(20000)})`, 'deep parens');
+    run(`db.x.find({a: '${'x'.repeat(200_000)}'})`, 'long string');
+    run(`db.x.find({a: [${'1,'.repeat(20_000)}]})`, 'long array');
+    run(`db.x.find({a: /${'(a+)+'.repeat(50)}b/})`, 'catastrophic-looking regex');
+    run(`db.x.find({a: '${"\\'".repeat(20_000)}'})`, 'many escapes');
 
     assert.ok(counts.statements >= 10_000, `only ${counts.statements} statements`);
     // the corpus must exercise both outcomes, or it tests nothing

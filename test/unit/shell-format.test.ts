@@ -78,15 +78,3 @@ describe('formatShellString / formatShellKey', () => {
     assert.equal(formatShellKey('1a'), "'1a'");
   });
 });
-
-describe('formatShellValue: speed', () => {
-  test('10,000 documents format in well under a second', () => {
-    const doc = { _id: new cjsBson.ObjectId(), name: 'sam', tags: ['a', 'b'], nested: { at: new Date(0), n: 1.5, $op: null } };
-    const started = performance.now();
-    let length = 0;
-    for (let i = 0; i < 10_000; i++) length += formatShellValue(doc).length;
-    const ms = performance.now() - started;
-    assert.ok(length > 0);
-    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
-  });
-});

@@ -119,13 +119,12 @@ const parseErrors: [name: string, script: string, message: string, line: number,
 ];
 
 describe('splitSql on a long one-line script', () => {
-  test('stays linear: 50,000 statements on one line (the words of `dbx sql "…; …"`) split in well under a second', () => {
+  // quadratic, this took minutes and trips jest's test timeout; its speed is measured in bench/parse-speed.ts
+  test('50,000 statements on one line (the words of `dbx sql "…; …"`) split, each with its line and column', () => {
     const script = 'update t set a = 1 where id = 2; insert into t values (1);'.repeat(25_000);
-    const started = performance.now();
     const statements = splitSql(script);
     assert.equal(statements.length, 50_000);
-    // quadratic, this took minutes; linear, a few hundred milliseconds on a slow machine
-    assert.ok(performance.now() - started < 5_000, `${Math.round(performance.now() - started)} ms`);
+    assert.equal(statements[49_999]!.line, 1);
   });
 });
 
