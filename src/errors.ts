@@ -123,10 +123,6 @@ export class InterruptedError extends DbxError {
   }
 }
 
-export function isDbxError(e: unknown): e is DbxError {
-  return e instanceof DbxError;
-}
-
 /**
  * Removes the password from URL-ish text: scheme://user:secret@host → scheme://user:***@host. The userinfo runs to
  * the last `@` of the authority, so a password holding `@` is masked whole.

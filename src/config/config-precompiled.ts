@@ -1,5 +1,5 @@
 /**
- * The built-in config/default.yaml, parsed at build time (scripts/precompile-config.mjs → dist/default-config.json),
+ * The built-in config/default.yaml, parsed at build time (scripts/bundle.mjs → dist/default-config.json),
  * so that a run without a config file of its own never loads the YAML library. Used only while the shipped YAML
  * text is exactly the text that was compiled; anything else is parsed as usual.
  */

@@ -130,4 +130,4 @@ export function methodSpec(on: 'db' | 'collection', name: string): { name: strin
   return methodSpec(on, spec.target);
 }
 
-export { closestName, editDistance } from '../text/closest-name.js';
+export { closestName } from '../text/closest-name.js';

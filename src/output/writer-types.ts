@@ -3,10 +3,8 @@
  * without importing the switch that imports it.
  */
 import type { Result, ValueResult } from '../engines/engine.js';
-import type { OutputStream, Sink } from './output-stream.js';
+import type { OutputStream } from './output-stream.js';
 import type { StatusLines } from './status.js';
-
-export type { Sink };
 
 /** The --format names, in the order help and errors list them. */
 export const FORMATS = ['table', 'json', 'ndjson', 'csv', 'tsv', 'vertical', 'raw'] as const;

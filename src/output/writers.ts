@@ -14,7 +14,7 @@ import { TableWriter } from './table-writer.js';
 import type { Result } from '../engines/engine.js';
 import { FORMATS, type FormatName, type FormatWriter, type OutputSettings, type ResultWriter, type WriteContext, type WriterIo } from './writer-types.js';
 
-export { FORMATS, type FormatName, type OutputSettings, type ResultWriter, type Sink, type WriteContext } from './writer-types.js';
+export { FORMATS, type FormatName, type OutputSettings, type ResultWriter } from './writer-types.js';
 
 export function createWriter(settings: OutputSettings, out: NodeJS.WritableStream, err: NodeJS.WritableStream): ResultWriter {
   const stream = new OutputStream(out);

@@ -20,24 +20,31 @@ export async function readAllBytes(stream: NodeJS.ReadableStream): Promise<Buffe
   return Buffer.concat(chunks);
 }
 
-
-/** Asks a question on the terminal; `hidden` for passwords (no echo). */
+/**
+ * Asks a question on the terminal; `hidden` for passwords (no echo). readline writes the prompt, then echoes what is
+ * typed, to its output: for a password that output is a stream that passes the prompt to the terminal and mutes the
+ * rest (readline's own echo switch, _writeToOutput, is private).
+ */
 export async function askOnTty(deps: Deps, question: string, hidden = false): Promise<string> {
   const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: deps.stdin, output: deps.stderr, terminal: true });
-  if (hidden) {
-    // readline echoes through _writeToOutput; silence everything after the prompt
-    const r = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WritableStream };
-    let prompted = false;
-    r._writeToOutput = (s: string) => {
-      if (!prompted) {
-        r.output.write(s);
-        prompted = true;
-      }
-    };
-  }
+  const { Writable } = await import('node:stream');
+  let muted = false;
+  const output = hidden
+    ? Object.assign(
+        new Writable({
+          write(chunk: Buffer | string, _encoding, done) {
+            if (!muted) deps.stderr.write(chunk);
+            done();
+          },
+        }),
+        { isTTY: deps.stderr.isTTY },
+      )
+    : deps.stderr;
+  const rl = createInterface({ input: deps.stdin, output, terminal: true });
   try {
-    return await new Promise<string>((resolve) => rl.question(question, resolve));
+    const answer = new Promise<string>((resolve) => rl.question(question, resolve));
+    muted = hidden; // question() has written the prompt by now: what follows is the echo
+    return await answer;
   } finally {
     if (hidden) deps.stderr.write('\n');
     rl.close();

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { freePort } from '../support/private-servers.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
 
@@ -251,7 +251,7 @@ describe('errors and exit codes', () => {
   });
 
   test('refused connection: exit 3 within the connect timeout, no password shown', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const started = performance.now();
     const r = await runDbx(['--no-color', '--url', `mongodb://app:s3cret@127.0.0.1:${port}/test`, 'doc', 'db.x.find()']);
     const seconds = (performance.now() - started) / 1000;
@@ -307,15 +307,6 @@ describe('safety', () => {
     assert.equal(yes.stdout, 'true\n');
   });
 });
-
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 describe("notes.md: the pymongo section (client['test']['student'])", () => {
   test('insert_one, insert_many, find — with the pymongo names, typed as mongo-shell calls', async () => {

@@ -2,13 +2,13 @@
 // MongoDB line of notes.md verbatim, the pymongo section, errors, streaming, cancel, safety classification.
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { Engine, EngineContext, Result, Statement } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/mongo/mongo-engine.js';
 import { redactDoc } from '../../src/engines/mongo/doc-redact.js';
 import { mongoTarget } from '../../src/engines/mongo/mongo-target.js';
 import { ConnectError, DbxError, ParseError, StatementError, UsageError } from '../../src/errors.js';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { freePort } from '../support/private-servers.js';
 import { uniqueName } from '../support/servers.js';
 
 let server: Awaited<ReturnType<typeof mongoTestUrl>>;
@@ -385,7 +385,7 @@ describe('errors', () => {
   });
 
   test('a refused connection is a ConnectError well within the connect timeout', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const engine = createEngine({
       profile: 'test',
       endpoint: `mongodb://127.0.0.1:${port}/test`,
@@ -412,15 +412,6 @@ describe('errors', () => {
     );
   });
 });
-
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 describe('streaming and cancel', () => {
   test('a find over 20,000 documents streams them all, in order', async () => {

@@ -1,6 +1,7 @@
 /**
- * The MongoDB engine: the only code that talks to the mongodb driver. Statements are parsed (src/mongo-syntax/),
- * never evaluated; legacy calls are mapped to modern ones (legacy-map.ts) and run here.
+ * The MongoDB engine: the client, its connection and the Engine interface. Its folder is the only code that imports
+ * the mongodb driver (scripts/check-imports.mjs keeps it so). Statements are parsed (src/mongo-syntax/), never
+ * evaluated; legacy calls are mapped to modern ones (legacy-map.ts) and run by collection-ops.ts and db-ops.ts.
  */
 import { MongoClient, type Db } from 'mongodb';
 import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';

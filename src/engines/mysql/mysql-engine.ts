@@ -1,5 +1,6 @@
 /**
- * The MySQL/MariaDB engine: the only code that talks to mysql2.
+ * The MySQL/MariaDB engine: the connection, transactions, KILL QUERY and the Engine interface. Its folder is the only
+ * code that imports mysql2 (scripts/check-imports.mjs keeps it so); mysql-result.ts reads the replies.
  */
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
 import type { BoundValues, Classification, Engine, EngineContext, Result, Statement } from '../engine.js';

@@ -78,7 +78,12 @@ class NextOk {
 
 const isBoundary = (e: unknown): e is NextSet | NextOk => e instanceof NextSet || e instanceof NextOk;
 
-/** mysql2's count of the result sets that have ended (private: undefined if a release renames it). */
+/**
+ * mysql2's count of the result sets that have ended. Private, and read only here: mysql2 has no public signal for
+ * the end of one result set of a multi-result statement (the EOF packet that ends it emits no event; 'result'
+ * gives the set's index only with a row, 'fields' none), so an error right after a set could not be told from an
+ * error inside it. Undefined if a release renames it: the error is then shown after the rows, which is still true.
+ */
 function resultIndex(query: unknown): number | undefined {
   const index = (query as { _resultIndex?: unknown })._resultIndex;
   return typeof index === 'number' ? index : undefined;
