@@ -1,20 +1,37 @@
 /**
  * The entry point: the only place that touches process.argv, process.env, the real streams and the exit code.
  */
-import { run } from './program.js';
+import { ExitCode, InterruptedError } from './errors.js';
+import { run, wantsJsonErrors } from './program.js';
 import { reportError } from './runner/report-error.js';
 import { colorEnabled, loadColor } from './text/color.js';
 
+const argv = process.argv.slice(2);
+const settings = { json: wantsJsonErrors(argv), verbose: argv.includes('-v') || argv.includes('--verbose') };
+
+let handlers = 0;
 function onInterrupt(handler: () => void): () => void {
   let count = 0;
   const listener = () => {
     count += 1;
-    if (count > 1) process.exit(130); // a second Ctrl-C while the server is still cancelling
+    if (count > 1) process.exit(ExitCode.interrupted); // a second Ctrl-C while the server is still cancelling
     handler();
   };
+  handlers += 1;
   process.on('SIGINT', listener);
-  return () => process.off('SIGINT', listener);
+  return () => {
+    handlers -= 1;
+    process.off('SIGINT', listener);
+  };
 }
+
+// Ctrl-C while nothing that could be cancelled runs (the config is read, the connection opened): exit 130 as the
+// contract says, rather than Node's death by signal. Registered first, so it runs before any handler of the run.
+process.on('SIGINT', () => {
+  if (handlers > 0) return;
+  process.exitCode = reportError(new InterruptedError(), process.stderr, settings);
+  process.exit(process.exitCode);
+});
 
 /**
  * A closed pipe (`dbx … | head -1`, `dbx … 2>&1 | head -1`) is not an error: what is written to that stream from
@@ -39,7 +56,7 @@ quietWhenClosed(process.stderr);
 
 try {
   process.exitCode = await run({
-    argv: process.argv.slice(2),
+    argv,
     env: process.env,
     cwd: process.cwd(),
     stdin: process.stdin,
@@ -48,11 +65,7 @@ try {
     onInterrupt,
   });
 } catch (e) {
-  const color = colorEnabled(process.argv.includes('--no-color'), process.env, process.stderr);
+  const color = colorEnabled(argv.includes('--no-color'), process.env, process.stderr);
   if (color) await loadColor();
-  process.exitCode = reportError(e, process.stderr, {
-    json: false,
-    verbose: process.argv.includes('-v') || process.argv.includes('--verbose'),
-    color,
-  });
+  process.exitCode = reportError(e, process.stderr, { ...settings, color });
 }

@@ -40,7 +40,7 @@ Config: --config, $DBX_CONFIG, ./dbx.yaml, ~/.config/dbx/config.yaml, then the b
 `;
 
 /** --json, --format json|ndjson or --format=json anywhere on the command line (read before parsing succeeded). */
-function wantsJsonErrors(argv: readonly string[]): boolean {
+export function wantsJsonErrors(argv: readonly string[]): boolean {
   return argv.some((a, i) => {
     if (a === '--json') return true;
     const format = a.startsWith('--format=') ? a.slice('--format='.length) : a === '--format' ? argv[i + 1] : undefined;
