@@ -10,7 +10,7 @@ import { wantsJson } from './runner/options.js';
 import { formatError } from './runner/report-error.js';
 import { registerEngineCommands } from './commands/engine-commands.js';
 import { redisCliFlagsHint } from './commands/kv-habits.js';
-import { mysqlFlagsHint } from './commands/mysql-flags-hint.js';
+import { hasClientHostFlag, mysqlMongoshFlagsHint } from './commands/client-flags-hint.js';
 import { addGlobalOptions } from './commands/global-options.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPingCommand } from './commands/ping.js';
@@ -51,7 +51,7 @@ export function wantsJsonErrors(argv: readonly string[]): boolean {
 /** the engine's own client's flags typed to dbx (mysql -uroot -h…, redis-cli -n 13 --raw): the dbx spelling */
 function clientFlagsHint(argv: readonly string[]): string | undefined {
   const subcommand = argv.find((a) => (ENGINE_NAMES as readonly string[]).includes(a));
-  return subcommand === 'kv' ? redisCliFlagsHint(argv) : mysqlFlagsHint(argv);
+  return subcommand === 'kv' ? redisCliFlagsHint(argv) : mysqlMongoshFlagsHint(argv);
 }
 
 /** commander's own error, reported by run() once colour is settled (outputError cannot wait for chalk) */
@@ -86,19 +86,28 @@ export function buildProgram(deps: Deps, exit: ExitSlot, failure: UsageFailure =
   return program;
 }
 
+/** A usage error found before anything ran, in colour when stderr takes it and as JSON under --json. */
+async function reportUsage(deps: Deps, error: UsageError): Promise<void> {
+  const color = colorEnabled(deps.argv.includes('--no-color'), deps.env, deps.stderr);
+  if (color) await loadColor();
+  deps.stderr.write(formatError(error, { json: wantsJsonErrors(deps.argv), verbose: false, color }));
+}
+
 export async function run(deps: Deps): Promise<number> {
   const exit: ExitSlot = { code: ExitCode.ok };
   const failure: UsageFailure = {};
+  if (hasClientHostFlag(deps.argv)) {
+    // `-h localhost` is the mysql client's host; commander would print the help and run nothing, with exit 0
+    failure.error = new UsageError("-h HOST is the mysql client's host option; dbx's -h is --help", { hint: mysqlMongoshFlagsHint(deps.argv) });
+    await reportUsage(deps, failure.error);
+    return ExitCode.usage;
+  }
   const program = buildProgram(deps, exit, failure);
   try {
     await program.parseAsync(deps.argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (failure.error) {
-        const color = colorEnabled(deps.argv.includes('--no-color'), deps.env, deps.stderr);
-        if (color) await loadColor();
-        deps.stderr.write(formatError(failure.error, { json: wantsJsonErrors(deps.argv), verbose: false, color }));
-      }
+      if (failure.error) await reportUsage(deps, failure.error);
       // --help, `dbx help`, --version; help shown because a subcommand is missing (`dbx profile`, exit code 1 from
       // commander) is a usage error, as an unknown subcommand is
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;

@@ -3,8 +3,32 @@
  * rejected the statement). Each returns the corrected statement, or undefined when the mistake is not the
  * known one.
  */
+import { UsageError } from '../errors.js';
 import { isSignificant, matchBrackets, scanTokens, type Token } from './shell-scanner.js';
 import { asciiPunctuation, isFullWidthPunctuation } from '../text/full-width.js';
+
+const URL_FIRST = /^\s*(mongodb(?:\+srv)?:\/\/\S*)\s*([\s\S]*)$/i;
+
+/**
+ * mongosh's `mongosh mongodb://host/db` habit: `dbx doc mongodb://…` gives the URL as a statement, which would be
+ * a puzzling parse error at `//`. Throws a usage error whose hint is the dbx command that connects there, with the
+ * password (if any) left out; returns when the script does not start with a URL.
+ */
+export function rejectUrlAsStatement(script: string): void {
+  const m = URL_FIRST.exec(script);
+  if (!m) return;
+  const url = m[1]!.replace(/^([^:]+:\/\/)([^@/]*)@/, (_all, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:<password>@`;
+  });
+  const rest = m[2]!.trim();
+  const statement = rest === '' ? '' : ` "${rest.replace(/(["\\$`])/g, '\\$1')}"`;
+  throw new UsageError('a connection URL is not a statement', {
+    code: 'URL_AS_STATEMENT',
+    engine: 'doc',
+    hint: `mongosh takes the URL as its first argument; dbx takes it as --url: dbx --url '${url}' doc${statement} (or put it in a profile: dbx init)`,
+  });
+}
 
 /** What the second argument of a method is called, for "the projection is the second argument". */
 const SECOND_ARGUMENT: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {

@@ -4,6 +4,7 @@
  */
 import type { Statement } from '../engines/engine.js';
 import { ParseError } from '../errors.js';
+import { rejectUrlAsStatement } from './doc-hints.js';
 import { LineIndex, closerOf, scanTokens, type Token } from './shell-scanner.js';
 
 /**
@@ -19,6 +20,7 @@ import { LineIndex, closerOf, scanTokens, type Token } from './shell-scanner.js'
  * closing bracket that matches nothing, and a bracket still open at the end of the script.
  */
 export function splitDocScript(script: string): Statement[] {
+  rejectUrlAsStatement(script);
   const tokens = scanTokens(script);
   let lines: LineIndex | undefined;
   const where = (offset: number): { line: number; column: number } => (lines ??= new LineIndex(script)).position(offset);
