@@ -87,6 +87,11 @@ export interface RowsResult {
   /** table header off (kv lists print as redis-cli does, one column) */
   headless?: boolean;
   /**
+   * The table format prints each row on its own as this shows it, not in a table: mongo's `.pretty()`, documents
+   * as mongosh prints them. The other formats ignore it.
+   */
+  display?: (row: Record<string, unknown>) => string;
+  /**
    * rows arrive over time and may never end (SUBSCRIBE, MONITOR): writers show each row as it comes instead of
    * sizing columns from a window of rows first
    */

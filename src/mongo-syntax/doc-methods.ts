@@ -20,6 +20,11 @@ interface Checked {
   writes: boolean;
   /** asks for confirmation under `safety: confirm`: always, or when its filter (argument 1) is empty */
   destructive?: 'always' | 'empty-filter';
+  /**
+   * runCommand / adminCommand: what it does depends on the command document (argument 1), classified by the
+   * command's name in COMMANDS; `writes` is then only the default for a name not listed
+   */
+  byCommand?: true;
 }
 
 /** Runs on the driver method of the same name. */
@@ -43,6 +48,7 @@ export type MethodSpec = DirectMethod | LegacyMethod | AliasMethod;
 interface Flags {
   writes?: boolean;
   destructive?: 'always' | 'empty-filter';
+  byCommand?: true;
 }
 
 const direct = (min: number, kinds: ArgKind[], usage: string, flags: Flags = {}): DirectMethod => ({
@@ -52,6 +58,7 @@ const direct = (min: number, kinds: ArgKind[], usage: string, flags: Flags = {})
   usage,
   writes: flags.writes ?? false,
   destructive: flags.destructive,
+  ...(flags.byCommand ? { byCommand: true as const } : {}),
 });
 const legacy = (min: number, kinds: ArgKind[], usage: string, flags: Flags = {}): LegacyMethod => ({
   ...direct(min, kinds, usage, flags),
@@ -93,6 +100,9 @@ const COLLECTION = {
   findOneAndReplace: direct(2, ['filter', 'doc', 'options'], 'filter, document', WRITES),
   findOneAndDelete: direct(1, ['filter', 'options'], 'filter', WRITES),
   bulkWrite: direct(1, ['docs', 'options'], '[operation, …]', WRITES),
+  // the legacy shell's one-call form: src/engines/mongo/legacy-map.ts rewrites it to findOneAndUpdate/Replace/Delete
+  findAndModify: legacy(1, ['doc'], '{ query, update | remove: true, new, upsert, sort, fields }', WRITES),
+  stats: direct(0, ['any'], 'scale?'),
 } as const satisfies Record<string, MethodSpec>;
 
 /** Methods called on `db` itself. */
@@ -104,7 +114,67 @@ const DB = {
   stats: direct(0, ['any'], ''),
   getCollection: direct(1, ['string'], "'name'"),
   getName: direct(0, [], ''),
+  // a command's class comes from its name (COMMANDS); one not listed is taken for a write
+  runCommand: direct(1, ['doc', 'options'], '{ commandName: 1, … }', { writes: true, byCommand: true }),
+  adminCommand: direct(1, ['doc', 'options'], '{ commandName: 1, … }', { writes: true, byCommand: true }),
+  // followed by more (`db.getSiblingDB('x').coll.find()`) the parser takes it apart, as getCollection
+  getSiblingDB: direct(1, ['string'], "'name'"),
 } as const satisfies Record<string, MethodSpec>;
+
+/**
+ * What a server command does, for safety, by its name (the first key of runCommand's document). Names are
+ * matched without regard to case, as the server does for most of them. A command not listed is a write.
+ */
+const COMMANDS: Record<string, 'reads' | 'destructive' | 'empty-filter'> = Object.assign(Object.create(null) as Record<string, never>, {
+  ...Object.fromEntries(
+    [
+      'ping', 'buildinfo', 'serverstatus', 'hello', 'ismaster', 'listdatabases', 'listcollections', 'listindexes', 'dbstats',
+      'collstats', 'datasize', 'count', 'distinct', 'find', 'getmore', 'explain', 'getlog', 'hostinfo', 'connectionstatus',
+      'getparameter', 'getcmdlineopts', 'currentop', 'top', 'usersinfo', 'rolesinfo', 'replsetgetstatus',
+      'replsetgetconfig', 'listcommands', 'whatsmyuri', 'features', 'lockinfo', 'getdefaultrwconcern', 'connpoolstats',
+      'shardingstate', 'listshards', 'balancerstatus', 'validate', 'dbhash', 'getshardversion', 'isdbgrid',
+      'getfreemonitoringstatus', 'aggregate',
+    ].map((n) => [n, 'reads']),
+  ),
+  ...Object.fromEntries(
+    ['dropdatabase', 'drop', 'dropindexes', 'deleteindexes', 'shutdown', 'dropallusersfromdatabase', 'dropallrolesfromdatabase'].map((n) => [n, 'destructive']),
+  ),
+  delete: 'empty-filter',
+});
+
+/** A runCommand document's class: what its command name says, else a write; aggregate by its stages. */
+export function commandClass(command: unknown): { writes: boolean; destructive: boolean } {
+  if (typeof command !== 'object' || command === null || Array.isArray(command)) return { writes: true, destructive: false };
+  const [name] = Object.keys(command);
+  const kind = name === undefined ? undefined : COMMANDS[name.toLowerCase()];
+  const body = command as Record<string, unknown>;
+  switch (kind) {
+    case 'reads':
+      if (name!.toLowerCase() === 'aggregate') return { writes: pipelineWrites(body.pipeline), destructive: false };
+      return { writes: false, destructive: false };
+    case 'destructive':
+      return { writes: true, destructive: true };
+    case 'empty-filter': {
+      // { delete: 'c', deletes: [{ q: {}, limit: 0 }] } empties the collection
+      const deletes = Array.isArray(body.deletes) ? (body.deletes as Array<Record<string, unknown>>) : [];
+      return { writes: true, destructive: deletes.some((d) => isEmptyDoc(d?.q) && Number(d?.limit ?? 0) === 0) };
+    }
+    default:
+      return { writes: true, destructive: false };
+  }
+}
+
+/** Stages that write the pipeline's output to a collection. */
+const WRITING_STAGES = ['$out', '$merge'];
+
+/** Whether an aggregate pipeline writes ($out, $merge). */
+export function pipelineWrites(stages: unknown): boolean {
+  return Array.isArray(stages) && stages.some((s) => typeof s === 'object' && s !== null && WRITING_STAGES.some((k) => Object.hasOwn(s, k)));
+}
+
+export function isEmptyDoc(filter: unknown): boolean {
+  return filter === undefined || (typeof filter === 'object' && filter !== null && !Array.isArray(filter) && Object.keys(filter).length === 0);
+}
 
 type Direct<T> = { [K in keyof T]: T[K] extends DirectMethod ? K : never }[keyof T];
 /** The collection methods that run on the driver as they are named: each has a runner in the engine. */

@@ -13,7 +13,8 @@ import { LineIndex, blankComments, isSignificant, scanTokens } from './shell-sca
 
 /** `show …` targets; `show databases` arrives as 'dbs', `show tables` as 'collections'. */
 export type ShowWhat = 'dbs' | 'collections' | 'users' | 'roles' | 'profile' | 'logs';
-export type DocTarget = { type: 'db' } | { type: 'collection'; name: string };
+/** `db` is set by `db.getSiblingDB('name')…`: another database than the current one, for this statement only. */
+export type DocTarget = { type: 'db'; db?: string } | { type: 'collection'; name: string; db?: string };
 /** A script position (line counts script lines, as ParseError does). */
 export interface SourcePosition {
   line: number;
@@ -207,6 +208,14 @@ class StatementParser {
     let methodStep = names[names.length - 1]!;
     let rest = steps.slice(firstCall + 1);
     let callStep = steps[firstCall] as Extract<Step, { kind: 'call' }>;
+    if (names.length === 1 && methodStep.name === 'getSiblingDB' && rest.length > 0) {
+      // db.getSiblingDB('x').…: what follows reads as it would after `db`, on database x
+      const dbName = this.databaseName(callStep);
+      if (rest[0]!.kind === 'call') return this.fail(rest[0]!.node.callee.end, 'call a method on the database', `db.getSiblingDB('${dbName}').getCollectionNames()`);
+      const inner = this.interpret(expr, rest);
+      if (inner.kind !== 'call') return inner;
+      return { ...inner, target: { ...inner.target, db: inner.target.db ?? dbName } };
+    }
     if (names.length === 1 && methodStep.name === 'getCollection' && rest.length > 0) {
       // db.getCollection('name').method(…): the name comes from the argument; props after it extend the name
       const named = this.collectionName(callStep);
@@ -244,6 +253,17 @@ class StatementParser {
 
   private args(step: Extract<Step, { kind: 'call' }>): unknown[] {
     return step.node.arguments.map((arg) => evaluateArgument(arg, this.text, this.fail));
+  }
+
+  /** getSiblingDB's argument: one quoted name that `use` would take too. */
+  private databaseName(step: Extract<Step, { kind: 'call' }>): string {
+    const [arg, extra] = step.node.arguments;
+    if (!arg || extra || arg.type !== 'Literal' || typeof arg.value !== 'string' || arg.value === '') {
+      return this.fail(arg?.start ?? step.node.end - 1, 'getSiblingDB takes the database name as one quoted string', "db.getSiblingDB('admin')");
+    }
+    const bad = /[\s/\\."$\0]/.exec(arg.value);
+    if (bad) return this.fail(arg.start, `a database name cannot contain '${bad[0].trim() || 'a space'}'`);
+    return arg.value;
   }
 
   private collectionName(step: Extract<Step, { kind: 'call' }>): string {

@@ -16,6 +16,100 @@ export function formatShellValue(value: unknown): string {
   return format(value, new Set());
 }
 
+/** mongosh prints with Node's util.inspect defaults: 80 columns, the 3 innermost levels combined (compact: 3). */
+const BREAK_LENGTH = 80;
+const COMPACT = 3;
+
+/**
+ * A value the way mongosh prints a document (`.pretty()`): Node's util.inspect rules — an object or array stays on
+ * one line when its entries fit in 80 columns and it holds fewer than 3 levels below it, else one entry per line
+ * indented by two; arrays of more than 6 short entries are laid out in aligned columns. Values inside are written
+ * as formatShellValue writes them.
+ */
+export function formatShellPretty(value: unknown): string {
+  return pretty(value, 0, 0, { currentDepth: 0, seen: new Set() });
+}
+
+interface PrettyContext {
+  /** the depth of the container whose formatting started last (Node's ctx.currentDepth) */
+  currentDepth: number;
+  seen: Set<object>;
+}
+
+function isPlainContainer(v: unknown): v is Record<string, unknown> | unknown[] {
+  if (typeof v !== 'object' || v === null) return false;
+  if (typeof (v as Record<string, unknown>)._bsontype === 'string') return false;
+  return Array.isArray(v) || !(v instanceof Date || v instanceof RegExp || v instanceof Uint8Array || v instanceof Map);
+}
+
+function pretty(v: unknown, indentation: number, depth: number, ctx: PrettyContext): string {
+  if (!isPlainContainer(v) || ctx.seen.has(v)) return format(v, ctx.seen);
+  ctx.currentDepth = depth;
+  ctx.seen.add(v);
+  const array = Array.isArray(v);
+  // Node indents an object's properties by 2 and an array's entries by 3 while it formats them
+  let output = array
+    ? v.map((item) => pretty(item, indentation + 3, depth + 1, ctx))
+    : Object.entries(v).map(([key, item]) => `${formatShellKey(key)}: ${pretty(item, indentation + 2, depth + 1, ctx)}`);
+  ctx.seen.delete(v);
+  const [open, close] = array ? ['[', ']'] : ['{', '}'];
+  if (output.length === 0) return `${open}${close}`;
+  const entries = output.length;
+  if (array && entries > 6) output = groupArrayElements(output, indentation, v);
+  if (ctx.currentDepth - depth < COMPACT && entries === output.length) {
+    const start = output.length + indentation + open.length + 10;
+    let total = output.length + start;
+    const fits = total + output.length <= BREAK_LENGTH && output.every((entry) => (total += entry.length) <= BREAK_LENGTH);
+    const joined = output.join(', ');
+    if (fits && !joined.includes('\n')) return `${open} ${joined} ${close}`;
+  }
+  const newline = `\n${' '.repeat(indentation)}`;
+  return `${open}${newline}  ${output.join(`,${newline}  `)}${newline}${close}`;
+}
+
+/** Node's groupArrayElements: short entries of a long array in aligned columns, numbers right-aligned. */
+function groupArrayElements(output: string[], indentation: number, value: unknown[]): string[] {
+  const separatorSpace = 2;
+  let totalLength = 0;
+  let maxLength = 0;
+  const dataLen = output.map((entry) => {
+    totalLength += entry.length + separatorSpace;
+    maxLength = Math.max(maxLength, entry.length);
+    return entry.length;
+  });
+  const actualMax = maxLength + separatorSpace;
+  if (!(actualMax * 3 + indentation < BREAK_LENGTH && (totalLength / actualMax > 5 || maxLength <= 6))) return output;
+  const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+  const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+  const columns = Math.min(
+    Math.round(Math.sqrt(2.5 * biasedMax * output.length) / biasedMax),
+    Math.floor((BREAK_LENGTH - indentation) / actualMax),
+    COMPACT * 4,
+    15,
+  );
+  if (columns <= 1) return output;
+  const maxLineLength: number[] = [];
+  for (let i = 0; i < columns; i++) {
+    let lineLength = 0;
+    for (let j = i; j < output.length; j += columns) lineLength = Math.max(lineLength, dataLen[j]!);
+    maxLineLength.push(lineLength + separatorSpace);
+  }
+  const numbers = value.every((item) => typeof item === 'number' || typeof item === 'bigint');
+  const grouped: string[] = [];
+  for (let i = 0; i < output.length; i += columns) {
+    const max = Math.min(i + columns, output.length);
+    let line = '';
+    let j = i;
+    for (; j < max - 1; j++) {
+      const cell = `${output[j]}, `;
+      line += numbers ? cell.padStart(maxLineLength[j - i]!) : cell.padEnd(maxLineLength[j - i]!);
+    }
+    line += numbers ? output[j]!.padStart(maxLineLength[j - i]! - separatorSpace) : output[j]!;
+    grouped.push(line);
+  }
+  return grouped;
+}
+
 /** A string as a shell literal: single quotes, or double quotes when that avoids escaping a `'`. */
 export function formatShellString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `'${s}'`;

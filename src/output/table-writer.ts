@@ -5,7 +5,7 @@
  * hand the rows to vertical-writer.ts.
  */
 import type { Result, RowsResult, ValueCodec, ValueResult } from '../engines/engine.js';
-import { addKeys, cellText, WINDOW_ROWS, type Row } from './row-columns.js';
+import { addKeys, cellText, eachRow, WINDOW_ROWS, type Row } from './row-columns.js';
 import { escapeTerminalControls, hexEscape } from '../text/terminal-text.js';
 import { padEndWidth, padStartWidth, stringWidth } from '../text/text-width.js';
 import { writeVerticalRows } from './vertical-writer.js';
@@ -27,6 +27,17 @@ interface Layout {
   border: string;
 }
 
+/** A plain object, not an array nor a typed value (bson types carry _bsontype). */
+function isDocument(value: unknown): value is Row {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if ('_bsontype' in value || value instanceof Date || value instanceof RegExp || value instanceof Uint8Array || value instanceof Map) return false;
+  return true;
+}
+
+async function* oneRow(row: Row): AsyncGenerator<Row> {
+  yield row;
+}
+
 export class TableWriter implements FormatWriter {
   constructor(
     private readonly io: WriterIo,
@@ -37,6 +48,11 @@ export class TableWriter implements FormatWriter {
   write(result: Result, ctx: WriteContext): Promise<number> {
     return writeTextResult(this.io, result, ctx, {
       value: async (r) => {
+        // --format vertical: a single document (findOne, a write's result) is one block, as a row would be
+        if (this.alwaysVertical && isDocument(r.value)) {
+          await writeVerticalRows({ kind: 'rows', rows: oneRow(r.value), codec: r.codec }, this.io);
+          return 1;
+        }
         await this.io.out.push(this.valueText(r));
         return 1;
       },
@@ -48,7 +64,18 @@ export class TableWriter implements FormatWriter {
     return `${codec.display ? codec.display(value) : codec.text(value)}\n`;
   }
 
+  /** RowsResult.display: each row as its own block, one after another (mongo's `.pretty()`) */
+  private async blocks(result: RowsResult, display: (row: Row) => string): Promise<number> {
+    let count = 0;
+    await eachRow(result, (row) => {
+      count++;
+      return this.io.out.push(`${display(row)}\n`);
+    });
+    return count;
+  }
+
   private async rows(result: RowsResult): Promise<number> {
+    if (result.display) return this.blocks(result, result.display);
     const { out } = this.io;
     const fixed = result.columns;
     const columns = fixed ? [...fixed] : [];

@@ -54,6 +54,9 @@ Accepted:
   db.COLL.findOne / find_one / countDocuments / count / distinct / aggregate([…])
   db.COLL.update(filter, update, {multi, upsert}) / updateOne / updateMany / replaceOne
   db.COLL.remove(filter, {justOne}) / deleteOne / deleteMany / createIndex / getIndexes / dropIndex / drop
+  db.COLL.findOneAndUpdate / findOneAndReplace / findOneAndDelete / findAndModify({query, update, new}) / bulkWrite([…])
+  db.COLL.stats()   db.COLL.find(…).explain()   db.runCommand({ping: 1})   db.adminCommand({listDatabases: 1})
+  db.getSiblingDB('other').COLL.find()   .pretty(): documents indented, as mongosh prints them
   values: {a: 1}, 'text', /regex/, ObjectId(), ISODate(), new Date(), NumberInt(), NumberLong(), NumberDecimal(), UUID()
 Examples (from the note):
   show dbs          use test          show collections          db.version()          db

@@ -10,6 +10,7 @@ import type { DocCall } from '../../mongo-syntax/doc-parser.js';
 import type { ModernOp } from './legacy-map.js';
 import { checkNoChain, planCursor, type CursorPlan } from './cursor-chain.js';
 import { documentCodec, writeResultCodec } from './mongo-codec.js';
+import { formatShellPretty } from '../../mongo-syntax/shell-format.js';
 
 /** Documents per getMore: big enough to keep round trips rare, small enough to keep memory flat. */
 export const BATCH_SIZE = 1000;
@@ -43,7 +44,7 @@ const RAW = { raw: true } as const;
 const DECODE = { bsonRegExp: true } as const;
 
 /** A cursor as a RowsResult; the first batch is fetched here, so a bad query fails before any output. */
-async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv): Promise<Result> {
+async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv, pretty = false): Promise<Result> {
   try {
     await cursor.hasNext();
   } catch (e) {
@@ -70,7 +71,9 @@ async function rows(cursor: AbstractCursor<Uint8Array>, env: OpEnv): Promise<Res
   async function* stream(): AsyncGenerator<Record<string, unknown>> {
     for await (const batch of batches()) yield* batch;
   }
-  return { kind: 'rows', rows: stream(), chunks: batches(), codec: documentCodec };
+  const result: Result = { kind: 'rows', rows: stream(), chunks: batches(), codec: documentCodec };
+  if (pretty) result.display = formatShellPretty;
+  return result;
 }
 
 /** find(filter, projection, options) with its chain. */
@@ -94,7 +97,8 @@ export function checkChain(cmd: DocCall, modern: ModernOp): void {
 
 async function find(coll: Collection, cmd: DocCall, args: Args, env: OpEnv): Promise<Result> {
   const filter = doc(args[0]);
-  const { options, terminal } = findPlan(cmd, args);
+  const plan = findPlan(cmd, args);
+  const { options, terminal } = plan;
   if (terminal.kind === 'count') {
     const { skip, limit, hint, collation, maxTimeMS, comment } = options;
     const countOptions: Record<string, unknown> = { hint, collation, maxTimeMS, comment };
@@ -103,27 +107,28 @@ async function find(coll: Collection, cmd: DocCall, args: Args, env: OpEnv): Pro
     return value(await coll.countDocuments(filter, countOptions));
   }
   if (terminal.kind === 'explain') return explain(coll.find(filter, options), terminal.verbosity);
-  return rows(coll.find(filter, { batchSize: BATCH_SIZE, ...options, ...RAW }) as unknown as AbstractCursor<Uint8Array>, env);
+  return rows(coll.find(filter, { batchSize: BATCH_SIZE, ...options, ...RAW }) as unknown as AbstractCursor<Uint8Array>, env, plan.pretty);
 }
 
 async function explain(cursor: FindCursor | AggregationCursor, verbosity: string | undefined): Promise<Result> {
   try {
-    return value(verbosity === undefined ? await cursor.explain() : await cursor.explain(verbosity as ExplainVerbosityLike));
+    // mongosh's default is the query plan alone; the driver's would run the query (allPlansExecution)
+    return value(await cursor.explain((verbosity ?? 'queryPlanner') as ExplainVerbosityLike));
   } finally {
     await cursor.close().catch(() => undefined);
   }
 }
 
 async function aggregate(coll: Collection, cmd: DocCall, args: Args, env: OpEnv): Promise<Result> {
-  const { options, terminal } = aggregatePlan(cmd, args);
+  const { options, terminal, pretty } = aggregatePlan(cmd, args);
   const pipeline = args[0] as Document[];
   if (terminal.kind === 'explain') return explain(coll.aggregate(pipeline, options), terminal.verbosity);
-  return rows(coll.aggregate(pipeline, { batchSize: BATCH_SIZE, ...options, ...RAW }) as unknown as AbstractCursor<Uint8Array>, env);
+  return rows(coll.aggregate(pipeline, { batchSize: BATCH_SIZE, ...options, ...RAW }) as unknown as AbstractCursor<Uint8Array>, env, pretty);
 }
 
 /** mongosh shows a BulkWriteResult as a plain document of its counts. */
 function bulkResult(r: Record<string, unknown>): Record<string, unknown> {
-  const keys = ['insertedCount', 'matchedCount', 'modifiedCount', 'deletedCount', 'upsertedCount', 'insertedIds', 'upsertedIds'];
+  const keys = ['insertedCount', 'insertedIds', 'matchedCount', 'modifiedCount', 'deletedCount', 'upsertedCount', 'upsertedIds'];
   const out: Record<string, unknown> = { acknowledged: true };
   for (const key of keys) if (r[key] !== undefined) out[key] = r[key];
   return out;
@@ -171,13 +176,19 @@ const RUNNERS: Record<DirectCollectionMethod, (call: Call) => Promise<Result>> =
   findOneAndUpdate: async ({ coll, args: a }) => value(await coll.findOneAndUpdate(doc(a[0]), a[1] as Document, doc(a[2]))),
   findOneAndReplace: async ({ coll, args: a }) => value(await coll.findOneAndReplace(doc(a[0]), doc(a[1]), doc(a[2]))),
   findOneAndDelete: async ({ coll, args: a }) => value(await coll.findOneAndDelete(doc(a[0]), doc(a[1]))),
+  // already shaped as mongosh shows it (counts and ids), not as an update's result
   bulkWrite: async ({ coll, args: a }) =>
-    written(bulkResult((await coll.bulkWrite(a[0] as never, doc(a[1]))) as unknown as Record<string, unknown>)),
+    value(bulkResult((await coll.bulkWrite(a[0] as never, doc(a[1]))) as unknown as Record<string, unknown>)),
+  // mongosh's db.coll.stats(): the server's collStats, scale as a number or { scale }
+  stats: async ({ coll, args: a, env }) => {
+    const scale = typeof a[0] === 'number' ? { scale: a[0] } : doc(a[0]);
+    return value(await env.db.command({ collStats: coll.collectionName, ...scale }));
+  },
 };
 
 export async function runCollectionOp(env: OpEnv, name: string, cmd: DocCall, modern: ModernOp): Promise<Result> {
   const op = modern.op as DirectCollectionMethod;
-  // find and aggregate take a chain (.sort(), .limit(), …); every other method refuses one
+  // find and aggregate take a chain (.sort(), .limit(), …); every other method refuses one but .pretty()
   if (op !== 'find' && op !== 'aggregate') checkNoChain(cmd);
   return RUNNERS[op]({ coll: env.db.collection(name), cmd, args: modern.args, env });
 }

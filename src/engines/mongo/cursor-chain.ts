@@ -17,6 +17,8 @@ export type Terminal =
 export interface CursorPlan {
   options: Record<string, unknown>;
   terminal: Terminal;
+  /** `.pretty()`: documents printed as mongosh prints them, not as table rows */
+  pretty: boolean;
 }
 
 /** Cursor methods that only take options: name → option key and the kind of value. */
@@ -94,6 +96,7 @@ function sortSpec(cmd: DocCall, call: DocChainCall): unknown {
 export function planCursor(cmd: DocCall, op: 'find' | 'aggregate', base: Record<string, unknown>): CursorPlan {
   const options: Record<string, unknown> = { ...base };
   let terminal: Terminal = { kind: 'rows' };
+  let pretty = false;
   cmd.chain.forEach((call, i) => {
     if (terminal.kind !== 'rows') fail(cmd, call, `nothing can follow .${cmd.chain[i - 1]!.method}()`, undefined, call.at?.method);
     if (op === 'aggregate' && !AGGREGATE_CALLS.has(call.method)) {
@@ -104,6 +107,7 @@ export function planCursor(cmd: DocCall, op: 'find' | 'aggregate', base: Record<
       if (call.args.length > 0) fail(cmd, call, 'takes no arguments');
       // a later call would have nothing to act on: toArray() returns an array, not a cursor
       if (method === 'toArray' && i < cmd.chain.length - 1) fail(cmd, cmd.chain[i + 1]!, 'cannot follow .toArray()', undefined, cmd.chain[i + 1]!.at?.method);
+      pretty ||= method === 'pretty';
       return;
     }
     if (method === 'sort') {
@@ -137,10 +141,10 @@ export function planCursor(cmd: DocCall, op: 'find' | 'aggregate', base: Record<
     }
     options[spec.key] = checkArg(cmd, call, spec.kind, call.args[0]);
   });
-  return { options, terminal };
+  return { options, terminal, pretty };
 }
 
-/** Methods whose result is not a cursor accept only `.pretty()` (the shell's no-op) after them. */
+/** Methods whose result is not a cursor accept only `.pretty()` after them (the value then prints indented). */
 export function checkNoChain(cmd: DocCall): void {
   for (const call of cmd.chain) {
     if (call.method === 'pretty' && call.args.length === 0) continue;

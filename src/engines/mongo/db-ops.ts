@@ -2,7 +2,7 @@
  * Statements about the server and the current database: `show …`, `db`, and `db.METHOD(…)`, shaped as
  * CONTRACT.md "Output" says (`show dbs` → [{name, sizeOnDisk, empty}], `db.version()` → string, …).
  */
-import type { Db, MongoClient } from 'mongodb';
+import type { Db, Document, MongoClient } from 'mongodb';
 import type { Result } from '../engine.js';
 import type { DirectDbMethod } from '../../mongo-syntax/doc-methods.js';
 import type { DocCall, ShowWhat } from '../../mongo-syntax/doc-parser.js';
@@ -83,6 +83,11 @@ const DB_RUNNERS: Record<DirectDbMethod, (env: DbEnv, args: unknown[]) => Promis
   },
   getCollectionNames: async ({ db }) => value(await collectionNames(db), documentCodec),
   stats: async ({ db }, args) => value(await db.command(statsCommand(args[0]))),
+  // the command document goes to the server as written: its first key names the command
+  runCommand: async ({ db }, args) => value(await db.command(args[0] as Document, (args[1] ?? {}) as object)),
+  adminCommand: async ({ client }, args) => value(await client.db('admin').command(args[0] as Document, (args[1] ?? {}) as object)),
+  // on its own: the database's name, as mongosh prints it
+  getSiblingDB: async (_env, args) => value(String(args[0])),
 };
 
 export function runDbMethod(env: DbEnv, cmd: DocCall, args: unknown[]): Promise<Result> {

@@ -62,6 +62,8 @@ function rewrite(cmd: DocCall, method: string): ModernOp {
     }
     case 'count':
       return { op: 'countDocuments', args: [args[0] ?? {}, ...args.slice(1)] };
+    case 'findAndModify':
+      return findAndModify(cmd);
     case 'aggregate':
       // the legacy shell also took the stages as separate arguments: aggregate({$match…}, {$group…})
       if (args.length > 0 && !Array.isArray(args[0])) return { op: 'aggregate', args: [args] };
@@ -69,6 +71,30 @@ function rewrite(cmd: DocCall, method: string): ModernOp {
     default:
       return { op: method, args };
   }
+}
+
+const FIND_AND_MODIFY_KEYS = new Set(['query', 'sort', 'update', 'remove', 'new', 'fields', 'upsert', 'bypassDocumentValidation', 'writeConcern', 'collation', 'arrayFilters', 'hint', 'maxTimeMS', 'let', 'comment']);
+
+/**
+ * findAndModify({query, sort, update | remove: true, new, fields, upsert}) as mongosh runs it: one document found,
+ * then updated (with $ operators), replaced (without) or removed; `new: true` returns it as it is after the change.
+ */
+function findAndModify(cmd: DocCall): ModernOp {
+  const spec = cmd.args[0] as Record<string, unknown>;
+  const at = argAt(cmd, 0);
+  const unknown = Object.keys(spec).find((k) => !FIND_AND_MODIFY_KEYS.has(k));
+  if (unknown) throw usage(cmd, `findAndModify() does not take '${unknown}'`, hintFor(cmd, 'findAndModify'), at);
+  const { query, sort, update, remove, new: returnNew, fields, upsert, ...rest } = spec;
+  if ((remove === true) === (update !== undefined)) {
+    throw usage(cmd, 'findAndModify() takes either update or remove: true', hintFor(cmd, 'findAndModify'), at);
+  }
+  const options: Record<string, unknown> = { ...rest, sort, projection: fields };
+  const filter = query ?? {};
+  if (remove === true) return { op: 'findOneAndDelete', args: withOptions([filter], options) };
+  Object.assign(options, { upsert, returnDocument: returnNew === true ? 'after' : undefined });
+  if (!isDoc(update) && !Array.isArray(update)) throw usage(cmd, 'the update of findAndModify() is a document', hintFor(cmd, 'findAndModify'), at);
+  const operators = Array.isArray(update) || Object.keys(update).some((k) => k.startsWith('$'));
+  return { op: operators ? 'findOneAndUpdate' : 'findOneAndReplace', args: withOptions([filter, update], options) };
 }
 
 /** update(filter, update, {multi, upsert, …}) or the oldest form update(filter, update, upsert, multi). */

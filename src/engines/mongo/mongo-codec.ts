@@ -5,7 +5,7 @@
  */
 import { EJSON } from 'bson';
 import type { ValueCodec } from '../engine.js';
-import { formatShellValue } from '../../mongo-syntax/shell-format.js';
+import { formatShellPretty, formatShellValue } from '../../mongo-syntax/shell-format.js';
 
 /**
  * Relaxed Extended JSON of one value, walked here rather than by EJSON.serialize (a stringify/parse round trip:
@@ -80,9 +80,16 @@ export function shellText(value: unknown): string {
   return typeof value === 'string' ? value : formatShellValue(value);
 }
 
+/** A single value as mongosh prints it: on one line when it fits in 80 columns, else indented (util.inspect's rule). */
+function shellDisplay(value: unknown): string {
+  return typeof value === 'string' ? value : formatShellPretty(value);
+}
+
+/** Documents and values: cells on one line, a value on its own (findOne, explain, stats) as mongosh prints it. */
 export const documentCodec: ValueCodec = {
   text: shellText,
   json: toExtendedJson,
+  display: shellDisplay,
 };
 
 /**
@@ -93,18 +100,21 @@ export const documentCodec: ValueCodec = {
 export const writeResultCodec: ValueCodec = {
   text: shellText,
   json: toExtendedJson,
-  display: (value) => {
-    const r = value as Record<string, unknown> | null;
-    if (!r || typeof r !== 'object' || !('matchedCount' in r)) return shellText(value);
-    return formatShellValue({
-      acknowledged: r.acknowledged,
-      insertedId: r.upsertedId ?? null,
-      matchedCount: r.matchedCount,
-      modifiedCount: r.modifiedCount,
-      upsertedCount: r.upsertedCount,
-    });
-  },
+  display: (value) => shellDisplay(shownWrite(value)),
 };
+
+/** An update's result as mongosh shows it (it calls the upserted id insertedId); any other value as it is. */
+function shownWrite(value: unknown): unknown {
+  const r = value as Record<string, unknown> | null;
+  if (!r || typeof r !== 'object' || !('matchedCount' in r)) return value;
+  return {
+    acknowledged: r.acknowledged,
+    insertedId: r.upsertedId ?? null,
+    matchedCount: r.matchedCount,
+    modifiedCount: r.modifiedCount,
+    upsertedCount: r.upsertedCount,
+  };
+}
 
 /** `show collections` (and `show users` names): one name per line, as mongosh prints them. */
 export const nameListCodec: ValueCodec = {

@@ -109,8 +109,9 @@ class MongoEngine implements Engine {
     return classifyDoc(this.parse(stmt).cmd);
   }
 
-  private db(): Db {
-    return this.client!.db(this.dbName);
+  /** the current database, or the one a `db.getSiblingDB('name')` statement names */
+  private db(name?: string): Db {
+    return this.client!.db(name ?? this.dbName);
   }
 
   async execute(stmt: Statement): Promise<Result> {
@@ -130,10 +131,10 @@ class MongoEngine implements Engine {
     try {
       let result: Result;
       if (cmd.kind === 'show') result = await runShow({ client, db: this.db() }, cmd.what);
-      else if (cmd.target.type === 'db') result = await runDbMethod({ client, db: this.db() }, cmd, modern!.args);
+      else if (cmd.target.type === 'db') result = await runDbMethod({ client, db: this.db(cmd.target.db) }, cmd, modern!.args);
       else {
         if (modern!.note) this.ctx.verbose(`-- ${redactDoc(modern!.note)}`);
-        result = await runCollectionOp({ db: this.db(), wrap, done: () => this.busy-- }, cmd.target.name, cmd, modern!);
+        result = await runCollectionOp({ db: this.db(cmd.target.db), wrap, done: () => this.busy-- }, cmd.target.name, cmd, modern!);
       }
       streaming = result.kind === 'rows';
       return result;

@@ -137,7 +137,35 @@ function withStoredTypes(doc: Document, coll: Collection | undefined): Document 
   return orderLike(restoreTypes(doc, typed) as Document, typed);
 }
 
+/**
+ * explain of a find or aggregate: the shape of mongod's reply (queryPlanner, and executionStats when asked for),
+ * with a collection scan as the plan, which is all this server does.
+ */
+function explain(cmd: Document, ctx: CommandContext): Document {
+  const inner = requireDoc(cmd.explain, 'explain') ?? {};
+  const op = Object.keys(inner)[0];
+  if (op !== 'find' && op !== 'aggregate' && op !== 'count' && op !== 'distinct') {
+    throw new CommandError(2, `Explain failed due to unknown command: ${String(op)}`);
+  }
+  const name = collectionArg(inner, op);
+  const filter = (op === 'aggregate' ? undefined : requireDoc(inner.filter ?? inner.query, 'filter')) ?? {};
+  const reply: Document = {
+    explainVersion: '1',
+    queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: { stage: 'COLLSCAN', filter, direction: 'forward' }, rejectedPlans: [] },
+    command: { ...inner, $db: ctx.db },
+    ok: 1,
+  };
+  if (cmd.verbosity === 'executionStats' || cmd.verbosity === 'allPlansExecution') {
+    const docs = ctx.store.getCollection(ctx.db, name)?.docs.length ?? 0;
+    let returned = 0;
+    for (const _ of scan(ctx.store.getCollection(ctx.db, name), { filter, sort: {}, projection: {}, skip: 0, limit: 0 })) returned++;
+    reply.executionStats = { executionSuccess: true, nReturned: returned, totalKeysExamined: 0, totalDocsExamined: docs };
+  }
+  return reply;
+}
+
 export const readCommands: Record<string, CommandHandler> = {
+  explain,
   find,
   getMore,
   killCursors,
