@@ -40,8 +40,11 @@ process.on('SIGINT', () => {
  */
 function quietWhenClosed(stream: NodeJS.WriteStream): void {
   let closed = false;
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') closed = true;
+  // registered first, so the writers' listeners see the mark (src/output/output-stream.ts)
+  stream.on('error', (e: NodeJS.ErrnoException & { quietlyClosed?: boolean }) => {
+    if (e.code !== 'EPIPE') return;
+    closed = true;
+    e.quietlyClosed = true;
   });
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((...args: unknown[]) => {

@@ -14,6 +14,7 @@ import { hasClientHostFlag, mysqlMongoshFlagsHint } from './commands/client-flag
 import { addGlobalOptions } from './commands/global-options.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPingCommand } from './commands/ping.js';
+import { registerCompletionCommand } from './commands/completion.js';
 import { registerProfileCommand } from './commands/profile.js';
 import { ENGINE_NAMES, ExitCode, UsageError } from './errors.js';
 import { colorEnabled, loadColor } from './text/color.js';
@@ -33,6 +34,7 @@ Examples:
   dbx doc "db.student.update({name:'sam'},{\\$set:{age:20}},{multi:true})"
   dbx -p prod ping --connect-timeout 2000  (every engine of a profile: version, latency)
   dbx sql                                   (interactive shell on a terminal)
+  eval "$(dbx completion bash)"             (Tab completion; also zsh, fish)
 
 Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 refused by safety, 70 bug in dbx,
 130 interrupted.
@@ -83,6 +85,7 @@ export function buildProgram(deps: Deps, exit: ExitSlot, failure: UsageFailure =
   registerProfileCommand(program, deps, exit);
   registerInitCommand(program, deps, exit);
   registerPingCommand(program, deps, exit);
+  registerCompletionCommand(program, deps, exit);
   return program;
 }
 

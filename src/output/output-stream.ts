@@ -27,6 +27,11 @@ function outputError(e: unknown): StatementError {
   return new StatementError(`cannot write the output: ${why}`, { code: 'OUTPUT_ERROR', cause: e });
 }
 
+/** An error src/cli.ts has marked: the process's stdout or stderr reader went away, which is no failure. */
+function quietlyClosed(e: unknown): boolean {
+  return (e as { quietlyClosed?: unknown } | null)?.quietlyClosed === true;
+}
+
 export class OutputStream {
   /** the text pushed since the last bytes (kept as a string: concatenation is the cheap path for rows) */
   private buffer = '';
@@ -42,8 +47,9 @@ export class OutputStream {
     private readonly chunkSize = CHUNK,
   ) {
     (sink as { on?: (event: string, listener: (e: unknown) => void) => unknown }).on?.('error', (e) => {
-      // a closed pipe means no one reads on: src/cli.ts drops what follows, and the run ends with its own outcome
-      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
+      // stdout's closed pipe: src/cli.ts drops what follows and marks the error, and the run ends with its own outcome
+      // (a pager that quit is no such case: that EPIPE stops the statement)
+      if (quietlyClosed(e)) return;
       this.failure ??= e;
     });
   }
@@ -112,7 +118,7 @@ function waitForDrain(sink: EventSink): Promise<void> {
     };
     const failed = (error: unknown): void => {
       cleanup();
-      if ((error as NodeJS.ErrnoException).code === 'EPIPE') resolve();
+      if (quietlyClosed(error)) resolve();
       else reject(error);
     };
     const cleanup = (): void => {

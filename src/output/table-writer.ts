@@ -27,11 +27,11 @@ interface Layout {
   border: string;
 }
 
-/** A plain object, not an array nor a typed value (bson types carry _bsontype). */
+/** A plain object (a document), not an array, a class instance (a kv reply) nor a typed value (bson's carry _bsontype). */
 function isDocument(value: unknown): value is Row {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  if ('_bsontype' in value || value instanceof Date || value instanceof RegExp || value instanceof Uint8Array || value instanceof Map) return false;
-  return true;
+  if (typeof value !== 'object' || value === null || '_bsontype' in value) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 async function* oneRow(row: Row): AsyncGenerator<Row> {

@@ -1,6 +1,8 @@
 /**
  * Shell history, one file per engine in the XDG state directory ($XDG_STATE_HOME/dbx/, default
- * ~/.local/state/dbx/). An entry is one whole input on one line; secrets are masked before anything is written.
+ * ~/.local/state/dbx/). An entry is one whole input, its newlines kept (written as `\n` on its line of the file); an
+ * input that holds a secret is left out of the file, as the mysql client leaves out lines with PASSWORD or
+ * IDENTIFIED: stored masked, it would set the literal `'***'` when recalled and run again.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -37,9 +39,23 @@ export function redactEntry(engine: Engine, text: string): string {
   return redactUrl(out);
 }
 
-/** One line per entry: the lines of a multi-line input are joined with spaces, as the mysql client does. */
+/** One entry per input: a multi-line input keeps its lines (without trailing blanks), so Up recalls it as typed. */
 export function historyEntry(lines: string[]): string {
-  return lines.map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  return lines.map((l) => l.trimEnd()).join('\n').trim();
+}
+
+/** Whether the input holds a secret (a password the engine's redaction would mask): it stays out of the file. */
+export function holdsSecret(engine: Engine, entry: string): boolean {
+  return redactEntry(engine, entry) !== entry;
+}
+
+/** An entry on one line of the file: `\` and newlines escaped; decode reverses it. */
+export function encodeEntry(entry: string): string {
+  return entry.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n');
+}
+
+export function decodeEntry(line: string): string {
+  return line.replace(/\\(\\|n)/g, (_all, c: string) => (c === 'n' ? '\n' : '\\'));
 }
 
 export class HistoryFile {
@@ -62,14 +78,14 @@ export class HistoryFile {
     const kept = lines.slice(-HISTORY_SIZE);
     // keep the file from growing without end: rewrite it when it holds twice what is read back
     if (lines.length > 2 * HISTORY_SIZE) this.guard(() => writeFileSync(this.path, kept.join('\n') + '\n', { mode: 0o600 }));
-    return kept.reverse();
+    return kept.reverse().map(decodeEntry);
   }
 
   append(entry: string): void {
     if (entry.trim() === '') return;
     this.guard(() => {
       mkdirSync(join(this.path, '..'), { recursive: true, mode: 0o700 });
-      appendFileSync(this.path, entry.replace(/[\r\n]+/g, ' ') + '\n', { mode: 0o600 });
+      appendFileSync(this.path, encodeEntry(entry) + '\n', { mode: 0o600 });
     });
   }
 

@@ -14,7 +14,7 @@ import { reportFailure, type RunState } from '../runner/statement-runner.js';
 import { Completer, type Completion } from './repl-completer.js';
 import { StatementExecutor } from './repl-executor.js';
 import { helpText } from './repl-help.js';
-import { HISTORY_SIZE, HistoryFile, historyEntry, historyPath, redactEntry } from './repl-history.js';
+import { HISTORY_SIZE, HistoryFile, historyEntry, historyPath, holdsSecret } from './repl-history.js';
 import { inputRules, type InputRules, type ShellCommand } from './repl-input.js';
 import { choosePager } from './repl-pager.js';
 
@@ -162,7 +162,8 @@ class Shell {
     this.entries = [entry, ...this.entries.filter((e) => e !== entry)].slice(0, HISTORY_SIZE);
     const list = (this.rl as unknown as { history: string[] }).history;
     list.splice(0, list.length, ...this.entries);
-    this.history.append(redactEntry(this.engine, entry));
+    // kept for Up in this session, never written down: a masked copy would set '***' when run again
+    if (!holdsSecret(this.engine, entry)) this.history.append(entry);
   }
 
   /** `source`: the input, for the caret under a parse error */

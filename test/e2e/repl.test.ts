@@ -97,7 +97,7 @@ describe('sql shell', () => {
     assert.equal(await s.exited(), 0);
   });
 
-  test('history: one entry per input, in $XDG_STATE_HOME/dbx/sql_history, the password masked', async () => {
+  test('history: one entry per input, its newlines kept, in $XDG_STATE_HOME/dbx/sql_history; a password left out', async () => {
     const s = sql();
     await s.expect(prompt);
     s.send("create user if not exists 'dbx_repl_u'@'localhost' identified by 'Sekr3t-pw';\r");
@@ -113,15 +113,16 @@ describe('sql shell', () => {
     const file = join(state, 'dbx', 'sql_history');
     const history = await readFile(file, 'utf8');
     assert.doesNotMatch(history, /Sekr3t-pw/);
-    assert.match(history, /identified by '\*\*\*';\n/);
-    assert.match(history, /^select 40 \+ 2 as answer;$/m);
+    // left out, as the mysql client does: a masked copy would set the password '***' when recalled
+    assert.doesNotMatch(history, /identified by/);
+    assert.match(history, /^select 40 \+\\n2 as answer;$/m);
     assert.equal((await stat(file)).mode & 0o777, 0o600);
 
-    // the next shell starts with it: Up recalls the last input (before `quit`) as one line
+    // the next shell starts with it: Up recalls the last input (before `quit`) as one entry, as it was typed
     const again = sql();
     await again.expect(prompt);
     again.send('\x1b[A\x1b[A');
-    await again.expect(/select 40 \+ 2 as answer;$/);
+    await again.expect(/select 40 \+\s*\n\s*2 as answer;$/);
     again.send('\r');
     await again.expect(/\|\s+42 \|/);
     await again.expect(prompt); // keys typed while a statement runs are not seen by the line editor
@@ -273,7 +274,8 @@ describe('kv shell', () => {
     assert.equal(await s.exited(), 0);
     const history = await readFile(join(state, 'dbx', 'kv_history'), 'utf8');
     assert.doesNotMatch(history, /Sekr3t-kv/);
-    assert.match(history, /^auth .*\*\*\*$/m);
+    assert.doesNotMatch(history, /^auth/m);
+    assert.match(history, /^echo still-here$/m);
   });
 });
 
@@ -313,6 +315,6 @@ describe('doc shell', () => {
     s.send('exit\r');
     assert.equal(await s.exited(), 0);
     const history = await readFile(join(state, 'dbx', 'doc_history'), 'utf8');
-    assert.match(history, /^db\.student\.findOne\(\{ age: \{\$lt: 100\} \}\)$/m);
+    assert.match(history, /^db\.student\.findOne\(\{\\n  age: \{\$lt: 100\}\\n\}\)$/m);
   });
 });
