@@ -252,6 +252,18 @@ describe('doc: values stored and printed as they are', () => {
   });
 });
 
+describe('doc: URLs the driver refuses are bad settings (exit 2), not connection failures', () => {
+  for (const url of ['mongodb://%', 'mongodb://127.0.0.1:1/x?replicaSet']) {
+    test(url, async () => {
+      const r = await runDbx(['--no-color', '--url', url, 'doc', 'db.t.find()']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /BAD_URL: bad connection settings for doc/);
+      assert.doesNotMatch(r.stderr, /URIError|MongoAPIError/);
+      noStack(r);
+    });
+  }
+});
+
 describe('doc: a write that fails part-way says what it did write', () => {
   test('insertMany with a duplicate _id: exit 1, errno 11000, and a hint with how many were inserted', async () => {
     await docOk('db.partial.insertOne({_id: 2})');

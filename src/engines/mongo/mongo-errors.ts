@@ -76,7 +76,9 @@ function isAuthFailure(err: DriverError): boolean {
 export function connectError(e: unknown, endpoint: string, timeoutMs?: number): DbxError {
   if (e instanceof DbxError) return e;
   const err = e as DriverError;
-  if (err?.name === 'MongoParseError' || err?.name === 'MongoInvalidArgumentError') {
+  // the driver's own checks of the URL and its options (MongoAPIError: `?replicaSet` without a value), and a
+  // `%` that is no escape (URIError from decoding it): the settings are wrong, no server was asked
+  if (['MongoParseError', 'MongoInvalidArgumentError', 'MongoAPIError', 'URIError'].includes(err?.name ?? '')) {
     return new UsageError(`bad connection settings for doc: ${err.message}`, { engine: 'doc', code: 'BAD_URL', endpoint, cause: e });
   }
   if (isAuthFailure(err)) {
