@@ -44,6 +44,8 @@ export class DbxError extends Error {
   endpoint?: string;
   /** what else happened that the user must know (kv: the lines after a failing one that had already run) */
   note?: string;
+  /** fan-out: the profile it happened on */
+  profile?: string;
 
   constructor(message: string, exitCode: ExitCodeValue, opts: DbxErrorOptions) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -58,7 +60,8 @@ export class DbxError extends Error {
 
   /** The `{"error":{…}}` object of CONTRACT.md for --json. */
   toJSON(): { error: Record<string, unknown> } {
-    const error: Record<string, unknown> = { engine: this.engine, code: this.code };
+    const error: Record<string, unknown> = this.profile === undefined ? {} : { profile: this.profile };
+    Object.assign(error, { engine: this.engine, code: this.code });
     if (this.errno !== undefined) error.errno = this.errno;
     error.message = this.message;
     if (this.statement !== undefined) error.statement = this.statement;

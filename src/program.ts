@@ -33,11 +33,13 @@ Examples:
   dbx doc "db.student.insert({_id: 123, name: 'Sam', age: 16})"
   dbx doc "db.student.update({name:'sam'},{\\$set:{age:20}},{multi:true})"
   dbx -p prod ping --connect-timeout 2000  (every engine of a profile: version, latency)
+  dbx -p 'shard*' sql "select count(*) from orders"   (every matching profile at once, rows tagged; also a,b,c or a group)
+  dbx ping -p '*'                           (every engine of every profile)
   dbx sql                                   (interactive shell on a terminal)
   eval "$(dbx completion bash)"             (Tab completion; also zsh, fish)
 
 Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 refused by safety, 70 bug in dbx,
-130 interrupted.
+130 interrupted; over several profiles the most severe (3, else 1, else 4).
 Config: --config, $DBX_CONFIG, ./dbx.yaml, ~/.config/dbx/config.yaml, then the built-in 'local' profile.
 `;
 

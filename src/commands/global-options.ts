@@ -27,13 +27,22 @@ export function nonEmpty(value: string): string {
   return value;
 }
 
+/** --parallel: a count, not milliseconds */
+function positiveCount(value: string): number {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
 /** The global options, each by the key commander stores its value under. */
 const GLOBAL_OPTIONS: Array<[key: string, make: (reportOnly: boolean) => Option]> = [
-  ['profile', () => new Option('-p, --profile <name>', 'profile to use (default: $DBX_PROFILE, the config\'s default, its only profile, or "local")').argParser(nonEmpty)],
+  ['profile', () => new Option('-p, --profile <name>', 'profile to use (default: $DBX_PROFILE, the config\'s default, its only profile, or "local"); a,b,c, a group or a glob (\'shard*\') runs on each').argParser(nonEmpty)],
+  ['parallel', () => new Option('--parallel <n>', 'several profiles: at most N at a time (default 8)').argParser(positiveCount)],
+  ['failFast', () => new Option('--fail-fast', 'several profiles: stop the others when one fails')],
   ['config', () => new Option('--config <path>', 'config file').argParser(nonEmpty)],
   ['url', () => new Option('--url <url>', 'connection URL for the engine, overriding the profile').argParser(nonEmpty)],
   ['json', () => new Option('--json', 'same as --format json')],
@@ -105,5 +114,7 @@ export async function readGlobalOptions(program: Command, cmd: Command, io: Pick
     logFile: pick('logFile'),
     file: pick('file'),
     pager,
+    parallel: pick('parallel'),
+    failFast: bool('failFast'),
   };
 }

@@ -13,9 +13,13 @@ import { addGlobalOptions, CONNECTING_OPTIONS, readGlobalOptions } from './globa
 import { padEndWidth, stringWidth } from '../text/text-width.js';
 import type { ResolvedProfile } from '../config/profile.js';
 import type * as SessionModule from '../runner/session.js';
+import type { LoadedConfig } from '../config/config-file.js';
+import { fanOutExitCode, summaryLine, type ProfileOutcome } from '../runner/fan-out-summary.js';
 
 interface PingLine {
-  engine: EngineName;
+  /** fan-out (`dbx ping -p '*'`): the profile, first */
+  profile?: string;
+  engine: EngineName | '-';
   endpoint: string;
   ok: boolean;
   version?: string;
@@ -59,9 +63,10 @@ async function pingOne(
  * A version the engine cannot tell is `-`, so the columns after it stay in place.
  */
 export function pingTable(lines: readonly PingLine[]): string {
-  const cells = lines.map((l) =>
-    l.ok ? [l.engine, 'ok', l.endpoint, l.version ?? '-', `${l.ms} ms`] : [l.engine, 'FAIL', l.endpoint, `${l.error!.code}: ${l.error!.message}`],
-  );
+  const cells = lines.map((l) => {
+    const row = l.ok ? [l.engine, 'ok', l.endpoint, l.version ?? '-', `${l.ms} ms`] : [l.engine, 'FAIL', l.endpoint, `${l.error!.code}: ${l.error!.message}`];
+    return l.profile === undefined ? row : [l.profile, ...row];
+  });
   const widths: number[] = [];
   for (const row of cells) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, i === row.length - 1 ? 0 : stringWidth(c))));
   return cells
@@ -71,26 +76,65 @@ export function pingTable(lines: readonly PingLine[]): string {
 
 /** Throws what stops it from reaching any engine (no such profile, a bad config); the caller reports it. */
 export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?: string): Promise<number> {
-  const json = wantsJson(opts);
   const session = await import('../runner/session.js');
-  const profile = await session.openProfile(undefined, { ...opts, profile: profileName ?? opts.profile }, deps, true);
+  if (profileName === undefined) {
+    const choice = await session.chooseProfiles(opts, deps);
+    if (choice.fanOut) return pingProfiles(session, choice.fanOut, choice.loaded!, opts, deps);
+    opts = choice.opts;
+  }
+  const lines = await pingLines(session, { ...opts, profile: profileName ?? opts.profile }, deps);
+  printPing(lines, opts, deps);
+  return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
+}
+
+function printPing(lines: readonly PingLine[], opts: GlobalOptions, deps: Deps): void {
+  if (wantsJson(opts)) for (const l of lines) deps.stdout.write(JSON.stringify(l) + '\n');
+  else deps.stdout.write(pingTable(lines));
+}
+
+/**
+ * `dbx ping -p '*'` (a list, a group, a glob): every engine of every profile, at most --parallel profiles at a
+ * time, one table with the profile first, then one summary line on stderr. A profile that cannot be reached at all
+ * (no endpoint, a bad entry) is a FAIL line of its own, so that the others are still reported.
+ */
+async function pingProfiles(
+  session: typeof SessionModule, names: string[], loaded: LoadedConfig, opts: GlobalOptions, deps: Deps,
+): Promise<number> {
+  const perProfile: PingLine[][] = names.map(() => []);
+  await session.eachBounded(names, opts.parallel ?? session.DEFAULT_PARALLEL, async (name, i) => {
+    try {
+      perProfile[i] = (await pingLines(session, { ...opts, profile: name }, deps, loaded)).map((l) => ({ profile: name, ...l }));
+    } catch (e) {
+      const err = asDbxError(e);
+      perProfile[i] = [{ profile: name, engine: '-', endpoint: '-', ok: false, error: { code: err.code, message: err.message } }];
+    }
+  });
+  const lines = perProfile.flat();
+  printPing(lines, opts, deps);
+  const outcomes: ProfileOutcome[] = perProfile.map((profileLines, i) => {
+    const failed = profileLines.find((l) => !l.ok);
+    return { profile: names[i]!, state: failed ? 'failed' : 'ok', exitCode: failed ? ExitCode.connect : ExitCode.ok, code: failed?.error?.code };
+  });
+  if (!opts.quiet) deps.stderr.write(summaryLine(outcomes, wantsJson(opts)));
+  return fanOutExitCode(outcomes);
+}
+
+async function pingLines(session: typeof SessionModule, opts: GlobalOptions, deps: Deps, loaded?: LoadedConfig): Promise<PingLine[]> {
+  const profile = await session.openProfile(undefined, opts, deps, true, loaded);
   if (Object.keys(profile.engines).length === 0) {
     throw new UsageError(`profile '${profile.name}' has no sql, kv or doc endpoint to reach`, {
       code: 'NO_ENDPOINT',
       hint: `add 'sql: URL' (or kv:, doc:) to the profile in ${profile.source}`,
     });
   }
-  const lines = (await Promise.all(ENGINE_NAMES.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
+  return (await Promise.all(ENGINE_NAMES.map((name) => pingOne(session, name, profile, opts, deps)))).filter(
     (l): l is PingLine => l !== undefined,
   );
-  if (json) for (const l of lines) deps.stdout.write(JSON.stringify(l) + '\n');
-  else deps.stdout.write(pingTable(lines));
-  return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
 }
 
 export function registerPingCommand(program: Command, deps: Deps, exit: ExitSlot): void {
   const cmd = program.command('ping').description("reach every engine of a profile, report versions and latency");
-  addGlobalOptions(cmd, CONNECTING_OPTIONS).action(async () => {
+  addGlobalOptions(cmd, [...CONNECTING_OPTIONS, 'parallel']).action(async () => {
     const opts = await readGlobalOptions(program, cmd, deps);
     await settle(exit, deps, { json: wantsJson(opts), verbose: opts.verbose, color: opts.errorColor }, () => pingProfile(opts, deps));
   });

@@ -44,9 +44,11 @@ export interface DbxConfig {
   source: ConfigSource;
   default?: string;
   profiles: Record<string, ProfileConfig>;
+  /** `groups: { shards: [a, b, c] }`: names for sets of profiles, for fan-out (`-p shards`); each member a profile */
+  groups: Record<string, string[]>;
 }
 
-const TOP_KEYS = ['default', 'profiles'];
+const TOP_KEYS = ['default', 'profiles', 'groups'];
 const PROFILE_KEYS = ['safety', 'connectTimeout', ...ENGINE_NAMES];
 const SQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'tls', 'socket', 'charset', 'url'];
 const KV_KEYS = ['url', 'host', 'port', 'password', 'username', 'db', 'tls', 'cluster'];
@@ -239,12 +241,39 @@ export function validateConfig(value: unknown, source: ConfigSource): DbxConfig 
   if (value === null || value === undefined) c.fail('', 'the file is empty: expected a "profiles:" map');
   const top = c.map('', value, 'a map with "default" and "profiles"');
   c.keys('', top, TOP_KEYS);
-  const config: DbxConfig = { source, profiles: {} };
+  const config: DbxConfig = { source, profiles: {}, groups: {} };
   if (top.default !== undefined) config.default = c.text('default', top.default);
   if (top.profiles === undefined) c.fail('', 'no "profiles:" map found');
   const profiles = c.map('profiles', top.profiles ?? {}, 'a map of profile names to profiles');
   for (const [name, profile] of Object.entries(profiles)) {
     config.profiles[name] = checkProfile(c, `profiles.${name}`, profile);
   }
+  if (top.groups !== undefined && top.groups !== null) config.groups = checkGroups(c, top.groups, config.profiles);
   return config;
+}
+
+/**
+ * `groups:`: each a non-empty list of the file's profile names. A group may not take a profile's name (`-p x`
+ * would mean two things), nor list a name that is no profile (a typo would silently leave a shard out).
+ */
+function checkGroups(c: Checker, value: unknown, profiles: Record<string, ProfileConfig>): Record<string, string[]> {
+  const raw = c.map('groups', value, 'a map of group names to lists of profile names');
+  const known = Object.keys(profiles);
+  // a null-prototype map: a group called `constructor` or `__proto__` is a group like any other
+  const groups: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [name, members] of Object.entries(raw)) {
+    const path = `groups.${name}`;
+    if (Object.hasOwn(profiles, name)) c.fail(path, `has the name of a profile: give the group another name`);
+    if (!Array.isArray(members) || members.length === 0) c.fail(path, 'must be a list of profile names: [a, b, c]');
+    groups[name] = members.map((member, i) => {
+      const p = `${path}[${i}]`;
+      if (typeof member !== 'string' || member === '') c.fail(p, 'must be a profile name');
+      if (!Object.hasOwn(profiles, member)) {
+        const guess = suggest(member, known);
+        c.fail(p, `names no profile: "${member}"${guess ? ` (did you mean ${guess}?)` : ` (known: ${known.join(', ')})`}`);
+      }
+      return member;
+    });
+  }
+  return groups;
 }

@@ -92,6 +92,11 @@ export interface RowsResult {
    */
   display?: (row: Record<string, unknown>) => string;
   /**
+   * fan-out: how many leading columns stay first (the profile tag) when documents' columns are the union of their
+   * keys, `_id` then coming right after them
+   */
+  pinned?: number;
+  /**
    * rows arrive over time and may never end (SUBSCRIBE, MONITOR): writers show each row as it comes instead of
    * sizing columns from a window of rows first
    */
@@ -173,6 +178,8 @@ export interface EngineContext {
   typedValues?: boolean;
   /** -v: log a line to stderr (the engine redacts secrets before calling it) */
   verbose(line: string): void;
+  /** -v was given: an engine may ask its driver for events it only logs (doc: which server answered) */
+  verboseOn?: boolean;
   /** a warning for stderr */
   warn(line: string): void;
   /** asks for a password on a TTY (no echo); undefined when stdin is not a TTY */

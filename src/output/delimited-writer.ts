@@ -47,8 +47,9 @@ export class DelimitedWriter implements FormatWriter {
     return writeTextResult(this.io, result, ctx, {
       value: async ({ codec, value }) => {
         const elements = Array.isArray(value) ? value : [value];
-        let text = `${this.line(['value'])}`;
+        let text = '';
         for (const element of elements) text += this.line([this.cell(codec, element)]);
+        await this.io.out.pushHeader(this.line(['value']));
         await this.io.out.push(text);
         return elements.length;
       },
@@ -62,7 +63,7 @@ export class DelimitedWriter implements FormatWriter {
     let source: RowsResult = result;
     if (!columns) {
       let rows: AsyncIterable<Row>;
-      ({ columns, rows } = await peekColumns(result.rows));
+      ({ columns, rows } = await peekColumns(result.rows, result.pinned));
       source = { ...result, rows, chunks: undefined };
     }
     const header = columns;
@@ -77,9 +78,10 @@ export class DelimitedWriter implements FormatWriter {
     await eachRow(source, (row) => {
       const line = this.line(header.map((name) => this.cell(result.codec, row[name])));
       if (known) for (const key of Object.keys(row)) if (!known.has(key)) late.add(key);
-      return out.push(count++ === 0 ? headerLine + line : line);
+      if (count++ > 0) return out.push(line);
+      return out.pushHeader(headerLine).then(() => out.push(line));
     });
-    if (count === 0 && headerWhenEmpty) await out.push(headerLine);
+    if (count === 0 && headerWhenEmpty) await out.pushHeader(headerLine);
     if (late.size > 0) {
       await this.io.status.warnings([
         `Warning: fields first seen after row ${WINDOW_ROWS} are not in the header and were left out: ${[...late].join(', ')}`,

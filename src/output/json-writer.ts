@@ -12,29 +12,33 @@ export class JsonWriter implements FormatWriter {
   constructor(private readonly io: WriterIo) {}
 
   async write(result: Result, _ctx: WriteContext): Promise<number> {
+    const { tagger } = this.io;
     if (result.kind === 'status') {
-      await this.io.out.push(`${jsonText(result.info)}\n`);
+      await this.io.out.push(`${tagger ? tagger.object(result.info) : jsonText(result.info)}\n`);
       await this.io.status.warnings(result.warnings);
       return 0;
     }
     if (result.kind === 'value') {
-      await this.io.out.push(`${jsonText(result.codec.json(result.value))}\n`);
+      const text = jsonText(result.codec.json(result.value));
+      await this.io.out.push(`${tagger ? tagger.value(text) : text}\n`);
       return 1;
     }
     return this.rows(result);
   }
 
   private async rows(result: RowsResult): Promise<number> {
-    const { out } = this.io;
+    const { out, tagger } = this.io;
     const { codec } = result;
     const shape = result.shape ?? 'objects';
+    // fan-out: a list or a map (kv) is one value, tagged as a whole; rows of records each carry the profile
+    const wrapped = tagger !== undefined && shape !== 'objects';
     // opened with the first row: a statement that fails before it leaves nothing on stdout
-    const open = shape === 'map' ? '{' : '[';
+    const open = `${wrapped ? tagger.valueOpening : ''}${shape === 'map' ? '{' : '['}`;
     let count = 0;
     try {
       await eachRow(result, (row) => {
         let piece: string;
-        if (shape === 'objects') piece = jsonText(rowObject(row, result.columns, codec));
+        if (shape === 'objects') piece = tagger ? tagger.object(rowObject(row, result.columns, codec)) : jsonText(rowObject(row, result.columns, codec));
         else if (shape === 'values') piece = jsonText(codec.json(columnAt(result, row, 0)));
         else piece = `${jsonText(mapKey(columnAt(result, row, 0), codec))}:${jsonText(codec.json(columnAt(result, row, 1)))}`;
         return out.push(count++ === 0 ? open + piece : `,${piece}`);
@@ -44,7 +48,7 @@ export class JsonWriter implements FormatWriter {
       if (count > 0) await out.push('\n');
       throw error;
     }
-    await out.push(`${count === 0 ? open : ''}${shape === 'map' ? '}' : ']'}\n`);
+    await out.push(`${count === 0 ? open : ''}${shape === 'map' ? '}' : ']'}${wrapped ? '}' : ''}\n`);
     return count;
   }
 }

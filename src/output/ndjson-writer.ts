@@ -11,34 +11,43 @@ export class NdjsonWriter implements FormatWriter {
   constructor(private readonly io: WriterIo) {}
 
   async write(result: Result, _ctx: WriteContext): Promise<number> {
-    const { out } = this.io;
+    const { out, tagger } = this.io;
     if (result.kind === 'status') {
-      await out.push(`${jsonText(result.info)}\n`);
+      await out.push(`${tagger ? tagger.object(result.info) : jsonText(result.info)}\n`);
       await this.io.status.warnings(result.warnings);
       return 0;
     }
     if (result.kind === 'value') {
       const json = result.codec.json(result.value);
       if (!Array.isArray(json)) {
-        await out.push(`${jsonText(json)}\n`);
+        await out.push(`${this.valueLine(json)}\n`);
         return 1;
       }
-      for (const element of json) await out.push(`${jsonText(element)}\n`);
+      for (const element of json) await out.push(`${this.valueLine(element)}\n`);
       return json.length;
     }
     return this.rows(result);
+  }
+
+  /** a value on a line of its own; fan-out: `{"profile":…,"value":…}` */
+  private valueLine(json: unknown): string {
+    const text = jsonText(json);
+    return this.io.tagger ? this.io.tagger.value(text) : text;
   }
 
   private async rows(result: RowsResult): Promise<number> {
     const { codec } = result;
     const values = result.shape === 'values';
     let count = 0;
-    const { out } = this.io;
+    const { out, tagger } = this.io;
     await eachRow(result, (row) => {
       count++;
-      const json = values ? codec.json(columnAt(result, row, 0)) : rowObject(row, result.columns, codec);
+      let line: string;
+      if (values) line = this.valueLine(codec.json(columnAt(result, row, 0)));
+      else if (tagger) line = tagger.object(rowObject(row, result.columns, codec));
+      else line = jsonText(rowObject(row, result.columns, codec));
       // push() returns a promise only when a full chunk went out
-      return out.push(`${jsonText(json)}\n`);
+      return out.push(`${line}\n`);
     });
     return count;
   }

@@ -8,6 +8,11 @@ import { StatementError } from '../errors.js';
 export interface Sink {
   /** may return false = backpressure: the writer waits for 'drain' before writing again */
   write(chunk: string | Uint8Array): boolean | void;
+  /**
+   * Optional: a csv/tsv header line. Fan-out's lanes (src/runner/output-lanes.ts) leave out a profile's first header
+   * when it repeats the header just before it, so that one statement over several profiles is one table.
+   */
+  header?(line: string): boolean | void;
 }
 
 const CHUNK = 64 * 1024;
@@ -70,6 +75,17 @@ export class OutputStream {
       this.flush().catch(() => undefined);
     }, IDLE_FLUSH_MS).unref();
     return undefined;
+  }
+
+  /** A header line (csv, tsv): given to the sink as such when it wants to know, else pushed as text. */
+  async pushHeader(line: string): Promise<void> {
+    if (!this.sink.header) return this.push(line);
+    await this.flush();
+    try {
+      if (this.sink.header(line) === false) await waitForDrain(this.sink as EventSink);
+    } catch (e) {
+      throw outputError(e);
+    }
   }
 
   async flush(): Promise<void> {

@@ -9,28 +9,28 @@ export type Row = Record<string, unknown>;
 export const WINDOW_ROWS = 1000;
 
 /**
- * Adds the row's keys that `columns` lacks, `_id` always first (documents' union of keys).
- * Returns whether anything was added.
+ * Adds the row's keys that `columns` lacks, `_id` always first (documents' union of keys), after the `pinned`
+ * leading columns (fan-out's profile). Returns whether anything was added.
  */
-export function addKeys(columns: string[], seen: Set<string>, row: Row): boolean {
+export function addKeys(columns: string[], seen: Set<string>, row: Row, pinned = 0): boolean {
   let added = false;
   for (const key of Object.keys(row)) {
     if (seen.has(key)) continue;
     seen.add(key);
-    if (key === '_id') columns.unshift(key);
+    if (key === '_id') columns.splice(Math.min(pinned, columns.length), 0, key);
     else columns.push(key);
     added = true;
   }
   return added;
 }
 
-/** A row's own keys, `_id` first. */
-export function ownColumns(row: Row): string[] {
+/** A row's own keys, `_id` first (after the `pinned` leading ones). */
+export function ownColumns(row: Row, pinned = 0): string[] {
   const keys = Object.keys(row);
   const id = keys.indexOf('_id');
-  if (id > 0) {
+  if (id > pinned) {
     keys.splice(id, 1);
-    keys.unshift('_id');
+    keys.splice(pinned, 0, '_id');
   }
   return keys;
 }
@@ -70,7 +70,7 @@ export function columnAt(result: RowsResult, row: Row, index: number): unknown {
  * Reads up to WINDOW_ROWS rows ahead to learn the union of their keys, then gives back a stream that yields
  * those rows again followed by the rest. Memory holds one window, never the whole result.
  */
-export async function peekColumns(rows: AsyncIterable<Row>): Promise<{ columns: string[]; rows: AsyncIterable<Row> }> {
+export async function peekColumns(rows: AsyncIterable<Row>, pinned = 0): Promise<{ columns: string[]; rows: AsyncIterable<Row> }> {
   const iterator = rows[Symbol.asyncIterator]();
   const window: Row[] = [];
   const columns: string[] = [];
@@ -82,7 +82,7 @@ export async function peekColumns(rows: AsyncIterable<Row>): Promise<{ columns: 
       finished = true;
       break;
     }
-    addKeys(columns, seen, next.value);
+    addKeys(columns, seen, next.value, pinned);
     window.push(next.value);
   }
   async function* replay(): AsyncGenerator<Row> {

@@ -11,12 +11,14 @@ export class StatusLines {
     private readonly err: Sink,
     private readonly out: OutputStream,
     private readonly quiet: boolean,
+    /** fan-out: `profile: ` before every line, so that each says where it came from */
+    private readonly prefix = '',
   ) {}
 
   async line(text: string): Promise<void> {
     if (this.quiet) return;
     await this.out.flush();
-    this.err.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.err.write(`${this.prefix}${text.endsWith('\n') ? text : `${text}\n`}`);
   }
 
   async warnings(list: readonly string[] | undefined): Promise<void> {

@@ -88,13 +88,13 @@ export class TableWriter implements FormatWriter {
     for await (const row of result.rows) {
       count++;
       if (!layout) {
-        if (!fixed) addKeys(columns, seen, row);
+        if (!fixed) addKeys(columns, seen, row, result.pinned);
         window.push(row);
         if (window.length >= windowRows) {
           layout = await this.open(result, columns, window);
           window = [];
         }
-      } else if (!fixed && addKeys(columns, seen, row)) {
+      } else if (!fixed && addKeys(columns, seen, row, result.pinned)) {
         // a document with a field the header lacks: close this box and start another with the wider header
         await out.push(`${layout.border}\n`);
         layout = undefined;

@@ -27,7 +27,7 @@ export async function writeVerticalRows(result: RowsResult, io: WriterIo): Promi
   let count = 0;
   for await (const row of result.rows) {
     count++;
-    const columns = fixed ?? ownColumns(row);
+    const columns = fixed ?? ownColumns(row, result.pinned);
     const nameWidth = fixed ? fixedWidth : Math.max(0, ...columns.map(measure));
     let block = `${STARS} ${count}. row ${STARS}\n`;
     columns.forEach((name, i) => {

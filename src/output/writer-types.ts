@@ -4,6 +4,7 @@
  */
 import type { Result, ValueResult } from '../engines/engine.js';
 import type { OutputStream } from './output-stream.js';
+import type { ObjectTagger } from './profile-tag.js';
 import type { StatusLines } from './status.js';
 
 /** The --format names, in the order help and errors list them. */
@@ -14,6 +15,8 @@ export interface OutputSettings {
   format: FormatName;
   color: boolean;
   quiet: boolean;
+  /** fan-out: the profile every result is tagged with (profile-tag.ts); status lines start with `profile: ` */
+  tag?: string;
 }
 
 export interface WriteContext {
@@ -61,4 +64,6 @@ export interface WriterIo {
   status: StatusLines;
   /** header emphasis: ANSI bold when colour is on, identity otherwise */
   bold: (text: string) => string;
+  /** fan-out, for the JSON formats: puts the profile into each row, status object and value */
+  tagger?: ObjectTagger;
 }

@@ -8,6 +8,7 @@ import { CSV, DelimitedWriter, TSV } from './delimited-writer.js';
 import { JsonWriter } from './json-writer.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 import { OutputStream } from './output-stream.js';
+import { ObjectTagger, tagForText } from './profile-tag.js';
 import { RawWriter } from './raw-writer.js';
 import { StatusLines } from './status.js';
 import { TableWriter } from './table-writer.js';
@@ -18,14 +19,21 @@ export { FORMATS, type FormatName, type OutputSettings, type ResultWriter } from
 
 export function createWriter(settings: OutputSettings, out: NodeJS.WritableStream, err: NodeJS.WritableStream): ResultWriter {
   const stream = new OutputStream(out);
+  const { tag } = settings;
+  const json = settings.format === 'json' || settings.format === 'ndjson';
   const io: WriterIo = {
     out: stream,
-    status: new StatusLines(err, stream, settings.quiet),
+    status: new StatusLines(err, stream, settings.quiet, tag === undefined ? '' : `${tag}: `),
     // the caller has decided on colour (src/text/color.ts); bold headers are all the writers use of it
     bold: styles(settings.color).bold,
+    tagger: tag !== undefined && json ? new ObjectTagger(tag) : undefined,
   };
   const writer = forFormat(settings.format, io);
-  const writeAsync = async (result: Result, ctx: WriteContext): Promise<number> => {
+  // the text formats print a tagged result as rows with a profile column; the JSON writers tag as they write
+  const split = settings.format === 'csv' || settings.format === 'tsv';
+  const tagged = tag === undefined || json ? (r: Result) => r : (r: Result) => tagForText(r, tag, split);
+  const writeAsync = async (untagged: Result, ctx: WriteContext): Promise<number> => {
+      const result = tagged(untagged);
       try {
         let count = await writer.write(result, ctx);
         for (let next = await following(result); next; next = await following(next)) count += await writer.write(next, ctx);
@@ -40,7 +48,7 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
   return {
     write(result, ctx) {
       // a value in a pipelined batch: render and buffer it without an async round of its own
-      const text = ctx.deferFlush && result.kind === 'value' ? writer.valueText?.(result) : undefined;
+      const text = ctx.deferFlush && result.kind === 'value' && tag === undefined ? writer.valueText?.(result) : undefined;
       if (text === undefined) return writeAsync(result, ctx);
       const full = stream.push(text);
       return full ? full.then(() => 1) : 1;

@@ -26,6 +26,10 @@ export interface GlobalOptions {
   logFile?: string;
   file?: string;
   pager: boolean;
+  /** fan-out: at most this many profiles at a time (default 8) */
+  parallel?: number;
+  /** fan-out: the first failing profile stops the others */
+  failFast?: boolean;
 }
 
 /** True when errors must be printed as one JSON line. */

@@ -58,7 +58,9 @@ export function formatError(err: DbxError, settings: ReportSettings): string {
 
 /** the message after its ERROR label */
 function humanError(err: DbxError, settings: ReportSettings): string {
-  const where = [err.engine, err.endpoint].filter(Boolean).join(' ');
+  // fan-out: the profile first, `[b: sql 127.0.0.1:3306/app]`
+  const server = [err.engine, err.endpoint].filter(Boolean).join(' ');
+  const where = err.profile === undefined ? server : `${err.profile}${server ? `: ${server}` : ''}`;
   const code = err.errno !== undefined ? `${err.code} (${err.errno})` : err.code;
   const line = settings.line !== undefined ? ` at line ${settings.line}` : '';
   let out = `${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}${line}: ${err.message}\n`;

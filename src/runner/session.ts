@@ -36,6 +36,42 @@ export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet'
   return loaded;
 }
 
+/** What -p (or $DBX_PROFILE) names: one profile as today, or several for fan-out (config/profile-selection.ts). */
+export interface ProfileChoice {
+  /** the config, read already when -p named something (undefined: nothing named, read it when opening) */
+  loaded?: LoadedConfig;
+  /** fan-out: the profiles, in order; undefined: one profile */
+  fanOut?: string[];
+  /** the options to open the one profile with (a glob that matched one profile names it) */
+  opts: GlobalOptions;
+}
+
+export async function chooseProfiles(opts: GlobalOptions, deps: Deps): Promise<ProfileChoice> {
+  const selector = opts.profile ?? (deps.env.DBX_PROFILE || undefined);
+  if (selector === undefined) return { opts };
+  const loaded = await loadDbxConfig(opts, deps);
+  const { isMultiSelector, selectProfiles } = await import('../config/profile-selection.js');
+  if (!isMultiSelector(selector) && !Object.hasOwn(loaded.config.groups, selector)) return { loaded, opts };
+  const selection = selectProfiles(loaded.config, selector);
+  if (selection.fanOut) return { loaded, fanOut: selection.names, opts };
+  return { loaded, opts: { ...opts, profile: selection.names[0] } };
+}
+
+/** At most `limit` of the items at a time, started in order. */
+export async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** --parallel's default: how many profiles of a fan-out run at once */
+export const DEFAULT_PARALLEL = 8;
+
 /**
  * The chosen profile with ${VAR}s filled. A password variable that is not set is asked for on a TTY (no echo);
  * without a TTY it is an exit-3 error (CONTRACT "Configuration").
@@ -46,8 +82,10 @@ export async function openProfile(
   deps: Deps,
   /** without a TTY, return the profile with its missingPasswords instead of failing (ping reports them per engine) */
   reportMissing = false,
+  /** the config, when the caller has read it already (fan-out reads it once for every profile) */
+  preloaded?: LoadedConfig,
 ): Promise<ResolvedProfile> {
-  const loaded = await loadDbxConfig(opts, deps);
+  const loaded = preloaded ?? (await loadDbxConfig(opts, deps));
   const { resolveProfile, missingPasswordError } = await import('../config/profile.js');
   const base = { profile: opts.profile, url: opts.url, engine: engineName };
   const first = resolveProfile(loaded.config, { ...base, env: deps.env, missingPassword: 'report' });
@@ -62,7 +100,17 @@ export async function openProfile(
   return resolveProfile(loaded.config, { ...base, env });
 }
 
-export async function createSessionEngine(engineName: EngineName, profile: ResolvedProfile, opts: GlobalOptions, deps: Deps): Promise<Engine> {
+/**
+ * `prompt`: how the engine asks for a password (default: on deps' TTY). Fan-out passes one that asks on the real
+ * terminal, one profile at a time, while the engine's other output goes to the profile's lane.
+ */
+export async function createSessionEngine(
+  engineName: EngineName,
+  profile: ResolvedProfile,
+  opts: GlobalOptions,
+  deps: Deps,
+  prompt?: (question: string) => Promise<string>,
+): Promise<Engine> {
   const endpoint = profile.engines[engineName];
   if (endpoint === undefined) {
     throw new UsageError(`profile '${profile.name}' has no ${engineName} endpoint`, {
@@ -80,15 +128,20 @@ export async function createSessionEngine(engineName: EngineName, profile: Resol
     readonly: profile.safety === 'readonly',
     typedValues: wantsJson(opts),
     verbose: opts.verbose ? (line) => deps.stderr.write(line + '\n') : () => {},
+    verboseOn: opts.verbose,
     warn: (line) => writeWarning(line, opts, deps),
-    askPassword: deps.stdin.isTTY ? (prompt) => bound.paused(() => askOnTty(deps, prompt, true)) : undefined,
+    askPassword: prompt
+      ? (question) => bound.paused(() => prompt(question))
+      : deps.stdin.isTTY
+        ? (question) => bound.paused(() => askOnTty(deps, question, true))
+        : undefined,
   });
   bound.bind(engine);
   return engine;
 }
 
-export async function openSession(engineName: EngineName, opts: GlobalOptions, deps: Deps): Promise<Session> {
-  const profile = await openProfile(engineName, opts, deps);
+export async function openSession(engineName: EngineName, opts: GlobalOptions, deps: Deps, preloaded?: LoadedConfig): Promise<Session> {
+  const profile = await openProfile(engineName, opts, deps, false, preloaded);
   const engine = await createSessionEngine(engineName, profile, opts, deps);
   return { engine, profileName: profile.name, safety: profile.safety, profile };
 }

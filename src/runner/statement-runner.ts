@@ -25,6 +25,8 @@ export interface RunState {
   wordsAdvice?: WordsAdvice;
   /** a script (not the shell): a failing statement's error names the line it starts on, as the mysql client's "at line 5" */
   scriptLines?: boolean;
+  /** fan-out: the profile its errors are reported with */
+  profile?: string;
 }
 
 /** Help about the statement's words: a hint when it fails, a warning when it ran anyway. */
@@ -56,7 +58,7 @@ export interface FailureContext {
  * error, whose exitCode is the run's.
  */
 export async function reportFailure(
-  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer' | 'wordsAdvice' | 'scriptLines'>>,
+  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer' | 'wordsAdvice' | 'scriptLines' | 'profile'>>,
   e: unknown,
   where: FailureContext = {},
 ): Promise<DbxError> {
@@ -66,6 +68,7 @@ export async function reportFailure(
     err.hint = err.hint ? `${advice.hint}; ${err.hint}` : advice.hint;
   }
   await state.writer?.flush().catch(() => undefined);
+  if (state.profile !== undefined) err.profile ??= state.profile;
   if (state.engine) {
     if (where.stmt && err.statement === undefined) err.statement = statementLabel(state.engine, where.stmt);
     err.engine ??= state.engine.name;
