@@ -3,7 +3,9 @@
  * serverSelectionTimeoutMS even when every host refused the connection or does not exist; like mongosh, give
  * up as soon as each seed host has failed for one of those reasons (the timeout still bounds everything else).
  */
-import type { MongoClient, ServerHeartbeatFailedEvent } from 'mongodb';
+import type { MongoClient, ServerHeartbeatFailedEvent, ServerHeartbeatSucceededEvent } from 'mongodb';
+import { ConnectError } from '../../errors.js';
+import { memberMismatch, type HelloReply } from './mongo-members.js';
 
 /** Failures that waiting will not cure. */
 const DEFINITIVE = new Set(['ECONNREFUSED', 'ENOTFOUND']);
@@ -27,20 +29,42 @@ export function seedCount(url: string): number | undefined {
   return m ? m[1]!.split(',').filter(Boolean).length : undefined;
 }
 
-export async function connectClient(client: MongoClient, seeds: number | undefined): Promise<void> {
+/**
+ * Also gives up at once when every seed answered but none can serve the `replicaSet` the URL names (a standalone,
+ * a mongos, another set's member): the driver would drop each and wait out the timeout, saying only that.
+ */
+export async function connectClient(client: MongoClient, seeds: number | undefined, endpoint: string): Promise<void> {
   if (!seeds) {
     await client.connect();
     return;
   }
   const failed = new Map<string, Error>();
+  const mismatched = new Map<string, string>();
+  const replicaSet = (client.options as { replicaSet?: string }).replicaSet;
   let onHeartbeat: ((event: ServerHeartbeatFailedEvent) => void) | undefined;
+  let onAnswer: ((event: ServerHeartbeatSucceededEvent) => void) | undefined;
   const fastFail = new Promise<never>((_resolve, reject) => {
     onHeartbeat = (event) => {
       if (!failureCode(event.failure)) return;
       failed.set(event.connectionId, event.failure);
       if (failed.size >= seeds) reject(event.failure);
     };
+    // the hello reply: the driver drops a server of the wrong kind from the topology before any description event
+    onAnswer = (event) => {
+      const why = memberMismatch(replicaSet, event.reply as HelloReply, event.connectionId);
+      if (!why) return;
+      mismatched.set(event.connectionId, why);
+      if (mismatched.size >= seeds) {
+        reject(new ConnectError(`cannot connect: ${[...mismatched.values()].join('; ')}`, {
+          code: 'REPLICA_SET_MISMATCH',
+          engine: 'doc',
+          endpoint,
+          hint: `check replicaSet=${replicaSet} in the URL (the set's name is rs.status().set), or drop it to talk to this server alone`,
+        }));
+      }
+    };
     client.on('serverHeartbeatFailed', onHeartbeat);
+    client.on('serverHeartbeatSucceeded', onAnswer);
   });
   const connecting = client.connect();
   try {
@@ -50,5 +74,6 @@ export async function connectClient(client: MongoClient, seeds: number | undefin
     throw e;
   } finally {
     client.off('serverHeartbeatFailed', onHeartbeat!);
+    client.off('serverHeartbeatSucceeded', onAnswer!);
   }
 }

@@ -15,6 +15,7 @@ import { redactDoc } from './doc-redact.js';
 import { toModern, type ModernOp } from './legacy-map.js';
 import { documentCodec } from './mongo-codec.js';
 import { connectClient, seedCount } from './mongo-connect.js';
+import { watchMembers } from './mongo-members.js';
 import { connectError, statementError } from './mongo-errors.js';
 import { mongoTarget, type MongoTarget } from './mongo-target.js';
 
@@ -80,7 +81,8 @@ class MongoEngine implements Engine {
 
   private newClient(): MongoClient {
     try {
-      return new MongoClient(this.target.url, this.target.options);
+      // -v: the driver's command events say which server answered (mongo-members.ts); off, they cost nothing
+      return new MongoClient(this.target.url, { ...this.target.options, monitorCommands: this.ctx.verboseOn === true });
     } catch (e) {
       throw connectError(e, this.endpoint);
     }
@@ -95,14 +97,16 @@ class MongoEngine implements Engine {
     this.ctx.verbose(`-- connecting to ${this.endpoint}`);
     const started = performance.now();
     const client = this.newClient();
+    const members = this.ctx.verboseOn ? watchMembers(client, (line) => this.ctx.verbose(line)) : undefined;
     try {
-      await connectClient(client, seedCount(this.target.url));
+      await connectClient(client, seedCount(this.target.url), this.endpoint);
     } catch (e) {
       await closeWithin(client, CLOSE_WAIT_MS);
       throw connectError(e, this.endpoint, this.ctx.connectTimeoutMs);
     }
     this.client = client;
     this.ctx.verbose(`-- connected (${(performance.now() - started).toFixed(0)} ms), db ${this.dbName}`);
+    if (members) this.ctx.verbose(members.topology());
   }
 
   async classify(stmt: Statement): Promise<Classification> {
