@@ -253,12 +253,12 @@ export function validateConfig(value: unknown, source: ConfigSource): DbxConfig 
 }
 
 /**
- * `groups:`: each a non-empty list of the file's profile names. A group may not take a profile's name (`-p x`
- * would mean two things), nor list a name that is no profile (a typo would silently leave a shard out).
+ * `groups:`: each a non-empty list of names. A group may not take a profile's name (`-p x` would mean two things).
+ * A member that names no profile is an error when the group is used (profile-selection.ts), not here: a stale group
+ * must not stop `dbx sql` on another profile, and using it still fails loudly instead of leaving a shard out.
  */
 function checkGroups(c: Checker, value: unknown, profiles: Record<string, ProfileConfig>): Record<string, string[]> {
   const raw = c.map('groups', value, 'a map of group names to lists of profile names');
-  const known = Object.keys(profiles);
   // a null-prototype map: a group called `constructor` or `__proto__` is a group like any other
   const groups: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const [name, members] of Object.entries(raw)) {
@@ -266,12 +266,7 @@ function checkGroups(c: Checker, value: unknown, profiles: Record<string, Profil
     if (Object.hasOwn(profiles, name)) c.fail(path, `has the name of a profile: give the group another name`);
     if (!Array.isArray(members) || members.length === 0) c.fail(path, 'must be a list of profile names: [a, b, c]');
     groups[name] = members.map((member, i) => {
-      const p = `${path}[${i}]`;
-      if (typeof member !== 'string' || member === '') c.fail(p, 'must be a profile name');
-      if (!Object.hasOwn(profiles, member)) {
-        const guess = suggest(member, known);
-        c.fail(p, `names no profile: "${member}"${guess ? ` (did you mean ${guess}?)` : ` (known: ${known.join(', ')})`}`);
-      }
+      if (typeof member !== 'string' || member === '') c.fail(`${path}[${i}]`, 'must be a profile name');
       return member;
     });
   }

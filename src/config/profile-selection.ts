@@ -8,7 +8,7 @@
  * or a glob that matches nothing is a usage error (exit 2).
  */
 import { UsageError } from '../errors.js';
-import { suggest, type DbxConfig } from './config-schema.js';
+import { suggest, whereOf, type DbxConfig } from './config-schema.js';
 
 export interface ProfileSelection {
   /** the profiles, in the order given, each once */
@@ -81,7 +81,17 @@ export function selectProfiles(config: DbxConfig, value: string): ProfileSelecti
       matched.forEach(add);
     } else if (Object.hasOwn(config.groups, item)) {
       fanOut = true;
-      config.groups[item]!.forEach(add);
+      const members = config.groups[item]!;
+      members.forEach((member, i) => {
+        if (Object.hasOwn(config.profiles, member)) return;
+        const where = whereOf(config.source, `groups.${item}[${i}]`);
+        const guess = suggest(member, Object.keys(config.profiles));
+        throw new UsageError(`${where.at}: ${where.path} names no profile: "${member}"${guess ? ` (did you mean ${guess}?)` : ''}`, {
+          code: 'UNKNOWN_PROFILE',
+          hint: `add a profile "${member}" to ${config.source.displayPath}, or take it out of the group ${item}`,
+        });
+      });
+      members.forEach(add);
     } else if (Object.hasOwn(config.profiles, item)) {
       add(item);
     } else {

@@ -59,9 +59,15 @@ describe('-p: which profiles', () => {
     assert.ok(globPattern('x[').test('x['));
   });
 
-  test('groups: a member that is no profile, or a group named like a profile, is a config error naming the line', () => {
+  test('groups: a member that is no profile is an error naming the line when the group is used, not before', () => {
+    const config = parseConfigText('profiles:\n  a: {}\n  c: {}\ngroups:\n  g: [a, bb]\n  h: [c]\n', { path: '/x', displayPath: 'x.yaml', builtin: false });
+    assert.deepEqual(selectProfiles(config, 'h'), { names: ['c'], fanOut: true });
+    assert.deepEqual(selectProfiles(config, 'a'), { names: ['a'], fanOut: false });
+    assert.throws(() => selectProfiles(config, 'g'), /^UsageError: x\.yaml:5: groups\.g\[1\] names no profile: "bb"/);
+  });
+
+  test('groups: a group named like a profile, or not a map, is a config error naming the line', () => {
     const bad = (text: string) => () => parseConfigText(text, { path: '/x', displayPath: 'x.yaml', builtin: false });
-    assert.throws(bad('profiles:\n  a: {}\ngroups:\n  g: [a, b]\n'), /^UsageError: x\.yaml:4: groups\.g\[1\] names no profile: "b"/);
     assert.throws(bad('profiles:\n  a: {}\ngroups:\n  a: [a]\n'), /x\.yaml:4: groups\.a has the name of a profile/);
     assert.throws(bad('profiles:\n  a: {}\ngroups: [a]\n'), /groups must be a map/);
   });
