@@ -3,14 +3,15 @@
  * from files and stdin, --force, --timeout, safety, profiles, config errors, secrets never printed.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { runDbx } from '../support/run-dbx.js';
 import { testSqlUrl, uniqueName } from '../support/servers.js';
+import { scratchDir } from '../support/temp-dir.js';
 
-const dir = mkdtempSync('/tmp/dbx-cli-');
+const dir = scratchDir('dbx-cli-');
 const table = uniqueName('cli');
 let url: string;
 let admin: mysql.Connection;

@@ -2,11 +2,10 @@
 // stub engine, through the real program in-process: option parsing, config, session, statement runner, reporter)
 // exits 70 with one line that says it is a bug in dbx and how to report it; -v shows the stack, --json one JSON line.
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Engine, EngineContext, Result, Statement } from '../../src/engines/engine.js';
+import { scratchDir } from '../support/temp-dir.js';
 
 const executed: string[] = [];
 
@@ -47,7 +46,7 @@ function collect(): PassThrough & { text: () => string } {
 }
 
 async function dbx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'dbx-internal-'));
+  const home = scratchDir('dbx-internal-');
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.end();
   const stdout = collect();

@@ -3,19 +3,20 @@
  * TTY it is an exit-3 error. Driven through a real pseudo-terminal against MariaDB.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, test } from '@jest/globals';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx } from '../support/run-dbx.js';
 import { testSqlUrl } from '../support/servers.js';
+import { scratchDir } from '../support/temp-dir.js';
 
 const sessions: PtySession[] = [];
 afterAll(() => sessions.forEach((s) => s.close()));
 
 async function configWithPasswordVariable(): Promise<{ file: string; password: string }> {
   const u = new URL(await testSqlUrl());
-  const dir = mkdtempSync('/tmp/dbx-pw-');
+  const dir = scratchDir('dbx-pw-');
   const file = join(dir, 'dbx.yaml');
   writeFileSync(
     file,

@@ -3,14 +3,15 @@
  * once gave a wrong answer, lost data, or failed without a clear error.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { runDbx } from '../support/run-dbx.js';
 import { testSqlUrl, uniqueName } from '../support/servers.js';
+import { scratchDir } from '../support/temp-dir.js';
 
-const dir = mkdtempSync('/tmp/dbx-qa-sql-');
+const dir = scratchDir('dbx-qa-sql-');
 let url: string;
 let admin: mysql.Connection;
 const created: string[] = [];

@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from '@jest/globals';
 import { DBX_BIN, baseEnv } from '../support/run-dbx.js';
+import { scratchDir } from '../support/temp-dir.js';
 
-const dir = mkdtempSync('/tmp/dbx-startup-');
+const dir = scratchDir('dbx-startup-');
 const hooks = join(dir, 'hooks.mjs');
 const register = join(dir, 'register.mjs');
 writeFileSync(

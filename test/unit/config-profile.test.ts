@@ -1,8 +1,7 @@
 /** Profile choice, late filling, URL overrides and validation, redaction, and the `dbx init` starter file. */
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectError, DbxError, UsageError } from '../../src/errors.js';
 import { parseConfigText } from '../../src/config/config-parse.js';
@@ -10,6 +9,7 @@ import { resolveProfile, type ResolveOptions } from '../../src/config/profile.js
 import { describeEndpoint, hasLiteralPassword, redactEntry, redactUrlText } from '../../src/config/redact.js';
 import { engineOfUrl, urlProblem } from '../../src/config/engine-url.js';
 import { starterConfig, writeStarterConfig } from '../../src/config/init.js';
+import { scratchDir } from '../support/temp-dir.js';
 
 const YAML = `default: dev
 profiles:
@@ -284,7 +284,7 @@ describe('dbx init starter file', () => {
   });
 
   test('is written with mode 0600, and an existing file is not overwritten without force', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dbx-init-'));
+    const dir = scratchDir('dbx-init-');
     const path = join(dir, 'nested', 'config.yaml');
     writeStarterConfig(path);
     assert.equal(readFileSync(path, 'utf8'), starterConfig());
