@@ -12,12 +12,13 @@ import { Command, type Option } from 'commander';
 import { redactUrl } from '../errors.js';
 import type { WordsAdvice } from '../runner/statement-runner.js';
 import { addGlobalOptions } from './global-options.js';
+import { ownTable } from '../text/own-keys.js';
 
 /** redis-cli options that take a value */
 const CLI_VALUE = new Set(['-h', '-p', '-n', '-a', '--pass', '--user', '-u', '-s', '-r', '-i', '-d', '-D', '--cacert', '--cert', '--key']);
 
 /** what each redis-cli option (other than the connection ones) is in dbx */
-const CLI_SPELLING: Record<string, string> = {
+const CLI_SPELLING = ownTable({
   '--raw': '--format raw',
   '--no-raw': 'the default format (drop it)',
   '--csv': '--format csv',
@@ -28,7 +29,7 @@ const CLI_SPELLING: Record<string, string> = {
   '-i': 'a shell loop with sleep (dbx has no interval)',
   '--pipe': 'a script: dbx kv -f FILE (pipelined)',
   '-s': 'TCP only: --url redis://HOST:PORT/DB',
-};
+});
 
 /** The flags of dbx's options on `dbx kv`, and whether each takes a value. */
 function dbxOptions(): Map<string, boolean> {

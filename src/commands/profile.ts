@@ -3,12 +3,13 @@
  * references stay visible) with every password masked.
  */
 import type { Command } from 'commander';
-import { ENGINE_NAMES, ExitCode, UsageError } from '../errors.js';
+import { ENGINE_NAMES, ExitCode } from '../errors.js';
 import { settle, type ExitSlot } from './command-action.js';
 import type { Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { addGlobalOptions, CONNECTING_OPTIONS, readGlobalOptions } from './global-options.js';
 import type { DbxConfig } from '../config/config-schema.js';
+import { ownValue } from '../text/own-keys.js';
 
 // config, session and ping are imported on use, so that `dbx --help` loads none of them
 const load = async () => ({
@@ -48,10 +49,8 @@ async function show(name: string | undefined, opts: GlobalOptions, deps: Deps): 
   const { loadDbxConfig, redactEntry, describeEndpoint } = await load();
   const { config } = await loadDbxConfig(opts, deps);
   const chosen = name ?? (await chosenName(opts, deps, config));
-  const profile = config.profiles[chosen];
-  if (!profile) {
-    throw new UsageError(`unknown profile '${chosen}'`, { code: 'UNKNOWN_PROFILE', hint: `known profiles: ${Object.keys(config.profiles).join(', ')}` });
-  }
+  const profile = ownValue(config.profiles, chosen);
+  if (!profile) throw (await import('../config/profile.js')).unknownProfile(config, chosen);
   if (wantsJson(opts)) {
     const shown = { name: chosen, source: config.source.displayPath, safety: profile.safety ?? 'off', ...(redactEntry(profile) as object) };
     deps.stdout.write(JSON.stringify(shown) + '\n');

@@ -10,6 +10,7 @@
  */
 import { ENGINE_NAMES, UsageError, type EngineName } from '../errors.js';
 import { closestName } from '../text/closest-name.js';
+import { ownMap, ownTable } from '../text/own-keys.js';
 import { hasEnvRefs, tokenizeEnvRefs, type ValueWhere } from './env-vars.js';
 import { checkEngineUrl, schemeList, URL_SCHEMES } from './engine-url.js';
 
@@ -56,7 +57,7 @@ const KV_KEYS = ['url', 'host', 'port', 'password', 'username', 'db', 'tls', 'cl
 const DOC_STRING_KEYS = ['url', 'database'];
 
 /** Names people reach for from other tools, for "did you mean". */
-const ALIASES: Record<string, string> = {
+const ALIASES = ownTable({
   mysql: 'sql',
   mariadb: 'sql',
   redis: 'kv',
@@ -71,7 +72,7 @@ const ALIASES: Record<string, string> = {
   ssl: 'tls',
   uri: 'url',
   nodes: 'cluster',
-};
+});
 
 export function whereOf(source: ConfigSource, path: string): ValueWhere {
   // A value from a YAML merge (`<<: *base`) or alias has no line of its own: use its nearest parent's.
@@ -241,7 +242,8 @@ export function validateConfig(value: unknown, source: ConfigSource): DbxConfig 
   if (value === null || value === undefined) c.fail('', 'the file is empty: expected a "profiles:" map');
   const top = c.map('', value, 'a map with "default" and "profiles"');
   c.keys('', top, TOP_KEYS);
-  const config: DbxConfig = { source, profiles: {}, groups: {} };
+  // null-prototype maps: a profile or group is found by its own name only, never `constructor` or `__proto__`
+  const config: DbxConfig = { source, profiles: ownMap(), groups: ownMap() };
   if (top.default !== undefined) config.default = c.text('default', top.default);
   if (top.profiles === undefined) c.fail('', 'no "profiles:" map found');
   const profiles = c.map('profiles', top.profiles ?? {}, 'a map of profile names to profiles');
@@ -260,7 +262,7 @@ export function validateConfig(value: unknown, source: ConfigSource): DbxConfig 
 function checkGroups(c: Checker, value: unknown, profiles: Record<string, ProfileConfig>): Record<string, string[]> {
   const raw = c.map('groups', value, 'a map of group names to lists of profile names');
   // a null-prototype map: a group called `constructor` or `__proto__` is a group like any other
-  const groups: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const groups = ownMap<string[]>();
   for (const [name, members] of Object.entries(raw)) {
     const path = `groups.${name}`;
     if (Object.hasOwn(profiles, name)) c.fail(path, `has the name of a profile: give the group another name`);

@@ -14,6 +14,7 @@
  *   hasEnvRefs(text), isPureEnvRef(text)
  */
 import { UsageError } from '../errors.js';
+import { ownValue } from '../text/own-keys.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -157,7 +158,8 @@ export function fillEnvRefs(text: string, env: Env, where: ValueWhere, opts: Fil
       out += part.text;
       return;
     }
-    const raw = env[part.name];
+    // own keys only: `${constructor}` is an unset variable, not Object's constructor
+    const raw = ownValue(env, part.name);
     let value: string;
     if (raw === undefined || (raw === '' && part.emptyUsesFallback)) {
       if (part.fallback !== undefined) {

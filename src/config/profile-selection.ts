@@ -9,6 +9,7 @@
  */
 import { UsageError } from '../errors.js';
 import { suggest, whereOf, type DbxConfig } from './config-schema.js';
+import { unknownProfile } from './profile.js';
 
 export interface ProfileSelection {
   /** the profiles, in the order given, each once */
@@ -45,16 +46,6 @@ export function globPattern(glob: string): RegExp {
     } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   return new RegExp(`^${out}$`, 's');
-}
-
-function unknownName(config: DbxConfig, name: string): UsageError {
-  const profiles = Object.keys(config.profiles);
-  const groups = Object.keys(config.groups);
-  const guess = suggest(name, [...profiles, ...groups]);
-  const known = profiles.length === 0 ? 'it defines none' : `profiles: ${profiles.join(', ')}${groups.length ? `; groups: ${groups.join(', ')}` : ''}`;
-  return new UsageError(`unknown profile "${name}" in ${config.source.displayPath} (${known})${guess ? `; did you mean ${guess}?` : ''}`, {
-    code: 'UNKNOWN_PROFILE',
-  });
 }
 
 /** Reads a -p value (or $DBX_PROFILE) against the config; throws UsageError (exit 2) before anything runs. */
@@ -95,7 +86,7 @@ export function selectProfiles(config: DbxConfig, value: string): ProfileSelecti
     } else if (Object.hasOwn(config.profiles, item)) {
       add(item);
     } else {
-      throw unknownName(config, item);
+      throw unknownProfile(config, item);
     }
   }
   return { names, fanOut };

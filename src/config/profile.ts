@@ -12,12 +12,13 @@
  * added to `env`; otherwise (the default) it is missingPasswordError — exit 3. Any other unset reference is a
  * UsageError (exit 2) naming the variable and file:line.
  *
- * Exports: resolveProfile, chooseProfile, profileNames, missingPasswordError, DEFAULT_CONNECT_TIMEOUT_MS; types.
+ * Exports: resolveProfile, chooseProfile, profileNames, unknownProfile, missingPasswordError, DEFAULT_CONNECT_TIMEOUT_MS; types.
  */
 import { ConnectError, UsageError, type EngineName } from '../errors.js';
 import { ENGINE_NAMES, suggest, whereOf, type DbxConfig, type EngineEntry, type Safety } from './config-schema.js';
 import { checkEngineUrl, engineOfUrl, schemeList } from './engine-url.js';
 import { fillEnvRefs, formatWhere, type Env } from './env-vars.js';
+import { ownValue } from '../text/own-keys.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -77,7 +78,7 @@ export function chooseProfile(config: DbxConfig, opts: Pick<ResolveOptions, 'pro
   name: string;
   chosen: boolean;
 } {
-  const named = nonEmpty(opts.profile) ?? nonEmpty(opts.env.DBX_PROFILE);
+  const named = nonEmpty(opts.profile) ?? nonEmpty(ownValue(opts.env, 'DBX_PROFILE'));
   if (named !== undefined) return { name: named, chosen: true };
   if (config.default !== undefined) {
     const name = fillEnvRefs(config.default, opts.env, whereOf(config.source, 'default'));
@@ -89,10 +90,12 @@ export function chooseProfile(config: DbxConfig, opts: Pick<ResolveOptions, 'pro
   return { name: 'local', chosen: false };
 }
 
-function unknownProfile(config: DbxConfig, name: string): UsageError {
+/** `unknown profile "x" in dbx.yaml (known: a, b; groups: g)`, with a guess when a name is close */
+export function unknownProfile(config: DbxConfig, name: string): UsageError {
   const known = profileNames(config);
-  const guess = suggest(name, known);
-  const list = known.length === 0 ? 'it defines none' : `known: ${known.join(', ')}`;
+  const groups = Object.keys(config.groups);
+  const guess = suggest(name, [...known, ...groups]);
+  const list = known.length === 0 ? 'it defines none' : `known: ${known.join(', ')}${groups.length ? `; groups: ${groups.join(', ')}` : ''}`;
   return new UsageError(
     `unknown profile "${name}" in ${config.source.displayPath} (${list})${guess ? `; did you mean ${guess}?` : ''}`,
     { code: 'UNKNOWN_PROFILE' },
@@ -185,9 +188,9 @@ export function resolveProfile(config: DbxConfig, opts: ResolveOptions): Resolve
   const { name, chosen } = chooseProfile(config, opts);
   const override = nonEmpty(opts.url) === undefined ? undefined : urlOverride(opts.url!, opts.engine);
   const scope = opts.engine !== undefined ? [opts.engine] : ENGINE_NAMES;
-  const envUrls = scope.filter((e) => nonEmpty(opts.env[ENV_URL[e].slice(1)]) !== undefined);
+  const envUrls = scope.filter((e) => nonEmpty(ownValue(opts.env, ENV_URL[e].slice(1))) !== undefined);
 
-  let profile = config.profiles[name];
+  let profile = ownValue(config.profiles, name);
   if (profile === undefined) {
     // With no profile chosen, a URL from --url or the environment is enough to run on.
     if (chosen || (override === undefined && envUrls.length === 0)) throw unknownProfile(config, name);
@@ -216,7 +219,7 @@ export function resolveProfile(config: DbxConfig, opts: ResolveOptions): Resolve
       resolved.origins[engine] = '--url';
       continue;
     }
-    const fromEnv = nonEmpty(opts.env[ENV_URL[engine].slice(1)]);
+    const fromEnv = nonEmpty(ownValue(opts.env, ENV_URL[engine].slice(1)));
     if (fromEnv !== undefined) {
       checkEngineUrl(engine, fromEnv, ENV_URL[engine]);
       resolved.engines[engine] = fromEnv;

@@ -11,6 +11,7 @@ import { askOnTty, type Deps } from './deps.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import type { SafetyMode } from './safety.js';
 import { styles } from '../text/color.js';
+import { ownValue } from '../text/own-keys.js';
 
 export interface Session {
   engine: Engine;
@@ -94,7 +95,7 @@ export async function openProfile(
   if (!deps.stdin.isTTY) throw missingPasswordError(first.missingPasswords);
   const env = { ...deps.env };
   for (const missing of first.missingPasswords) {
-    if (env[missing.variable] !== undefined) continue;
+    if (ownValue(env, missing.variable) !== undefined) continue;
     env[missing.variable] = await askOnTty(deps, `Password for ${missing.engine} (${missing.variable}): `, true);
   }
   return resolveProfile(loaded.config, { ...base, env });

@@ -7,13 +7,14 @@ import { isUtf8 } from 'node:buffer';
 import { ParseError } from '../../errors.js';
 import type { Statement } from '../engine.js';
 import type { Arg } from './resp-types.js';
+import { ownTable } from '../../text/own-keys.js';
 
 const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r'
   || c === '\v' || c === '\f';
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 /** a line without these splits on blanks alone */
 const QUOTING = /["'\\]/;
-const SIMPLE_ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, a: 7 };
+const SIMPLE_ESCAPES = ownTable({ n: 10, r: 13, t: 9, b: 8, a: 7 });
 
 /**
  * The words of one line. A word whose escapes spell bytes that are not UTF-8 is a Buffer; every other word is a
