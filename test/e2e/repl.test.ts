@@ -359,6 +359,35 @@ describe('kv shell', () => {
   });
 });
 
+describe('kv shell reconnect', () => {
+  test('a connection the server closed (CLIENT KILL) is re-opened on the same database and the command runs, with no error', async () => {
+    const s = shell(['--url', testKvUrl(5), 'kv']);
+    await s.expect(/local:5> $/);
+    s.send('select 7\r');
+    await s.expect(/local:7> $/);
+    s.send('client id\r');
+    const id = /\(integer\) (\d+)/.exec(await s.expect(/local:7> $/))![1]!;
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(testKvUrl(0), { lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await admin.connect();
+      assert.equal(await admin.client('KILL', 'ID', id), 1);
+    } finally {
+      admin.disconnect();
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the server's close reaches dbx
+    s.send('echo back-again\r');
+    const text = await s.expect(/local:7> $/);
+    // the kv engine opens a new connection by itself when its own is gone (the command had not been written)
+    assert.match(text, /"back-again"/);
+    assert.doesNotMatch(text, /ERROR/);
+    s.send('client info\r');
+    assert.match(await s.expect(/local:7> $/), /db=7/);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
+  });
+});
+
 describe('doc shell', () => {
   let server: Awaited<ReturnType<typeof mongoTestUrl>>;
   const db = uniqueName('dbx_repl');
