@@ -9,6 +9,7 @@ import { ExitCode, InterruptedError, StatementError, type DbxError } from '../er
 import type { ResultWriter } from '../output/writers.js';
 import type { AuditLog } from './audit-log.js';
 import type { Deps } from './deps.js';
+import type { Progress } from './progress.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import { asDbxError, reportError } from './report-error.js';
 
@@ -29,6 +30,8 @@ export interface RunState {
   scriptFile?: string;
   /** fan-out: the profile its errors are reported with */
   profile?: string;
+  /** a script's progress line on the terminal (src/runner/progress.ts), told as statements finish */
+  progress?: Progress;
 }
 
 /** Help about the statement's words: a hint when it fails, a warning when it ran anyway. */
