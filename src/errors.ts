@@ -31,6 +31,8 @@ export interface DbxErrorOptions {
   /** where we were talking to, never with a password */
   endpoint?: string;
   cause?: unknown;
+  /** the connection was found lost before the statement was sent: it never reached the server (safe to send again) */
+  unsent?: boolean;
 }
 
 export class DbxError extends Error {
@@ -46,6 +48,8 @@ export class DbxError extends Error {
   note?: string;
   /** fan-out: the profile it happened on */
   profile?: string;
+  /** the connection was found lost before the statement was sent: it never reached the server */
+  readonly unsent: boolean;
 
   constructor(message: string, exitCode: ExitCodeValue, opts: DbxErrorOptions) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -56,6 +60,7 @@ export class DbxError extends Error {
     this.statement = opts.statement;
     this.hint = opts.hint;
     this.endpoint = opts.endpoint;
+    this.unsent = opts.unsent === true;
   }
 
   /** The `{"error":{…}}` object of CONTRACT.md for --json. */

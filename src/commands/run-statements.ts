@@ -10,6 +10,7 @@ import { createWriter } from '../output/writers.js';
 import { openAuditLog, type AuditEntry, type AuditLog } from '../runner/audit-log.js';
 import { askOnTty, type Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
+import { startProgress, type Progress } from '../runner/progress.js';
 import { checkSafety, type SafetyIO } from '../runner/safety.js';
 import { writeWarning, type Session } from '../runner/session.js';
 import { reportFailure, runStatement, statementLabel, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
@@ -36,8 +37,10 @@ async function runBatches(state: RunState, statements: Statement[]): Promise<voi
     const ctx = { seconds: () => (performance.now() - started) / 1000, deferFlush: true };
     let stop: { error: DbxError; statement: Statement } | undefined;
     const ranAfter: Outcome[] = [];
+    let done = i;
     batch: for await (const outcomes of engine.executeBatch!(statements.slice(i, i + size), { stopAtError })) {
       for (const outcome of outcomes) {
+        state.progress?.update(++done, statements.length);
         const label = audit ? statementLabel(engine, outcome.statement) : '';
         if (stop) {
           // leaving the loop stops the engine from sending more; what it had already sent comes marked
@@ -104,9 +107,12 @@ async function eachStatement(
   run: (stmt: Statement) => Promise<boolean>,
 ): Promise<boolean> {
   let list = statements;
+  let done = 0;
   for (let k = 0; k < list.length; k++) {
     const stmt = list[k]!;
-    if (!(await run(stmt))) return false;
+    const ok = await run(stmt);
+    state.progress?.update(++done, done + list.length - k - 1);
+    if (!ok) return false;
     // values bound by --param belong to the statements as first split: those are not split again
     const again = stmt.params || stmt.paramRows ? undefined : state.engine.splitRest?.(stmt);
     if (again) {
@@ -178,6 +184,7 @@ export async function runStatements(
   let audit: AuditLog | undefined;
   let removeInterrupt: (() => void) | undefined;
   let cancelled: DbxError | undefined;
+  let progress: Progress | undefined;
   const { advice, tag } = extras;
   const engine = session.engine;
   const state: Partial<RunState> & Pick<RunState, 'opts' | 'deps'> = {
@@ -204,19 +211,26 @@ export async function runStatements(
         ...extras.safety,
       });
     await check(statements);
+    // a long script's progress line on the terminal (not for a fan-out profile: its output goes through a lane)
+    let io = deps;
+    if (tag === undefined) ({ progress, deps: io } = startProgress(engine.name, statements.length, opts, deps));
     Object.assign(state, {
       audit,
+      deps: io,
+      progress,
       // the mysql client names the line of a failing statement ("at line 5"); redis-cli and mongosh do not
       scriptLines: engine.name === 'sql',
-      writer: createWriter({ format: opts.format, color: opts.color, quiet: opts.quiet, tag }, deps.stdout, deps.stderr),
+      writer: createWriter({ format: opts.format, color: opts.color, quiet: opts.quiet, tag }, io.stdout, io.stderr),
     });
     // Ctrl-C before this point (connecting) is the caller's: nothing runs yet that could be cancelled on a server
     removeInterrupt = deps.onInterrupt(() => stop());
     await runAll(state as RunState, statements, check);
+    progress?.stop();
     if (advice && !state.failed) writeWarning(advice.warning, opts, deps);
     await audit.close(); // here, not only in finally: a log that could not be written is an error to report
     return { exitCode: state.failed ? ExitCode.statement : ExitCode.ok };
   } catch (e) {
+    progress?.stop();
     if (state.interrupted) {
       const error = await reportFailure(state, cancelled ?? new InterruptedError({ engine: engine.name }));
       return { exitCode: error.exitCode, error };
@@ -227,6 +241,7 @@ export async function runStatements(
     const error = await reportFailure(state, err);
     return { exitCode: error.exitCode, error };
   } finally {
+    progress?.stop();
     removeInterrupt?.();
     await audit?.close().catch(() => undefined);
     await engine.close().catch(() => {});

@@ -2,25 +2,16 @@
  * Where a script comes from (CONTRACT "Invocation"): the words after the subcommand, -f FILE (`-` = stdin), or
  * stdin when it is not a TTY. With none of them on a TTY, the interactive shell starts.
  */
-import { readFile } from 'node:fs/promises';
 import type { BoundValues, Engine, Statement } from '../engines/engine.js';
 import { DbxError, ParseError, UsageError } from '../errors.js';
 import { parseJsonNumbersExact } from '../text/json-exact.js';
 import { readAllBytes, type Deps } from '../runner/deps.js';
-import { scriptText } from './script-text.js';
+import { scriptText } from '../text/script-text.js';
+import { readScriptFile } from '../runner/script-file.js';
 import type { GlobalOptions } from '../runner/options.js';
 
-async function readScriptFile(path: string, deps: Deps): Promise<string> {
-  if (path === '-') return scriptText(await readAllBytes(deps.stdin), 'standard input');
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new UsageError(`cannot read script ${path}: ${why}`, { code: 'SCRIPT_FILE' });
-  }
-  return scriptText(bytes, path);
+async function readScript(path: string, deps: Deps): Promise<string> {
+  return path === '-' ? scriptText(await readAllBytes(deps.stdin), 'standard input') : readScriptFile(path);
 }
 
 function hasInfinity(value: unknown): boolean {
@@ -77,7 +68,7 @@ export async function readStatements(engine: Engine, words: string[], opts: Glob
   let statements: Statement[];
   if (opts.file !== undefined) {
     if (words.length > 0) throw new UsageError('give either a statement or -f FILE, not both', { engine: engine.name });
-    statements = split(engine, await readScriptFile(opts.file, deps));
+    statements = split(engine, await readScript(opts.file, deps));
   } else if (words.length > 0) {
     if (engine.name === 'kv') {
       // the shell already split the words: send them verbatim, unless one word holds a whole command line

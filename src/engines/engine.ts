@@ -235,11 +235,24 @@ export interface Engine {
    * engine's own: never inside the user's session (a MULTI would queue the question)
    */
   commandNames?(): Promise<string[]>;
+  /** Optional (sql): the shell's `status` / `\s`, what the mysql client's status shows */
+  sessionStatus?(): Promise<SessionStatus>;
+  /**
+   * Optional (sql): the last statement's warnings (`Warning (Code 1265): Data truncated…`), for the shell's
+   * `warnings` / `\W`, read from the user's own session without clearing them
+   */
+  lastWarnings?(): Promise<string[]>;
   /** the statement as it may appear in -v and --log-file output: secrets (AUTH args, IDENTIFIED BY '…') masked */
   redact?(stmt: Statement): string;
   /** cancel the running statement on the server (for --timeout and Ctrl-C) */
   cancel(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The shell's `status`: label → value lines, then a summary line of the server's counters. */
+export interface SessionStatus {
+  fields: Array<[string, string]>;
+  summary?: string;
 }
 
 export interface EngineModule {

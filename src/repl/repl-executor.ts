@@ -33,8 +33,8 @@ export interface ExecutorContext {
 /** Errors after which the connection cannot be used again. */
 export function isConnectionLost(err: DbxError): boolean {
   if (err.exitCode === ExitCode.connect) return true;
-  if (/^(?:ECONNRESET|EPIPE|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|NOT_CONNECTED|ERR_STREAM_DESTROYED|CONNECTION_LOST)$/.test(err.code)) return true;
-  return /closed state|connection (?:is |was )?(?:closed|lost|reset|ended)|not connected|gone away|socket hang up/i.test(err.message);
+  if (/^(?:ECONNRESET|EPIPE|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|NOT_CONNECTED|ERR_STREAM_DESTROYED|CONNECTION_LOST|ER_CONNECTION_KILLED)$/.test(err.code)) return true;
+  return /closed state|connection (?:is |was )?(?:closed|lost|reset|ended|killed)|not connected|gone away|socket hang up/i.test(err.message);
 }
 
 /** The statement that makes a new connection use the database the old one had switched to. */
@@ -49,9 +49,16 @@ function switchTo(engine: Engine, database: string): string {
   }
 }
 
+/** Where a statement comes from: the shell's `source FILE` names the file and line in its errors. */
+export interface StatementOrigin {
+  file?: string;
+}
+
 export class StatementExecutor {
   /** the last statement lost the connection: re-open it before the next one */
   needsReconnect = false;
+  /** `warnings` / `\W`: the server's warnings are shown after each statement that had some */
+  showWarnings = false;
   private readonly homeDatabase?: string;
 
   constructor(private readonly ctx: ExecutorContext) {
@@ -62,8 +69,9 @@ export class StatementExecutor {
    * Every error of the shell is reported here (through the statement runner's reportFailure, as in one-shot mode):
    * on the terminal, or on a statement's paged output while it runs.
    */
-  report(e: unknown, where: FailureContext = {}): Promise<DbxError> {
-    return reportFailure(this.ctx.state, e, { stderr: this.ctx.deps.stderr, ...where });
+  report(e: unknown, where: FailureContext & StatementOrigin = {}): Promise<DbxError> {
+    const { file, ...context } = where;
+    return reportFailure({ ...this.ctx.state, scriptFile: file ?? this.ctx.state.scriptFile }, e, { stderr: this.ctx.deps.stderr, ...context });
   }
 
   private notice(text: string): void {
@@ -71,7 +79,20 @@ export class StatementExecutor {
   }
 
   /** Runs one statement; false when it failed or was cancelled (the shell goes on either way). */
-  async run(stmt: Statement): Promise<boolean> {
+  async run(stmt: Statement, origin: StatementOrigin = {}): Promise<boolean> {
+    const { state } = this.ctx;
+    state.scriptLines = origin.file !== undefined;
+    state.scriptFile = origin.file;
+    try {
+      return await this.runOnce(stmt, false);
+    } finally {
+      state.scriptLines = undefined;
+      state.scriptFile = undefined;
+    }
+  }
+
+  /** `resent`: the statement is being sent again after a reconnect (once at most) */
+  private async runOnce(stmt: Statement, resent: boolean): Promise<boolean> {
     const { session, deps, opts, state } = this.ctx;
     const engine = session.engine;
     if (this.needsReconnect && !(await this.reconnect())) return false;
@@ -135,7 +156,8 @@ export class StatementExecutor {
       error = asDbxError(e);
       if (error instanceof InterruptedError) {
         if (!pagerQuit) output.err.write('Statement cancelled.\n');
-      } else {
+      } else if (!(error.unsent && !resent && isConnectionLost(error))) {
+        // (a statement that never left dbx is not an error yet: it is sent again below)
         await this.report(error, { stderr: output.err });
       }
     } finally {
@@ -143,15 +165,32 @@ export class StatementExecutor {
       this.ctx.raw();
       removeInterrupt();
     }
-    if (error && isConnectionLost(error)) this.needsReconnect = true;
+    if (error && isConnectionLost(error)) {
+      this.needsReconnect = true;
+      // as the mysql client: a statement that had not reached the server (the server had closed the connection:
+      // KILL, wait_timeout, a restart) is sent again on a new connection; one that may have reached it is not
+      if (error.unsent && !resent) return (await this.reconnect('unsent')) && this.runOnce(stmt, true);
+      await this.reconnect('maybe-ran');
+      return false;
+    }
+    if (error === undefined && this.showWarnings) await this.printWarnings();
     return error === undefined;
   }
 
-  /** The mysql client's reconnect: a new connection, back on the database the lost one was using. */
-  private async reconnect(): Promise<boolean> {
+  /** `warnings` / `\W`: the last statement's warnings, from the session itself, as the mysql client prints them. */
+  private async printWarnings(): Promise<void> {
+    const lines = await this.ctx.session.engine.lastWarnings?.().catch(() => []);
+    for (const line of lines ?? []) this.ctx.deps.stderr.write(`${line}\n`);
+  }
+
+  /**
+   * The mysql client's reconnect: a new connection, back on the database the lost one was using. `why`: the
+   * statement that found the connection lost had not been sent (it runs next), or may have run (it is not sent again).
+   */
+  private async reconnect(why?: 'unsent' | 'maybe-ran'): Promise<boolean> {
     const engine = this.ctx.session.engine;
     const database = engine.database;
-    this.notice(`No connection. Trying to reconnect to ${engine.endpoint}...`);
+    this.notice(`No connection${why === 'unsent' ? ' (the server had closed it)' : ''}. Trying to reconnect to ${engine.endpoint}...`);
     await engine.close().catch(() => {});
     try {
       await engine.connect();
@@ -168,7 +207,13 @@ export class StatementExecutor {
         await this.report(e);
       }
     }
-    this.notice(`Connection re-opened${database !== undefined ? `; current database: ${database}` : ''}.`);
+    const after =
+      why === 'unsent'
+        ? ' Running the statement, which had not reached the server.'
+        : why === 'maybe-ran'
+          ? ' The statement was not run again: it may have reached the server before the connection was lost.'
+          : '';
+    this.notice(`Reconnected${database !== undefined ? `; current database: ${database}` : ''}.${after}`);
     return true;
   }
 }

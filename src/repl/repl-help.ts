@@ -6,10 +6,15 @@ import type { EngineName } from '../engines/engine.js';
 
 const SQL = `SQL statements end with ; (or \\G to show the rows vertically). A statement may span lines.
 Shell commands (no ; needed):
-  help, \\h, ?            this help          exit, quit, \\q, Ctrl-D   leave
+  help, \\h, ?             this help          exit, quit, \\q, Ctrl-D   leave
   use DB                  switch database    DELIMITER //            end statements with // instead of ;
-  \\c                      throw away the statement being typed       rehash   re-read names for Tab completion
+  clear, \\c               throw away the statement being typed (\\c also at the end of any line of it)
+  status, \\s              connection id, server version, user, database, character sets, uptime
+  source FILE, \\. FILE    run a script file in this session (errors name the file and line)
+  warnings, \\W            show the server's warnings after each statement     nowarning, \\w   stop that
+  rehash, \\#              re-read names for Tab completion
   Ctrl-C                  cancel the running statement (KILL QUERY), or clear the line being typed
+  A lost connection is re-opened; a statement that had not reached the server is sent again, others are not.
 Examples (from the note; each runs on the note's school / student tables):
   show databases;                            create database if not exists db_name;
   use db_name                                show tables;

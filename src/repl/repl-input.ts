@@ -17,7 +17,12 @@ export type ShellCommand =
   | { kind: 'exit' }
   | { kind: 'help'; topic?: string }
   | { kind: 'delimiter'; delimiter: string }
-  | { kind: 'rehash' };
+  | { kind: 'rehash' }
+  /** sql, as the mysql client: `status` / `\s`, `source FILE` / `\. FILE`, `warnings` / `\W`, `nowarning` / `\w`, `clear` / `\c` */
+  | { kind: 'status' }
+  | { kind: 'source'; file: string }
+  | { kind: 'warnings'; on: boolean }
+  | { kind: 'clear' };
 
 export interface InputRules {
   /** Throws ParseError for input that no further line can fix. */
@@ -26,8 +31,10 @@ export interface InputRules {
   command(line: string): ShellCommand | undefined;
   /** The first line is already a whole statement (sql `use db` needs no `;`, as in the mysql client). */
   completeLine?(line: string): boolean;
-  /** sql `\c` at the end: throw the input away. */
+  /** sql `\c` at the end, or `clear` on a line of its own: throw the input away. */
   cleared?(buffer: string): boolean;
+  /** sql: the delimiter in use, for `status` */
+  readonly delimiter?: string;
 }
 
 const EXIT = /^\s*(?:(?:exit|quit)(?:\s*\(\s*\))?\s*;?|\\q|\.exit)\s*$/i;
@@ -55,12 +62,39 @@ function offsetOf(text: string, line: number, column: number, codePoints: boolea
   return offset + chars.slice(0, column - 1).join('').length;
 }
 
+/**
+ * The mysql client's own commands (sql shell): long names in any case, short ones as written (`\W` turns warnings
+ * on, `\w` off). A trailing `;` is allowed, as the mysql client allows it.
+ */
+const SQL_COMMANDS: Array<[RegExp, (m: RegExpExecArray) => ShellCommand]> = [
+  [command('status', 's'), () => ({ kind: 'status' })],
+  [/^\s*(?:[Ss][Oo][Uu][Rr][Cc][Ee]\s+|\\\.\s*)(\S.*?)\s*;?\s*$/, (m) => ({ kind: 'source', file: unquoteFile(m[1]!) })],
+  [command('warnings', 'W'), () => ({ kind: 'warnings', on: true })],
+  [command('nowarning', 'w'), () => ({ kind: 'warnings', on: false })],
+  [command('clear', 'c'), () => ({ kind: 'clear' })],
+];
+
+/** `name` in any case, or `\short` exactly (the mysql client's `\C` is another command than `\c`), alone on the line */
+function command(name: string, short: string): RegExp {
+  const anyCase = [...name].map((c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join('');
+  return new RegExp(`^\\s*(?:${anyCase}\\s*;?|\\\\${short})\\s*$`);
+}
+
+/** `source 'my file.sql'`: the quotes are not part of the name */
+function unquoteFile(name: string): string {
+  const m = /^(['"`])(.*)\1$/.exec(name);
+  return m ? m[2]! : name;
+}
+
+/** `clear` on a continuation line of its own (the mysql client's `\c` needs no line of its own) */
+const CLEAR_LINE = /(?:^|\n)\s*clear\s*;?\s*$/i;
+
 // a character no one types: what follows a complete input in the probe
 const SENTINEL = '\u0001';
 
 /** The mysql client's rules, on top of the engine's splitter (which knows quotes, comments, DELIMITER and \G). */
 class SqlInput implements InputRules {
-  private delimiter = ';';
+  delimiter = ';';
 
   constructor(private readonly split: (script: string) => Statement[]) {}
 
@@ -101,6 +135,10 @@ class SqlInput implements InputRules {
       this.delimiter = value!;
       return { kind: 'delimiter', delimiter: value! };
     }
+    for (const [pattern, command] of SQL_COMMANDS) {
+      const m = pattern.exec(line);
+      if (m) return command(m);
+    }
     return commonCommand(line);
   }
 
@@ -109,9 +147,10 @@ class SqlInput implements InputRules {
   }
 
   cleared(buffer: string): boolean {
-    if (!/\\c\s*$/.test(buffer)) return false;
+    const marker = /\\c\s*$/.test(buffer) ? /\\c\s*$/ : buffer.includes('\n') && CLEAR_LINE.test(buffer) ? CLEAR_LINE : undefined;
+    if (!marker) return false;
     try {
-      const state = this.check(buffer.replace(/\\c\s*$/, ''));
+      const state = this.check(buffer.replace(marker, ''));
       // inside a quote, \c is text
       return !(state.kind === 'incomplete' && state.waiting !== '->' && state.waiting !== '/*>');
     } catch {

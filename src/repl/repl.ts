@@ -4,15 +4,16 @@
  * (repl-completer.ts) and the help text differ; statements run through the statement runner that one-shot mode uses too (src/runner/, via repl-executor.ts).
  */
 import { createInterface, type Interface } from 'node:readline';
-import type { Engine } from '../engines/engine.js';
-import { ExitCode } from '../errors.js';
+import type { Engine, Statement } from '../engines/engine.js';
+import { ExitCode, ParseError, UsageError } from '../errors.js';
 import { openAuditLog, type AuditLog } from '../runner/audit-log.js';
 import type { Deps } from '../runner/deps.js';
 import type { GlobalOptions } from '../runner/options.js';
+import { readScriptFile } from '../runner/script-file.js';
 import type { Session } from '../runner/session.js';
 import { reportFailure, type RunState } from '../runner/statement-runner.js';
 import { Completer, type Completion } from './repl-completer.js';
-import { StatementExecutor } from './repl-executor.js';
+import { StatementExecutor, type StatementOrigin } from './repl-executor.js';
 import { helpText } from './repl-help.js';
 import { HISTORY_SIZE, HistoryFile, historyEntry, historyPath, holdsSecret } from './repl-history.js';
 import { inputRules, type InputRules, type ShellCommand } from './repl-input.js';
@@ -184,7 +185,12 @@ class Shell {
       }
       if (command) {
         this.remember([line]);
-        return this.command(command);
+        try {
+          await this.command(command);
+        } catch (e) {
+          await this.report(e);
+        }
+        return;
       }
     }
     this.lines.push(line);
@@ -213,16 +219,71 @@ class Shell {
     }
     this.remember(lines);
     this.lines = [];
-    for (const stmt of statements) {
-      const ok = await this.executor.run(stmt);
-      if (this.engine.database !== this.database || this.completer.changesNames(stmt)) this.completer.invalidate();
-      this.database = this.engine.database;
-      if (!ok && !this.opts.force) break;
-    }
+    await this.runAll(statements);
   }
 
-  private command(command: ShellCommand): void {
+  /** Runs statements in turn, stopping at a failure unless --force; false when one failed. */
+  private async runAll(statements: Statement[], origin: StatementOrigin = {}): Promise<boolean> {
+    let allOk = true;
+    for (const stmt of statements) {
+      const ok = await this.executor.run(stmt, origin);
+      if (this.engine.database !== this.database || this.completer.changesNames(stmt)) this.completer.invalidate();
+      this.database = this.engine.database;
+      allOk &&= ok;
+      if (!ok && !this.opts.force) break;
+    }
+    return allOk;
+  }
+
+  /**
+   * `source FILE` / `\. FILE`: the file's statements in this session, as the mysql client runs them; an error
+   * names the file and line. A `source` line inside the file runs that file (not deeper than the mysql client's 16).
+   */
+  private async source(file: string, depth = 0): Promise<boolean> {
+    if (depth >= 16) throw new UsageError(`source: files nest deeper than 16 (${file})`, { code: 'SCRIPT_FILE' });
+    const text = await readScriptFile(file);
+    let statements: Statement[];
+    try {
+      statements = this.engine.split(text);
+    } catch (e) {
+      if (e instanceof ParseError) e.source ??= text;
+      await this.executor.report(e, { source: text, file });
+      return false;
+    }
+    for (const stmt of statements) {
+      const nested = this.rules.command(stmt.text);
+      const ok = nested?.kind === 'source' ? await this.source(nested.file, depth + 1) : await this.runAll([stmt], { file });
+      if (!ok && !this.opts.force) return false;
+    }
+    return true;
+  }
+
+  /** `status` / `\s`: the mysql client's status block. */
+  private async status(): Promise<void> {
+    const status = await this.engine.sessionStatus?.();
+    if (!status) return;
+    const fields: Array<[string, string]> = [...status.fields];
+    if (this.rules.delimiter !== undefined) fields.push(['Using delimiter', this.rules.delimiter]);
+    fields.push(['Show warnings', this.executor.showWarnings ? 'on' : 'off']);
+    const width = Math.max(...fields.map(([k]) => k.length)) + 2;
+    const bar = '--------------\n';
+    const body = fields.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}\n`).join('');
+    this.deps.stdout.write(`${bar}${body}${status.summary ? `\n${status.summary}\n` : ''}${bar}`);
+  }
+
+  private async command(command: ShellCommand): Promise<void> {
     switch (command.kind) {
+      case 'status':
+        return this.status();
+      case 'source':
+        await this.source(command.file);
+        return;
+      case 'warnings':
+        this.executor.showWarnings = command.on;
+        if (!this.opts.quiet) this.deps.stderr.write(`Show warnings ${command.on ? 'enabled' : 'disabled'}.\n`);
+        return;
+      case 'clear':
+        return;
       case 'exit':
         this.exiting = true;
         return;

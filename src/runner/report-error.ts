@@ -16,6 +16,8 @@ export interface ReportSettings {
   source?: string;
   /** the script line where the failing statement starts ("at line 5", `"line":5`) */
   line?: number;
+  /** the file that line is in (the shell's `source FILE`), as the mysql client's "at line 3 in file: 'x.sql'" */
+  file?: string;
 }
 
 /** An error of the operating system (a socket reset, a full disk): the surroundings failed, not dbx's logic. */
@@ -50,6 +52,7 @@ export function formatError(err: DbxError, settings: ReportSettings): string {
   if (settings.json) {
     const json = err.toJSON();
     if (settings.line !== undefined) json.error.line = settings.line;
+    if (settings.file !== undefined) json.error.file = settings.file;
     return JSON.stringify(json) + '\n';
   }
   // the label is coloured after the escaping, which would otherwise show the colour's own escapes as text
@@ -62,7 +65,9 @@ function humanError(err: DbxError, settings: ReportSettings): string {
   const server = [err.engine, err.endpoint].filter(Boolean).join(' ');
   const where = err.profile === undefined ? server : `${err.profile}${server ? `: ${server}` : ''}`;
   const code = err.errno !== undefined ? `${err.code} (${err.errno})` : err.code;
-  const line = settings.line !== undefined ? ` at line ${settings.line}` : '';
+  const parseLine = err instanceof ParseError && settings.file !== undefined ? err.line : undefined;
+  const at = settings.line ?? parseLine;
+  const line = at !== undefined ? ` at line ${at}${settings.file !== undefined ? ` in file: '${settings.file}'` : ''}` : '';
   let out = `${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}${line}: ${err.message}\n`;
   if (err instanceof ParseError) {
     const source = err.source ?? err.statement ?? settings.source;

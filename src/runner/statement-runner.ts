@@ -9,6 +9,7 @@ import { ExitCode, InterruptedError, StatementError, type DbxError } from '../er
 import type { ResultWriter } from '../output/writers.js';
 import type { AuditLog } from './audit-log.js';
 import type { Deps } from './deps.js';
+import type { Progress } from './progress.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import { asDbxError, reportError } from './report-error.js';
 
@@ -25,8 +26,12 @@ export interface RunState {
   wordsAdvice?: WordsAdvice;
   /** a script (not the shell): a failing statement's error names the line it starts on, as the mysql client's "at line 5" */
   scriptLines?: boolean;
+  /** the shell's `source FILE`: the file a failing statement's line is in ("at line 3 in file: 'x.sql'") */
+  scriptFile?: string;
   /** fan-out: the profile its errors are reported with */
   profile?: string;
+  /** a script's progress line on the terminal (src/runner/progress.ts), told as statements finish */
+  progress?: Progress;
 }
 
 /** Help about the statement's words: a hint when it fails, a warning when it ran anyway. */
@@ -58,7 +63,7 @@ export interface FailureContext {
  * error, whose exitCode is the run's.
  */
 export async function reportFailure(
-  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer' | 'wordsAdvice' | 'scriptLines' | 'profile'>>,
+  state: Pick<RunState, 'opts' | 'deps'> & Partial<Pick<RunState, 'engine' | 'writer' | 'wordsAdvice' | 'scriptLines' | 'scriptFile' | 'profile'>>,
   e: unknown,
   where: FailureContext = {},
 ): Promise<DbxError> {
@@ -79,6 +84,7 @@ export async function reportFailure(
     color: state.opts.errorColor,
     source: where.source ?? where.stmt?.text,
     line: state.scriptLines && err.exitCode === ExitCode.statement && where.stmt?.line ? where.stmt.line : undefined,
+    file: state.scriptFile,
   });
   return err;
 }

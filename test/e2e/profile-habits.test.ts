@@ -80,6 +80,24 @@ describe('dbx ping', () => {
       for (const [i, m] of versions.entries()) assert.ok(m && m[2] !== '-', `no version on: ${lines[i]}`);
       // the version column starts at the same place on every line
       assert.equal(new Set(versions.map((m) => m![1]!.length)).size, 1, r.stdout);
+      // and it is each server's real version: kv's as INFO says it, sql's as VERSION() does
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(testKvUrl(0), { lazyConnect: true, maxRetriesPerRequest: 0 });
+      try {
+        await redis.connect();
+        const info = await redis.info('server');
+        assert.equal(versions[1]![2], /^redis_version:(\S+)/m.exec(info)![1], r.stdout);
+      } finally {
+        redis.disconnect();
+      }
+      const { default: mysql } = await import('mysql2/promise');
+      const admin = await mysql.createConnection(await testSqlUrl());
+      try {
+        const [[row]] = (await admin.query('select version() as v')) as unknown as [[{ v: string }]];
+        assert.equal(versions[0]![2], row.v, r.stdout);
+      } finally {
+        await admin.end();
+      }
     } finally {
       await mongo.stop();
     }

@@ -5,7 +5,7 @@
  * test server.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
@@ -220,7 +220,7 @@ describe('sql shell', () => {
     assert.equal(await s.exited(), 0);
   });
 
-  test('a lost connection is re-opened for the next statement, on the same database', async () => {
+  test('a connection the server closed (KILL) is re-opened and the statement that found it closed runs, on the same database', async () => {
     const s = sql();
     await s.expect(prompt);
     s.send('use mysql\r');
@@ -229,13 +229,93 @@ describe('sql shell', () => {
     const id = /\|\s+(\d+) \|/.exec(await s.expect(/local:mysql> $/))![1];
     await admin.query(`KILL ${id}`);
     await new Promise((r) => setTimeout(r, 300)); // the server's close reaches dbx
-    s.send('select 1 as first;\r'); // fails: the connection is gone
-    await s.expect(/ERROR[^\n]*\n[\s\S]*local:mysql> $/, 4000);
+    // had not reached the server: sent again on the new connection, as the mysql client does
     s.send('select database() as db;\r');
-    await s.expect(/No connection\. Trying to reconnect[\s\S]*current database: mysql[\s\S]*\|\s+mysql \|/);
-    await s.expect(/local:mysql> $/);
+    const text = await s.expect(/local:mysql> $/);
+    assert.match(text, /No connection \(the server had closed it\)\. Trying to reconnect[\s\S]*Reconnected; current database: mysql\. Running the statement[\s\S]*\|\s+mysql \|\n[\s\S]*1 row in set/);
+    assert.doesNotMatch(text, /ERROR/);
+    // a statement that may have reached the server when the connection went is not run again, and the shell says so
+    s.send('select connection_id() as id;\r');
+    const id2 = /\|\s+(\d+) \|/.exec(await s.expect(/local:mysql> $/))![1];
+    assert.notEqual(id2, id);
+    s.send('select sleep(20) as slept;\r');
+    await until('the sleep runs', async () => {
+      const [rows] = (await admin.query(`select id from information_schema.processlist where id = ${Number(id2)} and info like 'select sleep%'`)) as unknown as [unknown[]];
+      return rows.length > 0;
+    });
+    await admin.query(`KILL ${id2}`);
+    const after = await s.expect(/local:mysql> $/, 8000);
+    assert.match(after, /ERROR[\s\S]*Reconnected; current database: mysql\. The statement was not run again: it may have reached the server/);
+    s.send('select 7 as seven;\r');
+    await s.expect(/\|\s+7 \|[\s\S]*local:mysql> $/);
     s.send('\x04');
     assert.equal(await s.exited(), 0);
+  });
+
+  test("the mysql client's shell commands: status / \\s, warnings / \\W and nowarning / \\w, clear / \\c mid-statement, source / \\. FILE", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dbx-repl-source-'));
+    const good = join(dir, 'good.sql');
+    const bad = join(dir, 'bad.sql');
+    await writeFile(good, 'select 11 as eleven;\nselect 12 as twelve;\n');
+    await writeFile(bad, `select 21 as twentyone;\n\nselect * from no_such_${table};\nselect 22 as twentytwo;\n`);
+    try {
+      const s = sql();
+      await s.expect(prompt);
+      s.send('status\r');
+      const status = await s.expect(/--------------\n[\s\S]*?--------------\n[\s\S]*> $/);
+      assert.match(status, /Connection id:\s+\d+\n/);
+      assert.match(status, new RegExp(`Current database:\\s+${db}\\n`));
+      assert.match(status, /Current user:\s+\S+@\S+\n/);
+      assert.match(status, /Server version:\s+\d+\.\d+\.\d+/);
+      assert.match(status, /Server characterset:\s+\w+\n/);
+      assert.match(status, /Conn\.  characterset:\s+utf8mb4\n/);
+      assert.match(status, /Uptime:\s+(?:\d+ \w+ )*\d+ sec\n/);
+      assert.match(status, /Threads: \d+  Questions: \d+/);
+      s.send('\\s\r');
+      await s.expect(/Connection id:[\s\S]*Uptime:[\s\S]*> $/);
+
+      s.send('\\W\r');
+      await s.expect(/Show warnings enabled\.\n[\s\S]*> $/);
+      s.send("select cast('1x' as signed) as n;\r");
+      await s.expect(/1 row in set, 1 warning[^\n]*\n\s*Warning \(Code 1292\): Truncated incorrect INTEGER value: '1x'\n[\s\S]*> $/);
+      s.send('nowarning\r');
+      await s.expect(/Show warnings disabled\.\n[\s\S]*> $/);
+      s.send("select cast('2x' as signed) as n;\r");
+      assert.doesNotMatch(await s.expect(/1 warning[\s\S]*> $/), /Code 1292/);
+
+      // clear / \c throw away what is being typed, on a line of their own or after it
+      s.send('select 1 +\r');
+      await s.expect(continued('->'));
+      s.send('clear\r');
+      await s.expect(prompt);
+      s.send('select 2 +\r');
+      await s.expect(continued('->'));
+      s.send('3 \\c\r');
+      await s.expect(prompt);
+      s.send('select 5 as five;\r');
+      assert.doesNotMatch(await s.expect(/\| five \|[\s\S]*> $/), /ERROR/);
+
+      s.send(`source ${good}\r`);
+      await s.expect(/\| eleven \|[\s\S]*\| twelve \|[\s\S]*> $/);
+      s.send(`\\. ${bad}\r`);
+      const failed = await s.expect(/ERROR[^\n]*\n[\s\S]*> $/);
+      assert.match(failed, /\| twentyone \|/);
+      assert.match(failed, new RegExp(`ER_NO_SUCH_TABLE \\(1146\\) at line 3 in file: '${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`));
+      assert.doesNotMatch(failed, /twentytwo/); // stops at the failure, as a script does without --force
+      s.send(`source ${join(dir, 'missing.sql')}\r`);
+      await s.expect(/ERROR[^\n]*cannot read script [^\n]*missing\.sql: no such file[\s\S]*> $/);
+      s.send('\x04');
+      assert.equal(await s.exited(), 0);
+      const help = sql();
+      await help.expect(prompt);
+      help.send('help\r');
+      const text = await help.expect(/select database\(\);/);
+      for (const command of ['status, \\s', 'source FILE, \\. FILE', 'warnings, \\W', 'nowarning, \\w', 'clear, \\c']) assert.ok(text.includes(command), command);
+      help.send('\x04');
+      assert.equal(await help.exited(), 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -276,6 +356,35 @@ describe('kv shell', () => {
     assert.doesNotMatch(history, /Sekr3t-kv/);
     assert.doesNotMatch(history, /^auth/m);
     assert.match(history, /^echo still-here$/m);
+  });
+});
+
+describe('kv shell reconnect', () => {
+  test('a connection the server closed (CLIENT KILL) is re-opened on the same database and the command runs, with no error', async () => {
+    const s = shell(['--url', testKvUrl(5), 'kv']);
+    await s.expect(/local:5> $/);
+    s.send('select 7\r');
+    await s.expect(/local:7> $/);
+    s.send('client id\r');
+    const id = /\(integer\) (\d+)/.exec(await s.expect(/local:7> $/))![1]!;
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(testKvUrl(0), { lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await admin.connect();
+      assert.equal(await admin.client('KILL', 'ID', id), 1);
+    } finally {
+      admin.disconnect();
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the server's close reaches dbx
+    s.send('echo back-again\r');
+    const text = await s.expect(/local:7> $/);
+    // the kv engine opens a new connection by itself when its own is gone (the command had not been written)
+    assert.match(text, /"back-again"/);
+    assert.doesNotMatch(text, /ERROR/);
+    s.send('client info\r');
+    assert.match(await s.expect(/local:7> $/), /db=7/);
+    s.send('\x04');
+    assert.equal(await s.exited(), 0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { firstInvalidUtf8, scriptText } from '../../src/commands/script-text.js';
+import { firstInvalidUtf8, scriptText } from '../../src/text/script-text.js';
 import { UsageError } from '../../src/errors.js';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);

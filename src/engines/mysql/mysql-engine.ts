@@ -3,7 +3,7 @@
  * code that imports mysql2 (scripts/check-imports.mjs keeps it so); mysql-result.ts reads the replies.
  */
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
-import type { BoundValues, Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
+import type { BoundValues, Classification, Engine, EngineContext, Result, SessionStatus, Statement } from '../engine.js';
 import { ConnectError, DbxError, ExitCode, ParseError, StatementError } from '../../errors.js';
 import { sqlCodec } from './mysql-codec.js';
 import { enrichHint } from './mysql-hint-lookup.js';
@@ -11,6 +11,7 @@ import { connectError, statementError } from './mysql-errors.js';
 import { sqlTarget, type SqlTarget } from './mysql-options.js';
 import { runMany, runQuery } from './mysql-result.js';
 import { classifySql } from './sql-classify.js';
+import { lastWarnings, sessionStatus } from './mysql-session-status.js';
 import { SideConnection } from './mysql-side-connection.js';
 import { bindValues, placeholders, textParamHint } from './sql-placeholders.js';
 import { splitSqlInto, type SqlResume } from './sql-splitter.js';
@@ -50,9 +51,9 @@ function keepUtf8(conn: Connection): void {
 }
 
 /** The server's greeting (mysql2 keeps it, unexported): its version text and its status flags. */
-function handshake(conn: Connection): { serverVersion: string; statusFlags: number } {
-  const packet = (conn as unknown as { _handshakePacket?: { serverVersion?: string; statusFlags?: number } })._handshakePacket;
-  return { serverVersion: packet?.serverVersion ?? '', statusFlags: packet?.statusFlags ?? 0 };
+function handshake(conn: Connection): { serverVersion: string; statusFlags: number; protocolVersion?: number } {
+  const packet = (conn as unknown as { _handshakePacket?: { serverVersion?: string; statusFlags?: number; protocolVersion?: number } })._handshakePacket;
+  return { serverVersion: packet?.serverVersion ?? '', statusFlags: packet?.statusFlags ?? 0, protocolVersion: packet?.protocolVersion };
 }
 
 class MysqlEngine implements Engine {
@@ -182,11 +183,20 @@ class MysqlEngine implements Engine {
     );
   }
 
-  async execute(stmt: Statement): Promise<Result> {
+  /** The user's connection, when it can still carry a statement; throws the error that says it cannot. */
+  private usable(): Connection {
     if (!this.conn) throw new StatementError('not connected', { code: 'NOT_CONNECTED', engine: 'sql', endpoint: this.endpoint });
-    if (this.lost) {
-      throw new ConnectError('connection lost', { code: 'PROTOCOL_CONNECTION_LOST', engine: 'sql', endpoint: this.endpoint, hint: 'run the statement again to reconnect' });
+    // the server closed it (KILL, wait_timeout, a restart) and mysql2 has seen it: nothing of the statement is sent
+    const state = (this.conn as unknown as { state?: string }).state;
+    if (this.lost || state === 'error' || state === 'disconnected') {
+      this.lost = true;
+      throw new ConnectError('connection lost', { code: 'PROTOCOL_CONNECTION_LOST', engine: 'sql', endpoint: this.endpoint, hint: 'run the statement again to reconnect', unsent: true });
     }
+    return this.conn;
+  }
+
+  async execute(stmt: Statement): Promise<Result> {
+    const conn = this.usable();
     const bound = stmt.params !== undefined || stmt.paramRows !== undefined;
     // pymysql's `%s` placeholders (the note's executemany) become `?`
     const sql = bound ? placeholders(stmt.text).text : stmt.text;
@@ -203,10 +213,10 @@ class MysqlEngine implements Engine {
       this.trackTransaction(header.serverStatus, shown);
     };
     try {
-      if (stmt.paramRows) return await runMany(this.conn, sql, stmt.paramRows, wrap, onStatus);
+      if (stmt.paramRows) return await runMany(conn, sql, stmt.paramRows, wrap, onStatus);
       const use = USE.exec(sql);
       const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
-      const result = await runQuery(this.conn, sql, stmt.params, db, wrap, onStatus);
+      const result = await runQuery(conn, sql, stmt.params, db, wrap, onStatus);
       if (db) this.database = db;
       return result;
     } catch (e) {
@@ -290,6 +300,25 @@ class MysqlEngine implements Engine {
       for (const r of rows) yield Object.fromEntries(r.map((v, i) => [String(i), v]));
     }
     return { kind: 'rows', columns: rows[0]?.map((_, i) => String(i)) ?? [], rows: each(), codec: sqlCodec };
+  }
+
+  async sessionStatus(): Promise<SessionStatus> {
+    const conn = this.usable();
+    const { host, port, socketPath } = this.target.options;
+    return sessionStatus({
+      conn,
+      version: await this.serverVersion(),
+      protocolVersion: handshake(conn).protocolVersion,
+      database: this.database,
+      host,
+      port,
+      socketPath,
+      side: (sql) => this.side.query(sql, [], this.database) as Promise<unknown[][]>,
+    });
+  }
+
+  lastWarnings(): Promise<string[]> {
+    return lastWarnings(this.usable());
   }
 
   redact(stmt: Statement): string {

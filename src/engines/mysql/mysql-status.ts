@@ -5,9 +5,9 @@
 
 /**
  * The mysql client's elapsed time: "0.00 sec", "1 min 2.50 sec", "2 hours 0 min 1.00 sec"
- * (its nice_time(): days, hours and minutes only when reached, seconds with two decimals).
+ * (its nice_time(): days, hours and minutes only when reached, seconds with two decimals; none for `status`'s uptime).
  */
-export function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number, decimals = 2): string {
   let s = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
   let text = '';
   const units: Array<[number, string, string]> = [
@@ -26,7 +26,7 @@ export function formatSeconds(seconds: number): string {
     s -= n * 60;
     text += `${n} min `;
   }
-  return `${text}${s.toFixed(2)} sec`;
+  return `${text}${decimals === 0 ? Math.floor(s) : s.toFixed(decimals)} sec`;
 }
 
 /** "1 row in set (0.00 sec)", "3 rows in set (0.01 sec)", "Empty set (0.00 sec)" */
