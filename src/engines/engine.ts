@@ -192,6 +192,11 @@ export interface Engine {
   readonly endpoint: string;
   /** current database for prompts ("test", "0") */
   readonly database?: string;
+  /**
+   * Optional: why this engine takes read-only statements only, whatever the profile's safety (kv `role: replica`
+   * behind Sentinel); writes are then refused as under `safety: readonly`
+   */
+  readonly readOnlyReason?: string;
   /** cut a script into statements; throws ParseError (exit 2) before anything is sent */
   split(script: string): Statement[];
   /**

@@ -20,17 +20,20 @@ function short(text: string): string {
 }
 
 export async function checkSafety(engine: Engine, statements: Statement[], mode: SafetyMode, io: SafetyIO): Promise<void> {
-  if (mode === 'off') return;
+  // an engine that reaches a replica (kv role: replica) is read-only whatever the profile's safety says
+  const readOnly = mode === 'readonly' || engine.readOnlyReason !== undefined;
+  if (mode === 'off' && !readOnly) return;
   const destructive: Statement[] = [];
   for (const stmt of statements) {
     const c = await engine.classify(stmt);
-    if (mode === 'readonly' && c.write) {
-      throw new SafetyError(`refused: profile '${io.profile}' is read-only and this statement writes: ${short(stmt.text)}`, {
+    if (readOnly && c.write) {
+      const why = mode === 'readonly' ? `profile '${io.profile}' is read-only` : engine.readOnlyReason!;
+      throw new SafetyError(`refused: ${why} and this statement writes: ${short(stmt.text)}`, {
         engine: engine.name,
         endpoint: engine.endpoint,
         statement: stmt.text,
         code: 'READ_ONLY',
-        hint: 'use a profile whose safety is not readonly to change data',
+        hint: mode === 'readonly' ? 'use a profile whose safety is not readonly to change data' : 'writes go to the master: role: master (the default)',
       });
     }
     if (mode === 'confirm' && c.destructive) destructive.push(stmt);

@@ -7,7 +7,7 @@
  */
 import { ConnectError, type DbxError } from '../../errors.js';
 import { CommandCatalog } from './redis-command-docs.js';
-import type { NodeAddress } from './redis-endpoint.js';
+import { displayOf, type NodeAddress } from './redis-endpoint.js';
 import { connectionOptions, type Router, type RouterOptions } from './redis-router.js';
 import { SideConnection, serverVersionOf } from './redis-side-connection.js';
 import { RespConnection } from './resp-connection.js';
@@ -33,6 +33,10 @@ export class ClusterRouter implements Router {
 
   get protocol(): 2 | 3 {
     return this.o.protocol;
+  }
+
+  display(): string {
+    return displayOf(this.o.endpoint);
   }
 
   async connect(): Promise<void> {

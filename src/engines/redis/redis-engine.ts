@@ -7,12 +7,13 @@ import { StatementError, UsageError } from '../../errors.js';
 import type { BatchOptions, Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
 import type { CommandCatalog } from './redis-command-docs.js';
 import { ClusterRouter } from './redis-cluster.js';
-import { displayOf, parseRedisEndpoint, type RedisEndpoint } from './redis-endpoint.js';
+import { parseRedisEndpoint } from './redis-endpoint.js';
 import { plainStatementError, toStatementError } from './redis-errors.js';
 import { splitRedisArgs, splitRedisScript } from './redis-line-splitter.js';
 import { messageStream, STREAMING_COMMANDS } from './redis-pubsub.js';
 import { joinArgs, redactArgs, redactText } from './redis-redact.js';
 import { replyToResult, TEXT_REPORT_COMMANDS } from './redis-reply-mapper.js';
+import { SentinelRouter } from './redis-sentinel.js';
 import { SessionState } from './redis-session-state.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
@@ -67,9 +68,10 @@ class RedisEngine implements Engine {
       this.session.reset();
     },
   };
+  /** role: replica: writes are refused before they are sent, as under safety: readonly */
+  readonly readOnlyReason?: string;
   private readonly router: Router;
   private readonly catalog: CommandCatalog;
-  private readonly ep: RedisEndpoint;
   private db: number;
   private readonly session = new SessionState({
     database: (db) => {
@@ -82,12 +84,16 @@ class RedisEngine implements Engine {
 
   constructor(ctx: EngineContext) {
     const ep = parseRedisEndpoint(ctx.endpoint);
-    this.ep = ep;
     this.db = ep.db;
     // the protocol redis-cli would speak: RESP2 by default, RESP3 for --json (or as the URL says: ?protocol=3)
     const protocol = ep.protocol ?? (ctx.typedValues ? 3 : 2);
-    const opts = { endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, askPassword: ctx.askPassword };
-    this.router = ep.cluster ? new ClusterRouter(opts) : new StandaloneRouter(opts);
+    const opts = {
+      endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, notice: ctx.warn, askPassword: ctx.askPassword,
+    };
+    this.router = ep.cluster ? new ClusterRouter(opts) : ep.sentinel ? new SentinelRouter(opts) : new StandaloneRouter(opts);
+    if (ep.sentinel?.role === 'replica') {
+      this.readOnlyReason = `profile '${ctx.profile}' reaches a replica of ${ep.sentinel.name} (role: replica)`;
+    }
     // docs and flags come over dbx's own connection, never the user's (it may be inside a MULTI)
     this.catalog = this.router.catalog;
   }
@@ -98,7 +104,7 @@ class RedisEngine implements Engine {
 
   /** for messages: follows SELECT, so an error after `select 2` names database 2 */
   get endpoint(): string {
-    return displayOf(this.ep, this.db);
+    return this.router.display(this.db);
   }
 
   split(script: string): Statement[] {
