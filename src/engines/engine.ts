@@ -213,6 +213,11 @@ export interface Engine {
   connect(): Promise<void>;
   /** may be called after connect(); kv asks the server for the command's flags */
   classify(stmt: Statement): Promise<Classification>;
+  /**
+   * Optional, cheap (no server round trip): why this statement must be confirmed whatever the profile's safety
+   * (kv: FLUSHALL on a Redis Cluster empties every master), or undefined
+   */
+  confirmAlways?(stmt: Statement): string | undefined;
   /** runs one statement; server errors are thrown as StatementError (exit 1) */
   execute(stmt: Statement): Promise<Result>;
   /**

@@ -47,6 +47,23 @@ afterAll(async () => {
 });
 
 describe('Redis Cluster failover', () => {
+  test('cluster-wide commands say so on stderr; FLUSHALL asks for confirmation even under safety: off', async () => {
+    const masters = await cluster.masters();
+    for (const [i, m] of masters.entries()) await cluster.cli(m.port, 'set', await cluster.keyOn(m.port, `wide${i}:`), 'x');
+    const size = await dbx('kv', 'dbsize');
+    assert.equal(size.code, 0, size.stderr);
+    assert.equal(size.stdout, '(integer) 3\n');
+    assert.match(size.stderr, /DBSIZE on a Redis Cluster: the sum over its 3 masters/);
+    const refused = await dbx('kv', 'flushall');
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.match(refused.stderr, /NOT_CONFIRMED: refused: these must be confirmed \(FLUSHALL on a Redis Cluster empties every master\) and there is no TTY to ask/);
+    assert.equal((await dbx('kv', 'dbsize')).stdout, '(integer) 3\n');
+    const flushed = await dbx('--yes', 'kv', 'flushall');
+    assert.equal(flushed.code, 0, flushed.stderr);
+    assert.match(flushed.stderr, /FLUSHALL on a Redis Cluster: sent to its 3 masters/);
+    assert.equal((await dbx('kv', 'dbsize')).stdout, '(integer) 0\n');
+  }, 60_000);
+
   test('CLUSTER FAILOVER between two commands of a shell session', async () => {
     const masters = await cluster.masters();
     const victim = masters[1]!.port;

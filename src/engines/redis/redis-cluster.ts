@@ -132,6 +132,19 @@ export class ClusterRouter implements Router {
     return Promise.all([...addrs].map((a) => this.connection(a)));
   }
 
+  async sendToMasters(args: readonly Arg[]): Promise<Reply[]> {
+    for (let retries = 0; ; retries++) {
+      try {
+        return await Promise.all((await this.masters()).map((c) => c.send(args)));
+      } catch (e) {
+        // FLUSHALL twice, DBSIZE twice: harmless, so a node lost on the way is no reason to stop
+        if (!isNetworkFailure(e) || retries >= MAX_RETRIES) throw e;
+        await this.pause(retries);
+        await this.refresh().catch(() => undefined);
+      }
+    }
+  }
+
   async connectionFor(args: readonly Arg[]): Promise<RespConnection> {
     return this.connection(await this.addressFor(args));
   }

@@ -7,6 +7,7 @@ import { StatementError, UsageError } from '../../errors.js';
 import type { BatchOptions, Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
 import type { CommandCatalog } from './redis-command-docs.js';
 import { ClusterRouter } from './redis-cluster.js';
+import { CLUSTER_WIDE, clusterFlushReason, clusterWide } from './redis-cluster-wide.js';
 import { parseRedisEndpoint } from './redis-endpoint.js';
 import { plainStatementError, toStatementError } from './redis-errors.js';
 import { splitRedisArgs, splitRedisScript } from './redis-line-splitter.js';
@@ -71,6 +72,8 @@ class RedisEngine implements Engine {
   /** role: replica: writes are refused before they are sent, as under safety: readonly */
   readonly readOnlyReason?: string;
   private readonly router: Router;
+  private readonly cluster: boolean;
+  private readonly warn: (line: string) => void;
   private readonly catalog: CommandCatalog;
   private db: number;
   private readonly session = new SessionState({
@@ -91,6 +94,8 @@ class RedisEngine implements Engine {
       endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, notice: ctx.warn, askPassword: ctx.askPassword,
     };
     this.router = ep.cluster ? new ClusterRouter(opts) : ep.sentinel ? new SentinelRouter(opts) : new StandaloneRouter(opts);
+    this.cluster = ep.cluster;
+    this.warn = ctx.warn;
     if (ep.sentinel?.role === 'replica') {
       this.readOnlyReason = `profile '${ctx.profile}' reaches a replica of ${ep.sentinel.name} (role: replica)`;
     }
@@ -117,6 +122,13 @@ class RedisEngine implements Engine {
     return this.router.connect();
   }
 
+  /** a cluster-wide FLUSHALL / FLUSHDB is confirmed whatever the profile's safety */
+  confirmAlways(stmt: Statement): string | undefined {
+    if (!this.cluster) return undefined;
+    const name = commandName(stmt);
+    return name === 'flushall' || name === 'flushdb' ? clusterFlushReason(name) : undefined;
+  }
+
   async classify(stmt: Statement): Promise<Classification> {
     const args = this.argsOf(stmt);
     let info;
@@ -137,10 +149,16 @@ class RedisEngine implements Engine {
     const fail = (e: ReplyError): Promise<Error> => this.fail(e, args);
     if (name === 'client') refuseSilencing(args);
     if (!this.session.inMulti) {
-      if (name === 'keys' && args.length === 2) return keysByScan(this.router, args[1]!, fail);
+      if (name === 'keys' && args.length === 2) {
+        if (this.cluster) this.warn('kv: KEYS on a Redis Cluster: a SCAN over every master');
+        return keysByScan(this.router, args[1]!, fail);
+      }
       if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
       const streamed = await streamIfLarge(this.router, args, fail);
       if (streamed) return streamed;
+      const wide = await clusterWide(this.router, args, this.warn);
+      if (wide instanceof ReplyError) throw await this.fail(wide, args);
+      if (wide !== undefined) return this.resultOf(wide, args);
     }
     const reply = await this.router.send(args);
     const failure = this.session.track(name, reply, args);
@@ -163,7 +181,7 @@ class RedisEngine implements Engine {
       for (; i < stmts.length; i++) {
         const statement = stmts[i]!;
         const name = commandName(statement);
-        if (ALONE.has(name) || (raw && !inlineable(statement))) break;
+        if (ALONE.has(name) || (raw && !inlineable(statement)) || (this.cluster && CLUSTER_WIDE.has(name))) break;
         chunk.push(statement);
         names.push(name);
       }

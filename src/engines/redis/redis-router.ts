@@ -25,8 +25,10 @@ export interface Router {
   pipeline(cmds: readonly (readonly Arg[])[]): Promise<Reply[]>;
   /** standalone only: already encoded requests (inline command lines), `count` replies */
   pipelineRaw?(payload: string, count: number): Promise<Reply[]>;
-  /** one connection per master, for commands that must visit every node (KEYS as SCAN) */
+  /** one connection per master, for commands that must visit every node (KEYS as SCAN), in slot order */
   masters(): Promise<RespConnection[]>;
+  /** Redis Cluster only: `args` sent to every master (retried as a failover needs), their replies */
+  sendToMasters?(args: readonly Arg[]): Promise<Reply[]>;
   /** the connection a command would use: SUBSCRIBE / MONITOR take it over */
   connectionFor(args: readonly Arg[]): Promise<RespConnection>;
   /** the database for later reconnects (standalone only) */
