@@ -52,7 +52,12 @@ export interface DbxConfig {
 const TOP_KEYS = ['default', 'profiles', 'groups'];
 const PROFILE_KEYS = ['safety', 'connectTimeout', ...ENGINE_NAMES];
 const SQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'tls', 'socket', 'charset', 'url'];
-const KV_KEYS = ['url', 'host', 'port', 'password', 'username', 'db', 'tls', 'cluster'];
+const KV_KEYS = [
+  'url', 'host', 'port', 'password', 'username', 'db', 'tls', 'cluster',
+  // Redis Sentinel: where to ask, for which master, and for which of its servers
+  'sentinels', 'name', 'role', 'sentinelPassword', 'sentinelUsername',
+];
+const SENTINEL_ONLY = ['name', 'role', 'sentinelPassword', 'sentinelUsername'];
 /** doc maps pass other keys through to the driver's MongoClient options */
 const DOC_STRING_KEYS = ['url', 'database'];
 
@@ -183,17 +188,29 @@ function checkKv(c: Checker, path: string, entry: Plain): Plain {
   for (const [key, value] of Object.entries(entry)) {
     const p = `${path}.${key}`;
     if (key === 'url') out[key] = c.url('kv', p, value);
-    else if (key === 'password') out[key] = c.password(p, value);
+    else if (key === 'password' || key === 'sentinelPassword') out[key] = c.password(p, value);
     else if (key === 'port') out[key] = c.integer(p, value, 1, 65535);
     else if (key === 'db') out[key] = c.integer(p, value, 0, 100000);
     else if (key === 'tls') out[key] = c.tls(p, value);
-    else if (key === 'cluster') {
+    else if (key === 'cluster' || key === 'sentinels') {
       if (!Array.isArray(value) || value.length === 0) c.fail(p, 'must be a list of redis:// URLs');
       out[key] = value.map((u, i) => c.url('kv', `${p}[${i}]`, u));
+    } else if (key === 'role') {
+      if (value !== 'master' && value !== 'replica') c.fail(p, 'must be master or replica');
+      out[key] = value;
     } else out[key] = c.text(p, value);
   }
   if ('cluster' in out && ('url' in out || 'host' in out)) {
     c.fail(`${path}.cluster`, 'cannot be combined with url or host: list every node in cluster');
+  }
+  if ('sentinels' in out) {
+    for (const other of ['cluster', 'url', 'host', 'port']) {
+      if (other in out) c.fail(`${path}.${other}`, 'cannot be combined with sentinels: the Sentinels say where the server is');
+    }
+    if (!('name' in out)) c.fail(`${path}.sentinels`, "needs name: the master's name the Sentinels monitor (name: mymaster)");
+  } else {
+    const stray = SENTINEL_ONLY.find((k) => k in out);
+    if (stray) c.fail(`${path}.${stray}`, 'belongs to a Sentinel entry: add sentinels: [redis://HOST:26379, …]');
   }
   return out;
 }

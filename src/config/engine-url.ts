@@ -12,7 +12,7 @@ import { redactUrlText, splitUrl, type UrlParts } from './redact.js';
 
 export const URL_SCHEMES: Readonly<Record<EngineName, readonly string[]>> = {
   sql: ['mysql', 'mariadb'],
-  kv: ['redis', 'rediss'],
+  kv: ['redis', 'rediss', 'redis-sentinel'],
   doc: ['mongodb', 'mongodb+srv'],
 };
 
@@ -55,6 +55,19 @@ function mongoProblem(parts: UrlParts, srv: boolean): string {
   return '';
 }
 
+/** `redis-sentinel://h1:26379,h2:26379/0?name=mymaster`: several hosts, as MongoDB's, and a master name */
+function sentinelProblem(parts: UrlParts): string {
+  const hosts = mongoProblem({ ...parts, user: undefined, password: undefined }, false);
+  if (hosts) return hosts;
+  const m = /^(\/[^?#]*)?(\?[^#]*)?/.exec(parts.tail)!;
+  if (m[1] !== undefined && m[1].length > 1 && !/^\/\d+$/.test(m[1])) return `the path must be a database number (/0), not "${m[1]}"`;
+  const params = new URLSearchParams(m[2] ?? '');
+  if (!params.get('name')) return "the master's name is missing: ?name=mymaster";
+  const role = params.get('role');
+  if (role !== null && role !== 'master' && role !== 'replica') return `role must be master or replica, not "${role}"`;
+  return '';
+}
+
 export function urlProblem(engine: EngineName, url: string): string {
   const scheme = schemeOf(url);
   if (scheme === undefined || !URL_SCHEMES[engine].includes(scheme)) {
@@ -64,6 +77,7 @@ export function urlProblem(engine: EngineName, url: string): string {
   // Problems are described from the host part only: the text before the last `@` may be a password.
   const parts = splitUrl(url)!;
   if (engine === 'doc') return mongoProblem(parts, scheme === 'mongodb+srv');
+  if (scheme === 'redis-sentinel') return sentinelProblem(parts);
   let parsed: URL;
   try {
     parsed = new URL(url);

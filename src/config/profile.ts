@@ -147,7 +147,7 @@ class Filler {
   }
 
   value(path: string, key: string, value: unknown): unknown {
-    if (typeof value === 'string') return this.string(path, value, { password: key === 'password' });
+    if (typeof value === 'string') return this.string(path, value, { password: key === 'password' || key === 'sentinelPassword' });
     if (Array.isArray(value)) return value.map((v, i) => this.value(`${path}[${i}]`, key, v));
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.value(`${path}.${k}`, k, v)]));
@@ -159,7 +159,7 @@ class Filler {
   setting(path: string, key: string, value: unknown): unknown {
     if ((key === 'port' || key === 'db') && this.engine !== 'doc') return this.integer(path, value);
     if (key === 'url' && typeof value === 'string') return this.string(path, value, { url: true });
-    if (key === 'cluster' && Array.isArray(value)) {
+    if ((key === 'cluster' || key === 'sentinels') && Array.isArray(value)) {
       return value.map((v, i) => (typeof v === 'string' ? this.string(`${path}[${i}]`, v, { url: true }) : v));
     }
     return this.value(path, key, value);

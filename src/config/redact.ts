@@ -27,7 +27,9 @@ function normalKey(key: string): string {
 }
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(normalKey(key));
+  const k = normalKey(key);
+  // sentinelPassword, masterPassword, …: a password whatever it is for
+  return SECRET_KEYS.has(k) || k.endsWith('password');
 }
 
 function isPasswordKey(key: string): boolean {

@@ -192,6 +192,11 @@ export interface Engine {
   readonly endpoint: string;
   /** current database for prompts ("test", "0") */
   readonly database?: string;
+  /**
+   * Optional: why this engine takes read-only statements only, whatever the profile's safety (kv `role: replica`
+   * behind Sentinel); writes are then refused as under `safety: readonly`
+   */
+  readonly readOnlyReason?: string;
   /** cut a script into statements; throws ParseError (exit 2) before anything is sent */
   split(script: string): Statement[];
   /**
@@ -208,6 +213,11 @@ export interface Engine {
   connect(): Promise<void>;
   /** may be called after connect(); kv asks the server for the command's flags */
   classify(stmt: Statement): Promise<Classification>;
+  /**
+   * Optional, cheap (no server round trip): why this statement must be confirmed whatever the profile's safety
+   * (kv: FLUSHALL on a Redis Cluster empties every master), or undefined
+   */
+  confirmAlways?(stmt: Statement): string | undefined;
   /** runs one statement; server errors are thrown as StatementError (exit 1) */
   execute(stmt: Statement): Promise<Result>;
   /**

@@ -20,23 +20,36 @@ function short(text: string): string {
 }
 
 export async function checkSafety(engine: Engine, statements: Statement[], mode: SafetyMode, io: SafetyIO): Promise<void> {
-  if (mode === 'off') return;
+  // an engine that reaches a replica (kv role: replica) is read-only whatever the profile's safety says
+  const readOnly = mode === 'readonly' || engine.readOnlyReason !== undefined;
+  // and some statements are confirmed whatever it says (kv: FLUSHALL on every master of a cluster)
+  const always = new Map<Statement, string>();
+  if (engine.confirmAlways) {
+    for (const stmt of statements) {
+      const why = engine.confirmAlways(stmt);
+      if (why !== undefined) always.set(stmt, why);
+    }
+  }
+  if (mode === 'off' && !readOnly && always.size === 0) return;
   const destructive: Statement[] = [];
   for (const stmt of statements) {
     const c = await engine.classify(stmt);
-    if (mode === 'readonly' && c.write) {
-      throw new SafetyError(`refused: profile '${io.profile}' is read-only and this statement writes: ${short(stmt.text)}`, {
+    if (readOnly && c.write) {
+      const why = mode === 'readonly' ? `profile '${io.profile}' is read-only` : engine.readOnlyReason!;
+      throw new SafetyError(`refused: ${why} and this statement writes: ${short(stmt.text)}`, {
         engine: engine.name,
         endpoint: engine.endpoint,
         statement: stmt.text,
         code: 'READ_ONLY',
-        hint: 'use a profile whose safety is not readonly to change data',
+        hint: mode === 'readonly' ? 'use a profile whose safety is not readonly to change data' : 'writes go to the master: role: master (the default)',
       });
     }
-    if (mode === 'confirm' && c.destructive) destructive.push(stmt);
+    if ((mode === 'confirm' && c.destructive) || always.has(stmt)) destructive.push(stmt);
   }
   if (destructive.length === 0 || io.yes) return;
   const list = destructive.map((s) => `  ${short(s.text)}`).join('\n');
+  const reasons = [...new Set(destructive.map((s) => always.get(s)).filter((r): r is string => r !== undefined))];
+  const because = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
   const refuse = (why: string) =>
     new SafetyError(`refused: ${why}:\n${list}`, {
       engine: engine.name,
@@ -45,7 +58,10 @@ export async function checkSafety(engine: Engine, statements: Statement[], mode:
       code: 'NOT_CONFIRMED',
       hint: 'run again with --yes to confirm',
     });
-  if (!io.ask) throw refuse(`profile '${io.profile}' asks to confirm destructive statements and there is no TTY to ask`);
-  const answer = await io.ask(`Profile '${io.profile}' (${engine.endpoint}): about to run\n${list}\nType yes to continue: `);
+  if (!io.ask) {
+    const who = mode === 'confirm' ? `profile '${io.profile}' asks to confirm destructive statements` : `these must be confirmed${because}`;
+    throw refuse(`${who} and there is no TTY to ask`);
+  }
+  const answer = await io.ask(`Profile '${io.profile}' (${engine.endpoint}): about to run${because}\n${list}\nType yes to continue: `);
   if (answer.trim().toLowerCase() !== 'yes') throw refuse('not confirmed');
 }

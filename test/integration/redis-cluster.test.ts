@@ -21,6 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dbx-cluster-'));
 const servers: ChildProcess[] = [];
 let ports: number[] = [];
 let kv: Engine;
+const notes: string[] = [];
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -76,7 +77,7 @@ beforeAll(async () => {
   }
   kv = createEngine({
     profile: 'cluster', endpoint: { cluster: [`redis://127.0.0.1:${ports[0]}`] }, connectTimeoutMs: 5000,
-    readonly: false, verbose: () => undefined, warn: () => undefined,
+    readonly: false, verbose: () => undefined, warn: (line) => notes.push(line),
   });
   await kv.connect();
 });
@@ -170,5 +171,51 @@ describe('Redis Cluster', () => {
     assert.equal(await json(`get ${key}`), 'before');
     assert.equal(await json(`set ${key} after`), 'OK');
     assert.equal(await cli(ports[to]!, 'get', key), 'after');
+  });
+
+  describe('cluster-wide commands', () => {
+    const total = async (): Promise<number> => {
+      let n = 0;
+      for (const p of ports) n += Number(await cli(p, 'dbsize'));
+      return n;
+    };
+
+    test('DBSIZE is the sum over every master, and says so', async () => {
+      notes.length = 0;
+      assert.equal(await json('dbsize'), await total());
+      assert.deepEqual(notes, ['kv: DBSIZE on a Redis Cluster: the sum over its 3 masters']);
+    });
+
+    test('SCAN walks every master with one cursor, to 0', async () => {
+      notes.length = 0;
+      const seen = new Set<string>();
+      let cursor = '0';
+      let calls = 0;
+      do {
+        const [next, keys] = (await json(`scan ${cursor} match key:* count 5`)) as [string, string[]];
+        for (const k of keys) seen.add(k);
+        cursor = next;
+        calls++;
+      } while (cursor !== '0' && calls < 1000);
+      assert.deepEqual([...seen].sort(), [...keys].sort());
+      assert.ok(calls >= 3, 'at least one call per master');
+      assert.deepEqual(notes, ['kv: SCAN on a Redis Cluster: the cursor walks its 3 masters in turn']);
+    });
+
+    test('KEYS says it is cluster-wide', async () => {
+      notes.length = 0;
+      await json('keys key:*');
+      assert.deepEqual(notes, ['kv: KEYS on a Redis Cluster: a SCAN over every master']);
+    });
+
+    test('FLUSHALL must be confirmed whatever the safety, and empties every master', async () => {
+      assert.equal(kv.confirmAlways!({ text: 'flushall', line: 1 }), 'FLUSHALL on a Redis Cluster empties every master');
+      assert.equal(kv.confirmAlways!({ text: 'get x', line: 1 }), undefined);
+      assert.ok((await total()) > 0);
+      notes.length = 0;
+      assert.equal(await json('flushall'), 'OK');
+      assert.equal(await total(), 0);
+      assert.deepEqual(notes, ['kv: FLUSHALL on a Redis Cluster: sent to its 3 masters']);
+    });
   });
 });

@@ -4,7 +4,7 @@
  * setup for the shared suite servers, and by suites that need servers of their own (faults, cluster, Sentinel).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,48 @@ export async function startRedis(opts: RedisOptions = {}): Promise<PrivateServer
   } catch (e) {
     await stop();
     throw new Error(`${(e as Error).message}\n${tail(log)}`);
+  }
+  return { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, pid: child.pid!, dir, stop };
+}
+
+export interface SentinelOptions {
+  /** the master's name: `sentinel monitor NAME …` */
+  name: string;
+  master: { host: string; port: number };
+  /** Sentinels that must agree that the master is down (default 2) */
+  quorum?: number;
+  /** the data nodes' password (`sentinel auth-pass`) */
+  authPass?: string;
+  /** the Sentinel's own password (`requirepass`; every Sentinel of the set needs the same) */
+  requirepass?: string;
+}
+
+/**
+ * One `redis-server --sentinel` on a free loopback port, watching `master`, with short down-after/failover
+ * timeouts so that a test's failover takes seconds. Its config file is in its own temp dir (Sentinel rewrites it).
+ */
+export async function startSentinel(opts: SentinelOptions): Promise<PrivateServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'dbx-sentinel-'));
+  const conf = join(dir, 'sentinel.conf');
+  const lines = [
+    `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `logfile ${join(dir, 'sentinel.log')}`,
+    `sentinel monitor ${opts.name} ${opts.master.host} ${opts.master.port} ${opts.quorum ?? 2}`,
+    `sentinel down-after-milliseconds ${opts.name} 1000`,
+    `sentinel failover-timeout ${opts.name} 5000`,
+    `sentinel parallel-syncs ${opts.name} 1`,
+    ...(opts.authPass ? [`sentinel auth-pass ${opts.name} ${opts.authPass}`] : []),
+    ...(opts.requirepass ? [`requirepass ${opts.requirepass}`] : []),
+  ];
+  writeFileSync(conf, lines.join('\n') + '\n');
+  const child = spawn('redis-server', [conf, '--sentinel', '--daemonize', 'no'], { stdio: 'ignore' });
+  child.unref();
+  const stop = stopper(child, dir);
+  try {
+    await waitFor(() => child.exitCode === null && canConnect(port), `redis-sentinel on ${port}`, 10_000);
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\n${tail(join(dir, 'sentinel.log'))}`);
   }
   return { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, pid: child.pid!, dir, stop };
 }

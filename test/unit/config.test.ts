@@ -86,6 +86,9 @@ describe('fixtures', () => {
     assert.equal(config.profiles.prod!.safety, 'readonly');
     assert.deepEqual(config.profiles.prod!.kv, { cluster: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'] });
     assert.equal((config.profiles.prod!.sql as Record<string, unknown>).password, '${PROD_DB_PASSWORD}');
+    assert.deepEqual(config.profiles.cache!.kv, {
+      sentinels: ['redis://10.0.0.5:26379', 'redis://10.0.0.6:26379'], name: 'mymaster', password: '${CACHE_PW}',
+    });
   });
 
   test('merge keys are resolved and a merged value reports its parent line', () => {

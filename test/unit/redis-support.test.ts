@@ -42,6 +42,36 @@ describe('parseRedisEndpoint', () => {
     assert.equal(ep.password, 'pw');
     assert.equal(ep.display, 'redis://10.0.0.1:7000,10.0.0.2:7000 (cluster)');
   });
+  test('Sentinel, object form: the Sentinels, the name, the two sets of credentials', () => {
+    const ep = parseRedisEndpoint({
+      sentinels: ['redis://10.0.0.5:26379', 'redis://10.0.0.6'], name: 'mymaster', password: 'data', sentinelPassword: 'sent',
+    });
+    assert.equal(ep.cluster, false);
+    assert.deepEqual(ep.sentinel, {
+      nodes: [{ host: '10.0.0.5', port: 26379 }, { host: '10.0.0.6', port: 6379 }], name: 'mymaster', role: 'master',
+      username: undefined, password: 'sent',
+    });
+    assert.equal(ep.password, 'data');
+    assert.equal(ep.display, 'redis-sentinel://10.0.0.5:26379,10.0.0.6:6379/0?name=mymaster');
+  });
+  test('Sentinel, URL form: several hosts (26379 by default), db, role, the Sentinels\' password as a parameter', () => {
+    const ep = parseRedisEndpoint('redis-sentinel://:d%40ta@h1,h2:26380,[::1]:26381/2?name=cache&role=replica&sentinelPassword=sent');
+    assert.deepEqual(ep.sentinel?.nodes, [{ host: 'h1', port: 26379 }, { host: 'h2', port: 26380 }, { host: '::1', port: 26381 }]);
+    assert.equal(ep.sentinel?.role, 'replica');
+    assert.equal(ep.sentinel?.password, 'sent');
+    assert.equal(ep.password, 'd@ta');
+    assert.equal(ep.db, 2);
+    assert.equal(ep.display, 'redis-sentinel://h1:26379,h2:26380,[::1]:26381/2?name=cache&role=replica');
+    assert.throws(() => parseRedisEndpoint('redis-sentinel://h1:26379/0'), /name is missing/);
+    assert.throws(() => parseRedisEndpoint('redis-sentinel://h1/0?name=x&role=primary&sentinelPassword=SECRET'), (e: unknown) => {
+      assert.ok(e instanceof UsageError && /role: expected master or replica/.test(e.message));
+      return true;
+    });
+    assert.throws(() => parseRedisEndpoint('redis-sentinel://h1:x/0?name=x&sentinelPassword=SECRET'), (e: unknown) => {
+      assert.ok(e instanceof UsageError && !e.message.includes('SECRET'), String(e));
+      return true;
+    });
+  });
   test('bad entries are usage errors that do not echo the password', () => {
     assert.throws(() => parseRedisEndpoint('mysql://root:pw@h/x'), UsageError);
     assert.throws(() => parseRedisEndpoint('redis://h/abc'), UsageError);

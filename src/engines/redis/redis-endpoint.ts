@@ -1,6 +1,8 @@
 /**
  * A profile's kv entry → where and how to connect. Accepts `redis://[user:pass@]host:port/db`, `rediss://` (TLS),
- * an object `{host, port, username, password, db, tls, url}`, or `{cluster: [urls…]}` for Redis Cluster.
+ * an object `{host, port, username, password, db, tls, url}`, `{cluster: [urls…]}` for Redis Cluster, or
+ * `{sentinels: [urls…], name, role, password, sentinelPassword}` / `redis-sentinel://h1:26379,h2:26379/0?name=N`
+ * for a server found through Redis Sentinel.
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
@@ -11,10 +13,25 @@ export interface NodeAddress {
   port: number;
 }
 
+/** Redis Sentinel: where to ask, for what (redis-sentinel.ts) */
+export interface SentinelSettings {
+  /** the Sentinels, asked in turn */
+  nodes: NodeAddress[];
+  /** the master's name in the Sentinels' configuration (`sentinel monitor NAME …`) */
+  name: string;
+  /** what to reach: the master, or a healthy replica (read-only commands then) */
+  role: 'master' | 'replica';
+  /** the Sentinels' own credentials (their `requirepass`), apart from the data nodes' */
+  username?: string;
+  password?: string;
+}
+
 export interface RedisEndpoint {
-  /** the server, or the cluster's seed nodes */
+  /** the server, the cluster's seed nodes, or the Sentinels */
   nodes: NodeAddress[];
   cluster: boolean;
+  /** set when the server is found through Redis Sentinel: `nodes` are the Sentinels then */
+  sentinel?: SentinelSettings;
   username?: string;
   password?: string;
   db: number;
@@ -30,9 +47,10 @@ const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 6379;
 
 export function parseRedisEndpoint(entry: string | Record<string, unknown>): RedisEndpoint {
-  if (typeof entry === 'string') return fromUrl(entry);
+  if (typeof entry === 'string') return /^redis-sentinel:/i.test(entry) ? fromSentinelUrl(entry) : fromUrl(entry);
   if (entry === null || typeof entry !== 'object') throw bad('expected a redis:// URL or an object');
   if (entry.cluster !== undefined) return fromCluster(entry);
+  if (entry.sentinels !== undefined) return fromSentinels(entry);
   const base = typeof entry.url === 'string' ? fromUrl(entry.url) : undefined;
   const host = str(entry.host) ?? base?.nodes[0]!.host ?? DEFAULT_HOST;
   const port = num(entry.port, 'port') ?? base?.nodes[0]!.port ?? DEFAULT_PORT;
@@ -105,6 +123,74 @@ function fromCluster(entry: Record<string, unknown>): RedisEndpoint {
   return ep;
 }
 
+function fromSentinels(entry: Record<string, unknown>): RedisEndpoint {
+  const list = entry.sentinels;
+  if (!Array.isArray(list) || list.length === 0) throw bad('sentinels: expected a list of redis:// URLs');
+  const parsed = list.map((s) => parseRedisEndpoint(s as string | Record<string, unknown>));
+  const first = parsed[0]!;
+  const name = str(entry.name);
+  if (!name) throw bad('sentinels: the master\'s name is missing (name: mymaster)');
+  const ep: RedisEndpoint = {
+    nodes: parsed.map((p) => p.nodes[0]!),
+    cluster: false,
+    sentinel: {
+      nodes: parsed.map((p) => p.nodes[0]!),
+      name,
+      role: roleOf(entry.role),
+      username: str(entry.sentinelUsername) ?? first.username,
+      password: str(entry.sentinelPassword) ?? first.password,
+    },
+    username: str(entry.username) ?? str(entry.user),
+    password: str(entry.password),
+    db: num(entry.db, 'db') ?? num(entry.database, 'database') ?? first.db,
+    tls: entry.tls !== undefined ? tlsOptions(entry.tls, first.nodes[0]!.host) : first.tls,
+    protocol: protocolOf(entry.protocol) ?? first.protocol,
+    display: '',
+  };
+  ep.display = displayOf(ep);
+  return ep;
+}
+
+/**
+ * `redis-sentinel://[user:pass@]h1:26379,h2:26379[/db]?name=mymaster[&role=replica][&sentinelPassword=…]`: the
+ * userinfo is the data nodes' login (as in redis-py and Lettuce URLs), the Sentinels' own password a parameter.
+ * Several hosts: WHATWG URL cannot parse them, so the parts are cut here.
+ */
+function fromSentinelUrl(text: string): RedisEndpoint {
+  const m = /^redis-sentinel:\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/i.exec(text);
+  if (!m) throw bad(`not a redis-sentinel:// URL: ${redactedInput(text)}`);
+  const [, userinfo, hostList, path, query] = m;
+  const params = new URLSearchParams(query ?? '');
+  const nodes = hostList!.split(',').map((h) => hostPortOf(h, 26379));
+  const colon = userinfo?.indexOf(':') ?? -1;
+  const decode = (v: string | undefined): string | undefined => (v ? decodeURIComponent(v) : undefined);
+  const dbText = (path ?? '').replace(/^\//, '') || params.get('db') || '0';
+  if (!/^\d+$/.test(dbText)) throw bad(`the database in a redis-sentinel URL is a number, got "${dbText}"`);
+  return fromSentinels({
+    sentinels: nodes.map((n) => `redis://${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`),
+    name: params.get('name') ?? params.get('masterName') ?? undefined,
+    role: params.get('role') ?? undefined,
+    username: decode(colon < 0 ? userinfo : userinfo!.slice(0, colon)),
+    password: decode(colon < 0 ? undefined : userinfo!.slice(colon + 1)),
+    sentinelPassword: params.get('sentinelPassword') ?? undefined,
+    sentinelUsername: params.get('sentinelUsername') ?? undefined,
+    db: Number(dbText),
+    protocol: params.get('protocol') ?? undefined,
+  });
+}
+
+function hostPortOf(text: string, defaultPort: number): NodeAddress {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(text);
+  if (!m) throw bad(`bad host "${text}"`);
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: m[2] ? Number(m[2]) : defaultPort };
+}
+
+function roleOf(v: unknown): 'master' | 'replica' {
+  if (v === undefined || v === null || v === 'master') return 'master';
+  if (v === 'replica' || v === 'slave') return 'replica';
+  throw bad(`role: expected master or replica, got "${String(v)}"`);
+}
+
 function tlsOptions(value: unknown, host: string): ConnectionOptions | undefined {
   if (value === false || value === undefined || value === null) return undefined;
   if (value === true) return { servername: host };
@@ -128,9 +214,17 @@ function tlsOptions(value: unknown, host: string): ConnectionOptions | undefined
 export function displayOf(ep: RedisEndpoint, db = ep.db): string {
   const scheme = ep.tls ? 'rediss' : 'redis';
   const user = ep.username ? `${encodeURIComponent(ep.username)}@` : '';
-  const hostPort = (n: NodeAddress): string => `${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`;
   if (ep.cluster) return `${scheme}://${user}${ep.nodes.map(hostPort).join(',')} (cluster)`;
+  if (ep.sentinel) {
+    const role = ep.sentinel.role === 'replica' ? '&role=replica' : '';
+    return `${scheme}-sentinel://${user}${ep.nodes.map(hostPort).join(',')}/${db}?name=${encodeURIComponent(ep.sentinel.name)}${role}`;
+  }
   return `${scheme}://${user}${hostPort(ep.nodes[0]!)}/${db}`;
+}
+
+/** a node's address in messages: `127.0.0.1:6379`, `[::1]:6379` */
+export function hostPort(n: NodeAddress): string {
+  return `${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`;
 }
 
 function str(v: unknown): string | undefined {
@@ -146,7 +240,7 @@ function num(v: unknown, what: string): number | undefined {
 }
 
 function redactedInput(text: string): string {
-  return text.replace(/\/\/([^/@]*)@/, '//***@');
+  return text.replace(/\/\/([^/@]*)@/, '//***@').replace(/([?&]sentinelPassword=)[^&#]*/gi, '$1***');
 }
 
 function bad(message: string): UsageError {

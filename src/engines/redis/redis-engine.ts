@@ -7,12 +7,14 @@ import { StatementError, UsageError } from '../../errors.js';
 import type { BatchOptions, Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
 import type { CommandCatalog } from './redis-command-docs.js';
 import { ClusterRouter } from './redis-cluster.js';
-import { displayOf, parseRedisEndpoint, type RedisEndpoint } from './redis-endpoint.js';
+import { CLUSTER_WIDE, clusterFlushReason, clusterWide } from './redis-cluster-wide.js';
+import { parseRedisEndpoint } from './redis-endpoint.js';
 import { plainStatementError, toStatementError } from './redis-errors.js';
 import { splitRedisArgs, splitRedisScript } from './redis-line-splitter.js';
 import { messageStream, STREAMING_COMMANDS } from './redis-pubsub.js';
 import { joinArgs, redactArgs, redactText } from './redis-redact.js';
 import { replyToResult, TEXT_REPORT_COMMANDS } from './redis-reply-mapper.js';
+import { SentinelRouter } from './redis-sentinel.js';
 import { SessionState } from './redis-session-state.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
@@ -67,9 +69,12 @@ class RedisEngine implements Engine {
       this.session.reset();
     },
   };
+  /** role: replica: writes are refused before they are sent, as under safety: readonly */
+  readonly readOnlyReason?: string;
   private readonly router: Router;
+  private readonly cluster: boolean;
+  private readonly warn: (line: string) => void;
   private readonly catalog: CommandCatalog;
-  private readonly ep: RedisEndpoint;
   private db: number;
   private readonly session = new SessionState({
     database: (db) => {
@@ -82,12 +87,18 @@ class RedisEngine implements Engine {
 
   constructor(ctx: EngineContext) {
     const ep = parseRedisEndpoint(ctx.endpoint);
-    this.ep = ep;
     this.db = ep.db;
     // the protocol redis-cli would speak: RESP2 by default, RESP3 for --json (or as the URL says: ?protocol=3)
     const protocol = ep.protocol ?? (ctx.typedValues ? 3 : 2);
-    const opts = { endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, askPassword: ctx.askPassword };
-    this.router = ep.cluster ? new ClusterRouter(opts) : new StandaloneRouter(opts);
+    const opts = {
+      endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, notice: ctx.warn, askPassword: ctx.askPassword,
+    };
+    this.router = ep.cluster ? new ClusterRouter(opts) : ep.sentinel ? new SentinelRouter(opts) : new StandaloneRouter(opts);
+    this.cluster = ep.cluster;
+    this.warn = ctx.warn;
+    if (ep.sentinel?.role === 'replica') {
+      this.readOnlyReason = `profile '${ctx.profile}' reaches a replica of ${ep.sentinel.name} (role: replica)`;
+    }
     // docs and flags come over dbx's own connection, never the user's (it may be inside a MULTI)
     this.catalog = this.router.catalog;
   }
@@ -98,7 +109,7 @@ class RedisEngine implements Engine {
 
   /** for messages: follows SELECT, so an error after `select 2` names database 2 */
   get endpoint(): string {
-    return displayOf(this.ep, this.db);
+    return this.router.display(this.db);
   }
 
   split(script: string): Statement[] {
@@ -109,6 +120,13 @@ class RedisEngine implements Engine {
 
   connect(): Promise<void> {
     return this.router.connect();
+  }
+
+  /** a cluster-wide FLUSHALL / FLUSHDB is confirmed whatever the profile's safety */
+  confirmAlways(stmt: Statement): string | undefined {
+    if (!this.cluster) return undefined;
+    const name = commandName(stmt);
+    return name === 'flushall' || name === 'flushdb' ? clusterFlushReason(name) : undefined;
   }
 
   async classify(stmt: Statement): Promise<Classification> {
@@ -131,10 +149,16 @@ class RedisEngine implements Engine {
     const fail = (e: ReplyError): Promise<Error> => this.fail(e, args);
     if (name === 'client') refuseSilencing(args);
     if (!this.session.inMulti) {
-      if (name === 'keys' && args.length === 2) return keysByScan(this.router, args[1]!, fail);
+      if (name === 'keys' && args.length === 2) {
+        if (this.cluster) this.warn('kv: KEYS on a Redis Cluster: a SCAN over every master');
+        return keysByScan(this.router, args[1]!, fail);
+      }
       if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
       const streamed = await streamIfLarge(this.router, args, fail);
       if (streamed) return streamed;
+      const wide = await clusterWide(this.router, args, this.warn);
+      if (wide instanceof ReplyError) throw await this.fail(wide, args);
+      if (wide !== undefined) return this.resultOf(wide, args);
     }
     const reply = await this.router.send(args);
     const failure = this.session.track(name, reply, args);
@@ -157,7 +181,7 @@ class RedisEngine implements Engine {
       for (; i < stmts.length; i++) {
         const statement = stmts[i]!;
         const name = commandName(statement);
-        if (ALONE.has(name) || (raw && !inlineable(statement))) break;
+        if (ALONE.has(name) || (raw && !inlineable(statement)) || (this.cluster && CLUSTER_WIDE.has(name))) break;
         chunk.push(statement);
         names.push(name);
       }

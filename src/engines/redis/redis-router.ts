@@ -4,7 +4,7 @@
  * What dbx asks for itself goes over a side connection (redis-side-connection.ts), never the user's.
  */
 import { CommandCatalog } from './redis-command-docs.js';
-import { displayOf, type RedisEndpoint } from './redis-endpoint.js';
+import { displayOf, type NodeAddress, type RedisEndpoint } from './redis-endpoint.js';
 import { SideConnection, serverVersionOf } from './redis-side-connection.js';
 import { RespConnection, type ConnectionOptions } from './resp-connection.js';
 import type { Arg, Reply } from './resp-types.js';
@@ -17,14 +17,18 @@ export interface Router {
   readonly side: SideConnection;
   /** `7.0.15` */
   serverVersion(): Promise<string>;
+  /** where it connects, for messages, on database `db` (Sentinel: the server it found, once found) */
+  display(db: number): string;
   connect(): Promise<void>;
   send(args: readonly Arg[]): Promise<Reply>;
   /** pipelined; replies in the order of cmds */
   pipeline(cmds: readonly (readonly Arg[])[]): Promise<Reply[]>;
   /** standalone only: already encoded requests (inline command lines), `count` replies */
   pipelineRaw?(payload: string, count: number): Promise<Reply[]>;
-  /** one connection per master, for commands that must visit every node (KEYS as SCAN) */
+  /** one connection per master, for commands that must visit every node (KEYS as SCAN), in slot order */
   masters(): Promise<RespConnection[]>;
+  /** Redis Cluster only: `args` sent to every master (retried as a failover needs), their replies */
+  sendToMasters?(args: readonly Arg[]): Promise<Reply[]>;
   /** the connection a command would use: SUBSCRIBE / MONITOR take it over */
   connectionFor(args: readonly Arg[]): Promise<RespConnection>;
   /** the database for later reconnects (standalone only) */
@@ -41,6 +45,8 @@ export interface RouterOptions {
   protocol: 2 | 3;
   timeoutMs: number;
   verbose(line: string): void;
+  /** a line for stderr the user should see (Sentinel: the server moved) */
+  notice?(line: string): void;
   askPassword?: (prompt: string) => Promise<string>;
 }
 
@@ -61,6 +67,8 @@ export function connectionOptions(o: RouterOptions, host: string, port: number, 
 }
 
 export class StandaloneRouter implements Router {
+  /** the server the user's connection goes to (Sentinel: found by locate()) */
+  protected target: NodeAddress;
   private conn?: RespConnection;
   private opening?: Promise<RespConnection>;
   private db: number;
@@ -70,7 +78,8 @@ export class StandaloneRouter implements Router {
   readonly side: SideConnection;
   readonly catalog: CommandCatalog;
 
-  constructor(private readonly o: RouterOptions) {
+  constructor(protected readonly o: RouterOptions) {
+    this.target = o.endpoint.nodes[0]!;
     this.db = o.endpoint.db;
     this.wanted = o.protocol;
     this.side = new SideConnection(() => this.options(3, 0, o.endpoint.db));
@@ -84,6 +93,10 @@ export class StandaloneRouter implements Router {
 
   get protocol(): 2 | 3 {
     return this.conn?.protocol ?? this.wanted;
+  }
+
+  display(db: number): string {
+    return displayOf(this.o.endpoint, db);
   }
 
   async connect(): Promise<void> {
@@ -130,13 +143,19 @@ export class StandaloneRouter implements Router {
     await Promise.all([c?.close(), this.side.close()]);
   }
 
+  /**
+   * Called before the user's connection is (re-)opened: sets `target`. A plain server's address is the profile's;
+   * Sentinel asks where the master is now (redis-sentinel.ts), so a reconnect follows a failover.
+   */
+  protected async locate(): Promise<void> {}
+
   /** the connection options for the server; a password typed at the prompt is kept, so it is asked once */
   private options(protocol: 2 | 3, db: number, displayDb = db): ConnectionOptions {
     const ask = this.o.askPassword
       ? async (p: string) => (this.password ??= await this.o.askPassword!(p))
       : undefined;
-    const base = this.o.endpoint.nodes[0]!;
-    const opts = connectionOptions({ ...this.o, protocol, askPassword: ask }, base.host, base.port, db, displayDb);
+    const opts = connectionOptions({ ...this.o, protocol, askPassword: ask }, this.target.host, this.target.port, db, displayDb);
+    opts.display = this.display(displayDb);
     if (this.password !== undefined) opts.password ??= this.password;
     return opts;
   }
@@ -145,6 +164,7 @@ export class StandaloneRouter implements Router {
     if (this.conn && !this.conn.closed) return Promise.resolve(this.conn);
     this.opening ??= (async () => {
       try {
+        await this.locate();
         this.conn = await RespConnection.open(this.options(this.wanted, this.db));
         return this.conn;
       } finally {
