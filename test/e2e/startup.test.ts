@@ -1,11 +1,12 @@
 /**
  * Start-up cost: `dbx --help` and `dbx kv …` must not load the drivers of other engines (each costs tens of ms).
- * Module hooks (ESM resolve and CommonJS load) record every package the process loads, and the bundle's chalk
- * chunk (dist/color-styles-*.js): chalk is bundled, never resolved as a package, and loaded only when colour is on.
+ * Module hooks (ESM resolve and CommonJS load) record every package the process resolves from node_modules and
+ * every chunk of dist/ it imports; a chunk's source map names the packages bundled into it (scripts/bundle.mjs
+ * bundles the drivers, commander and chalk), so a package counts as loaded either way.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from '@jest/globals';
 import { DBX_BIN, baseEnv } from '../support/run-dbx.js';
@@ -22,6 +23,7 @@ export async function resolve(specifier, context, next) {
   const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(r.url);
   if (m) appendFileSync(process.env.DBX_IMPORT_LOG, m[1] + '\\n');
   if (/\\/dist\\/color-styles-[^/]*\\.js$/.test(r.url)) appendFileSync(process.env.DBX_IMPORT_LOG, 'dist:color-styles\\n');
+  if (/\\/dist\\/.*\\.js$/.test(r.url)) appendFileSync(process.env.DBX_IMPORT_LOG, 'chunk:' + new URL(r.url).pathname + '\\n');
   return r;
 }`,
 );
@@ -43,14 +45,29 @@ Module._load = function (request, parent, isMain) {
 };`,
 );
 
-function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<string> {
+/** the packages a chunk of dist/ holds, from its source map */
+function bundledIn(chunk: string): string[] {
+  const map = JSON.parse(readFileSync(`${chunk}.map`, 'utf8')) as { sources: string[] };
+  return map.sources.flatMap((s) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(s)?.[1] ?? []);
+}
+
+/** what a run loaded: packages resolved from node_modules or bundled into a chunk it imported (resolved: the former) */
+function run(args: string[], env: Record<string, string> = {}): { loaded: Set<string>; resolved: Set<string> } {
   const log = join(dir, `${Math.random()}.log`);
   spawnSync(process.execPath, ['--import', register, DBX_BIN, ...args], {
     env: baseEnv({ DBX_IMPORT_LOG: log, DBX_KV_URL: 'redis://127.0.0.1:1/0', DBX_SQL_URL: 'mysql://root@127.0.0.1:1/x', ...env }),
     encoding: 'utf8',
     timeout: 20_000,
   });
-  return new Set(existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+  const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+  const resolved = new Set(lines.filter((l) => !l.startsWith('chunk:') && !l.startsWith('dist:')));
+  const marks = lines.filter((l) => l.startsWith('dist:'));
+  const loaded = new Set([...resolved, ...marks, ...lines.filter((l) => l.startsWith('chunk:')).flatMap((l) => bundledIn(l.slice(6)))]);
+  return { loaded, resolved };
+}
+
+function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<string> {
+  return run(args, env).loaded;
 }
 
 test('dbx --help loads no driver, no YAML parser', () => {
@@ -61,10 +78,25 @@ test('dbx --help loads no driver, no YAML parser', () => {
   }
 });
 
-test('dbx sql loads mysql2 only', () => {
-  const loaded = packagesLoaded(['sql', 'select 1']);
-  assert.ok(loaded.has('mysql2'));
-  for (const pkg of ['ioredis', 'mongodb', '@mongodb-js/shell-bson-parser']) assert.ok(!loaded.has(pkg), `${pkg} loaded`);
+test('dbx sql loads mysql2 only, bundled: nothing is resolved from node_modules', () => {
+  const { loaded, resolved } = run(['sql', 'select 1']);
+  assert.ok(loaded.has('mysql2') && loaded.has('commander'));
+  for (const pkg of ['ioredis', 'mongodb', '@mongodb-js/shell-bson-parser', 'acorn', 'bson', 'yaml']) assert.ok(!loaded.has(pkg), `${pkg} loaded`);
+  // iconv-lite's code pages and the RDS certificates stay in node_modules, required only for what needs them
+  assert.deepEqual([...resolved], [], 'resolved from node_modules at run time: scripts/bundle.mjs must bundle it');
+});
+
+test('dbx doc bundles mongodb, bson and acorn into its chunk, one copy of each', () => {
+  const { loaded, resolved } = run(['doc', '--url', 'mongodb://127.0.0.1:1/x', '--connect-timeout', '200', 'db.x.findOne()']);
+  for (const pkg of ['mongodb', 'bson', 'acorn']) assert.ok(loaded.has(pkg), `${pkg} not loaded`);
+  assert.ok(!loaded.has('mysql2'));
+  assert.deepEqual([...resolved].filter((p) => !['kerberos', 'snappy', '@mongodb-js/zstd', 'mongodb-client-encryption', 'socks', 'aws4', 'gcp-metadata', '@aws-sdk/credential-providers'].includes(p)), []);
+  for (const f of readdirSync(join(DBX_BIN, '../../dist'))) {
+    if (!/^mongo-engine-.*\.js$/.test(f)) continue;
+    const sources = (JSON.parse(readFileSync(join(DBX_BIN, '../../dist', `${f}.map`), 'utf8')) as { sources: string[] }).sources;
+    assert.equal(sources.filter((s) => /node_modules\/acorn\/dist\/acorn\./.test(s)).length, 1, 'acorn bundled twice (CommonJS and ESM)');
+    assert.equal(sources.filter((s) => /node_modules\/bson\/src\/bson\.ts$/.test(s)).length, 1, 'bson bundled twice');
+  }
 });
 
 test('dbx kv with the built-in config loads no sql or mongo driver, and no YAML parser (precompiled default)', () => {
@@ -75,9 +107,9 @@ test('dbx kv with the built-in config loads no sql or mongo driver, and no YAML 
 });
 
 test('chalk is bundled (never resolved from node_modules) and loaded when colour is on', () => {
-  const loaded = packagesLoaded(['kv', 'ping'], { FORCE_COLOR: '1' });
-  assert.ok(loaded.has('dist:color-styles'), 'the colour chunk loaded');
-  assert.ok(!loaded.has('chalk'), 'chalk resolved as a package: scripts/bundle.mjs must bundle it');
+  const { loaded, resolved } = run(['kv', 'ping'], { FORCE_COLOR: '1' });
+  assert.ok(loaded.has('dist:color-styles') && loaded.has('chalk'), 'the colour chunk loaded');
+  assert.ok(!resolved.has('chalk'), 'chalk resolved as a package: scripts/bundle.mjs must bundle it');
 });
 
 test("a config file of the user's own is read with the YAML parser (and the hooks see a require()d package)", () => {
