@@ -11,7 +11,7 @@ import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, startPrivateRedis } from './bench-support.mjs';
+import { freePort, median, startPrivateRedis } from './bench-support.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -79,17 +79,6 @@ function row(name, sides, { runs = RUNS, targets = {}, rssMax } = {}) {
   });
   if (rssMax !== undefined) console.log(`  dbx peak RSS ${med[0].rss.toFixed(1)} MB, target < ${rssMax} MB: ${med[0].rss < rssMax ? 'met' : 'NOT met'}`);
   results.push({ name, med, sides: sides.map((s) => s.label), checks, rss: rssMax === undefined ? undefined : { value: med[0].rss, max: rssMax } });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const cleanups = [];

@@ -5,13 +5,13 @@
  * commands to its slots succeeding once its replica has taken over, within dbx's bounded retries.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { waitFor } from '../support/private-servers.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx } from '../support/run-dbx.js';
+import { scratchDir } from '../support/temp-dir.js';
 import { startClusterSet, type ClusterSet } from '../support/cluster-set.js';
 
 let cluster: ClusterSet;
@@ -33,7 +33,7 @@ async function promoteReplicaOf(master: number): Promise<number> {
 
 beforeAll(async () => {
   cluster = await startClusterSet();
-  dir = mkdtempSync(join(tmpdir(), 'dbx-cluster-failover-'));
+  dir = scratchDir('dbx-cluster-failover-');
   config = join(dir, 'dbx.yaml');
   seed = (await cluster.masters())[0]!.port;
   // one seed only, the master killed last: dbx must then read the map from the nodes the map named
@@ -43,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sessions) s.close();
   await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Redis Cluster failover', () => {

@@ -6,13 +6,13 @@
  * one-shot command is followed to the new master.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { freePort } from '../support/private-servers.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx } from '../support/run-dbx.js';
+import { scratchDir } from '../support/temp-dir.js';
 import { DATA_PASSWORD, SENTINEL_NAME, SENTINEL_PASSWORD, startSentinelSet, type SentinelSet } from '../support/sentinel-set.js';
 
 let set: SentinelSet;
@@ -26,7 +26,7 @@ const dbx = (...args: string[]) => runDbx(['--config', config, ...args], { env }
 
 beforeAll(async () => {
   set = await startSentinelSet();
-  dir = mkdtempSync(join(tmpdir(), 'dbx-sentinel-e2e-'));
+  dir = scratchDir('dbx-sentinel-e2e-');
   config = join(dir, 'dbx.yaml');
   deadPorts = [await freePort(), await freePort()];
   const sentinels = set.sentinels.map((s) => `"redis://127.0.0.1:${s.port}"`).join(', ');
@@ -48,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sessions) s.close();
   await set?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Redis Sentinel', () => {
