@@ -30,6 +30,7 @@ Examples:
   dbx kv set name Sam
   dbx kv lrem l1 -1 4                       (words after the command are sent verbatim)
   dbx kv --format ndjson lrange big 0 -1
+  dbx --url 'redis-sentinel://127.0.0.1:26379/0?name=mymaster' kv get k   (the master the Sentinels name now)
   dbx doc "db.student.insert({_id: 123, name: 'Sam', age: 16})"
   dbx doc "db.student.update({name:'sam'},{\\$set:{age:20}},{multi:true})"
   dbx -p prod ping --connect-timeout 2000  (every engine of a profile: version, latency)
