@@ -66,7 +66,8 @@ export async function waitFor(check: () => Promise<boolean> | boolean, what: str
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function stopper(child: ChildProcess, dir: string, keepDir = false): () => Promise<void> {
+/** SIGCONT + SIGTERM, wait for the exit (SIGKILL after 5 s), then remove `dir` (none given or keepDir: nothing removed). */
+export function stopper(child: ChildProcess, dir?: string, keepDir = false): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -76,7 +77,7 @@ function stopper(child: ChildProcess, dir: string, keepDir = false): () => Promi
       await exited;
       clearTimeout(timer);
     }
-    if (!keepDir) rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined && !keepDir) rmSync(dir, { recursive: true, force: true });
   };
 }
 
