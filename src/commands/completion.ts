@@ -66,7 +66,8 @@ async function profileNames(words: readonly string[], deps: Deps): Promise<strin
   });
   try {
     const { loadConfig } = await import('../config/config-file.js');
-    return Object.keys(loadConfig({ configPath }, { env: deps.env, cwd: deps.cwd }).config.profiles);
+    const { config } = loadConfig({ configPath }, { env: deps.env, cwd: deps.cwd });
+    return [...Object.keys(config.profiles), ...Object.keys(config.groups)];
   } catch {
     return [];
   }
@@ -102,6 +103,13 @@ export async function completions(program: Command, words: readonly string[], de
     else positionals++;
   }
   const matching = (names: readonly string[]): string[] => [...new Set(names)].filter((n) => n.startsWith(current)).sort();
+  if (pending?.long === '--profile' && current.includes(',')) {
+    // `-p a,b,<Tab>`: the next name of a fan-out list
+    const head = current.slice(0, current.lastIndexOf(',') + 1);
+    const taken = head.split(',');
+    current = current.slice(head.length);
+    return matching((await profileNames(words, deps)).filter((n) => !taken.includes(n))).map((n) => head + n);
+  }
   if (pending) return matching(await optionValues(pending, words, deps));
   if (cmd.name() === 'kv' && positionals > 0) return []; // the command's own arguments: sent verbatim
   const inline = /^(--[^=]+)=(.*)$/s.exec(current);

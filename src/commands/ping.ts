@@ -75,14 +75,11 @@ export function pingTable(lines: readonly PingLine[]): string {
 }
 
 /** Throws what stops it from reaching any engine (no such profile, a bad config); the caller reports it. */
-export async function pingProfile(opts: GlobalOptions, deps: Deps, profileName?: string): Promise<number> {
+export async function pingProfile(opts: GlobalOptions, deps: Deps): Promise<number> {
   const session = await import('../runner/session.js');
-  if (profileName === undefined) {
-    const choice = await session.chooseProfiles(opts, deps);
-    if (choice.fanOut) return pingProfiles(session, choice.fanOut, choice.loaded!, opts, deps);
-    opts = choice.opts;
-  }
-  const lines = await pingLines(session, { ...opts, profile: profileName ?? opts.profile }, deps);
+  const choice = await session.chooseProfiles(opts, deps);
+  if (choice.fanOut) return pingProfiles(session, choice.fanOut, choice.loaded!, opts, deps);
+  const lines = await pingLines(session, choice.opts, deps);
   printPing(lines, opts, deps);
   return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
 }

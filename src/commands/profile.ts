@@ -30,25 +30,44 @@ async function list(opts: GlobalOptions, deps: Deps): Promise<number> {
   const { config } = await loadDbxConfig(opts, deps);
   // a `default: ${DEF}` whose variable is unset marks no profile current rather than failing the listing
   const current = await chosenName(opts, deps, config).catch(() => undefined);
+  // a `default:` (or -p) naming a group makes each of its members current
+  const currentGroup = current !== undefined ? ownValue(config.groups, current) : undefined;
+  const isCurrent = (name: string) => (currentGroup ? currentGroup.includes(name) : name === current);
   const rows = Object.entries(config.profiles).map(([name, p]) => ({
     name,
-    current: name === current,
+    current: isCurrent(name),
     safety: p.safety ?? 'off',
     engines: ENGINE_NAMES.filter((e) => p[e] !== undefined),
   }));
+  const groups = Object.entries(config.groups).map(([name, members]) => ({ name, current: name === current, group: members }));
   if (wantsJson(opts)) {
-    deps.stdout.write(JSON.stringify(rows) + '\n');
+    deps.stdout.write(JSON.stringify([...rows, ...groups]) + '\n');
   } else {
     for (const r of rows) deps.stdout.write(`${r.current ? '*' : ' '} ${r.name.padEnd(16)} ${r.engines.join(',').padEnd(12)} safety=${r.safety}\n`);
+    for (const g of groups) deps.stdout.write(`${g.current ? '*' : ' '} ${g.name.padEnd(16)} ${'group'.padEnd(12)} ${g.group.join(', ')}\n`);
     if (!opts.quiet) deps.stderr.write(`(from ${config.source.displayPath})\n`);
   }
   return ExitCode.ok;
 }
 
-async function show(name: string | undefined, opts: GlobalOptions, deps: Deps): Promise<number> {
+async function show(name: string | undefined, opts: GlobalOptions, deps: Deps, loadedConfig?: DbxConfig): Promise<number> {
   const { loadDbxConfig, redactEntry, describeEndpoint } = await load();
-  const { config } = await loadDbxConfig(opts, deps);
+  const config = loadedConfig ?? (await loadDbxConfig(opts, deps)).config;
   const chosen = name ?? (await chosenName(opts, deps, config));
+  const group = ownValue(config.groups, chosen);
+  if (group && !Object.hasOwn(config.profiles, chosen)) {
+    // a group: each member as `show NAME` would print it
+    if (wantsJson(opts)) {
+      deps.stdout.write(JSON.stringify({ name: chosen, source: config.source.displayPath, group }) + '\n');
+      return ExitCode.ok;
+    }
+    deps.stdout.write(`group:   ${chosen}\nsource:  ${config.source.displayPath}\nmembers: ${group.join(', ')}\n`);
+    for (const member of group) {
+      deps.stdout.write('\n');
+      await show(member, opts, deps, config);
+    }
+    return ExitCode.ok;
+  }
   const profile = ownValue(config.profiles, chosen);
   if (!profile) throw (await import('../config/profile.js')).unknownProfile(config, chosen);
   if (wantsJson(opts)) {
@@ -73,5 +92,7 @@ export function registerProfileCommand(program: Command, deps: Deps, exit: ExitS
   };
   sub('list', 'list the profiles of the config file', (_a, opts) => list(opts, deps));
   sub('show', 'show a profile (passwords masked)', (name, opts) => show(name, opts, deps));
-  sub('test', 'connect to each engine of a profile', async (name, opts) => (await load()).pingProfile(opts, deps, name));
+  // a group name fans out as -p GROUP does
+  sub('test', 'connect to each engine of a profile (or of each profile of a group)', async (name, opts) =>
+    (await load()).pingProfile({ ...opts, profile: name ?? opts.profile }, deps));
 }

@@ -92,6 +92,14 @@ export function chooseProfile(config: DbxConfig, opts: Pick<ResolveOptions, 'pro
 
 /** `unknown profile "x" in dbx.yaml (known: a, b; groups: g)`, with a guess when a name is close */
 export function unknownProfile(config: DbxConfig, name: string): UsageError {
+  const members = ownValue(config.groups, name);
+  if (members) {
+    // a group where one profile is needed (`profile test`, --url with a group)
+    return new UsageError(`"${name}" in ${config.source.displayPath} is a group (${members.join(', ')}), not one profile`, {
+      code: 'UNKNOWN_PROFILE',
+      hint: `name one of its profiles, e.g. -p ${members[0] ?? name}`,
+    });
+  }
   const known = profileNames(config);
   const groups = Object.keys(config.groups);
   const guess = suggest(name, [...known, ...groups]);
@@ -183,6 +191,12 @@ function urlOverride(url: string, engine: EngineName | undefined): { engine: Eng
   return { engine: target, url };
 }
 
+const SAFETY_ORDER: readonly Safety[] = ['off', 'confirm', 'readonly'];
+
+function strictestSafety(list: readonly Safety[]): Safety {
+  return list.reduce<Safety>((a, b) => (SAFETY_ORDER.indexOf(b) > SAFETY_ORDER.indexOf(a) ? b : a), 'off');
+}
+
 export function resolveProfile(config: DbxConfig, opts: ResolveOptions): ResolvedProfile {
   const fill = opts.fill ?? true;
   const { name, chosen } = chooseProfile(config, opts);
@@ -191,7 +205,11 @@ export function resolveProfile(config: DbxConfig, opts: ResolveOptions): Resolve
   const envUrls = scope.filter((e) => nonEmpty(ownValue(opts.env, ENV_URL[e].slice(1))) !== undefined);
 
   let profile = ownValue(config.profiles, name);
-  if (profile === undefined) {
+  const group = profile === undefined && nonEmpty(opts.profile) === undefined ? ownValue(config.groups, name) : undefined;
+  if (group && (override !== undefined || envUrls.length > 0)) {
+    // `default:` names a group and a URL names the server: run there with the strictest safety of the group
+    profile = { safety: strictestSafety(group.map((member) => ownValue(config.profiles, member)?.safety ?? 'off')) };
+  } else if (profile === undefined) {
     // With no profile chosen, a URL from --url or the environment is enough to run on.
     if (chosen || (override === undefined && envUrls.length === 0)) throw unknownProfile(config, name);
     profile = {};

@@ -48,9 +48,18 @@ export interface ProfileChoice {
 }
 
 export async function chooseProfiles(opts: GlobalOptions, deps: Deps): Promise<ProfileChoice> {
-  const selector = opts.profile ?? (deps.env.DBX_PROFILE || undefined);
-  if (selector === undefined) return { opts };
-  const loaded = await loadDbxConfig(opts, deps);
+  let selector = opts.profile ?? (deps.env.DBX_PROFILE || undefined);
+  let loaded: LoadedConfig | undefined;
+  if (selector === undefined) {
+    // `default:` may name a group (or a list, a glob) as -p does; --url names its own endpoint
+    if (opts.url !== undefined) return { opts };
+    loaded = await loadDbxConfig(opts, deps);
+    const { chooseProfile } = await import('../config/profile.js');
+    const fallback = chooseProfile(loaded.config, { env: deps.env });
+    if (!fallback.chosen || loaded.config.default === undefined) return { loaded, opts };
+    selector = fallback.name;
+  }
+  loaded ??= await loadDbxConfig(opts, deps);
   const { isMultiSelector, selectProfiles } = await import('../config/profile-selection.js');
   if (!isMultiSelector(selector) && !Object.hasOwn(loaded.config.groups, selector)) return { loaded, opts };
   const selection = selectProfiles(loaded.config, selector);

@@ -19,7 +19,7 @@ let script: string;
 beforeAll(async () => {
   writeFileSync(join(dir, 'dbx'), `#!/bin/sh\nexec "${process.execPath}" "${DBX_BIN}" "$@"\n`);
   chmodSync(join(dir, 'dbx'), 0o755);
-  writeFileSync(join(dir, 'dbx.yaml'), 'default: dev\nprofiles:\n  dev:\n    kv: redis://127.0.0.1:1/0\n  prod:\n    kv: redis://127.0.0.1:1/0\n  prod_eu:\n    kv: redis://127.0.0.1:1/0\n');
+  writeFileSync(join(dir, 'dbx.yaml'), 'default: dev\nprofiles:\n  dev:\n    kv: redis://127.0.0.1:1/0\n  prod:\n    kv: redis://127.0.0.1:1/0\n  prod_eu:\n    kv: redis://127.0.0.1:1/0\ngroups:\n  prods: [prod, prod_eu]\n');
   const r = await runDbx(['completion', 'bash']);
   assert.equal(r.code, 0, r.stderr);
   script = join(dir, 'dbx.bash');
@@ -68,10 +68,12 @@ describe('bash completion', () => {
     assert.deepEqual(await tab('dbx sql --format = js'), ['json']);
   });
 
-  test('profile names from the config in use', async () => {
-    assert.deepEqual(await tab('dbx -p '), ['dev', 'prod', 'prod_eu']);
-    assert.deepEqual(await tab('dbx sql --profile pro'), ['prod', 'prod_eu']);
-    assert.deepEqual(await tab('dbx profile show p'), ['prod', 'prod_eu']);
+  test('profile and group names from the config in use; the next name of a -p a,b list', async () => {
+    assert.deepEqual(await tab('dbx -p '), ['dev', 'prod', 'prod_eu', 'prods']);
+    assert.deepEqual(await tab('dbx sql --profile pro'), ['prod', 'prod_eu', 'prods']);
+    assert.deepEqual(await tab('dbx profile show p'), ['prod', 'prod_eu', 'prods']);
+    assert.deepEqual(await tab('dbx -p dev,prod'), ['dev,prod', 'dev,prod_eu', 'dev,prods']);
+    assert.deepEqual(await tab('dbx -p prod,'), ['prod,dev', 'prod,prod_eu', 'prod,prods']);
   });
 
   test('Redis command names after dbx kv; the command\'s own arguments are left alone', async () => {

@@ -195,6 +195,45 @@ describe('fan-out: names and refusals, before anything runs', () => {
   });
 });
 
+describe('fan-out: a group as the default', () => {
+  let groupConfig: string;
+  beforeAll(async () => {
+    const { readFile } = await import('node:fs/promises');
+    groupConfig = join(dir, 'default-group.yaml');
+    const body = (await readFile(config, 'utf8')) + '  guarded: [s1, ro]\ndefault: shards\n';
+    await writeFile(groupConfig, body, { mode: 0o600 });
+  });
+  const run = (args: string[]) => runDbx(['--config', groupConfig, '--no-color', ...args]);
+
+  test('`default:` naming a group fans out without -p; profile list marks its members and lists the groups', async () => {
+    const r = await run(['--format', 'csv', 'sql', 'select count(*) as n from t']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'profile,n\ns1,1\ns2,2\ns3,3\n');
+    const list = await run(['profile', 'list']);
+    assert.match(list.stdout, /^\* s1 /m);
+    assert.match(list.stdout, /^  ro /m);
+    assert.match(list.stdout, /^\* shards +group +s1, s2, s3$/m);
+    const json = JSON.parse((await run(['profile', 'list', '--json'])).stdout);
+    assert.deepEqual(json.find((x: { name: string }) => x.name === 'guarded'), { name: 'guarded', current: false, group: ['s1', 'ro'] });
+    const show = await run(['profile', 'show']);
+    assert.match(show.stdout, /^group: +shards\nsource: .*\nmembers: s1, s2, s3\n\nprofile: s1\n/);
+    noSecret(show);
+  });
+
+  test('--url with a group as the default runs on the URL alone, with the strictest safety of the group', async () => {
+    const u = await testSqlUrl();
+    const ok = await run(['--url', u, 'sql', 'select 7 as n']);
+    assert.equal(ok.code, 0, ok.stderr);
+    const guardedConfig = join(dir, 'guarded.yaml');
+    const { readFile } = await import('node:fs/promises');
+    await writeFile(guardedConfig, (await readFile(groupConfig, 'utf8')).replace('default: shards', 'default: guarded'), { mode: 0o600 });
+    const refused = await runDbx(['--config', guardedConfig, '--url', u, 'sql', `create database ${dbs[0]}_never`]);
+    assert.equal(refused.code, 4, refused.stderr); // ro, a member of guarded, is readonly
+    const [rows] = await admin.query(`show databases like '${dbs[0]}_never'`);
+    assert.deepEqual(rows, []);
+  });
+});
+
 describe('fan-out on a terminal', () => {
   test('the interactive shell runs on one profile: several are refused, exit 2', async () => {
     const s = new PtySession(['--config', config, '-p', 's1,s2', 'sql']);
