@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { waitFor } from '../support/private-servers.js';
+import { freePort, startRedis, waitFor } from '../support/private-servers.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx } from '../support/run-dbx.js';
 import { scratchDir } from '../support/temp-dir.js';
 import { startClusterSet, type ClusterSet } from '../support/cluster-set.js';
+import { MAX_RETRIES } from '../../src/engines/redis/redis-cluster.js';
 
 let cluster: ClusterSet;
 let dir: string;
@@ -124,4 +125,24 @@ describe('Redis Cluster failover', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '"v1"\n');
   }, 120_000);
+});
+
+describe('a cluster that stays down', () => {
+  test('CLUSTERDOWN is retried MAX_RETRIES times with backoff, then reported (exit 1); --timeout cuts the retries short', async () => {
+    // one cluster node serving no slot: every command is answered CLUSTERDOWN, for ever
+    const node = await startRedis({ port: await freePort(10000), args: ['--cluster-enabled', 'yes'] });
+    try {
+      const downConfig = join(dir, 'down.yaml');
+      writeFileSync(downConfig, `profiles:\n  down:\n    kv: { cluster: [ "redis://127.0.0.1:${node.port}" ] }\n`);
+      const r = await runDbx(['--config', downConfig, '-p', 'down', '-v', 'kv', 'get', 'k'], { timeoutMs: 60_000 });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stderr.match(/CLUSTERDOWN Hash slot not served; retrying/g)?.length, MAX_RETRIES);
+      assert.match(r.stderr, /ERROR \[kv .*\] CLUSTERDOWN: Hash slot not served/);
+      const cut = await runDbx(['--config', downConfig, '-p', 'down', '--timeout', '800', 'kv', 'get', 'k'], { timeoutMs: 60_000 });
+      assert.equal(cut.code, 1, cut.stderr);
+      assert.match(cut.stderr, /TIMEOUT/);
+    } finally {
+      await node.stop();
+    }
+  }, 90_000);
 });

@@ -1,55 +1,26 @@
 /**
- * Redis Cluster: starts three `redis-server --cluster-enabled yes` nodes on free loopback ports in a temp dir,
+ * Redis Cluster: starts three `redis-server --cluster-enabled yes` nodes on free loopback ports (private-servers.ts),
  * joins them with `redis-cli --cluster create`, drives the kv engine across slots (and through a MOVED after a
  * slot migration), then stops the nodes.
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Engine, Result } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
 import { keySlot } from '../../src/engines/redis/redis-cluster.js';
 import { flat } from '../support/flat.js';
+import { freePort, startRedis, waitFor, type PrivateServer } from '../support/private-servers.js';
 
 const exec = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'dbx-cluster-'));
-const servers: ChildProcess[] = [];
+const servers: PrivateServer[] = [];
 let ports: number[] = [];
 let kv: Engine;
 const notes: string[] = [];
 
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** three ports whose cluster-bus ports (+10000) are free too */
-async function freePorts(): Promise<number[]> {
-  const out: number[] = [];
-  for (let p = 17000 + Math.floor(Math.random() * 3000); out.length < 3 && p < 21000; p++) {
-    if ((await portFree(p)) && (await portFree(p + 10000))) out.push(p);
-  }
-  return out;
-}
-
 const cli = async (port: number, ...args: string[]): Promise<string> =>
   (await exec('redis-cli', ['-p', String(port), ...args])).stdout.trim();
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function json(text: string): Promise<unknown> {
   const r: Result = await kv.execute({ text, line: 1 });
@@ -61,19 +32,14 @@ async function json(text: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  ports = await freePorts();
-  assert.equal(ports.length, 3, 'three free ports');
-  for (const port of ports) {
-    const s = spawn('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-      '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
-    ], { stdio: 'ignore' });
-    servers.push(s);
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort(10000); // the cluster bus listens on port + 10000
+    servers.push(await startRedis({ port, args: ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`] }));
   }
-  for (const port of ports) await until(async () => (await cli(port, 'ping')) === 'PONG', `node ${port}`);
+  ports = servers.map((s) => s.port);
   await exec('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
   for (const port of ports) {
-    await until(async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'), `cluster state on ${port}`);
+    await waitFor(async () => (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'), `cluster state on ${port}`);
   }
   kv = createEngine({
     profile: 'cluster', endpoint: { cluster: [`redis://127.0.0.1:${ports[0]}`] }, connectTimeoutMs: 5000,
@@ -84,9 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kv?.close();
-  for (const s of servers) s.kill('SIGTERM');
-  await Promise.all(servers.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once('exit', r)))));
-  rmSync(dir, { recursive: true, force: true });
+  await Promise.all(servers.map((s) => s.stop()));
 });
 
 describe('Redis Cluster', () => {
