@@ -182,6 +182,11 @@ export interface EngineContext {
   verboseOn?: boolean;
   /** a warning for stderr */
   warn(line: string): void;
+  /**
+   * an informational line for stderr ("DBSIZE on a Redis Cluster: the sum over its 3 masters", a Sentinel
+   * failover followed): `note: …`, not under -q; none when not given
+   */
+  note?(line: string): void;
   /** asks for a password on a TTY (no echo); undefined when stdin is not a TTY */
   askPassword?: (prompt: string) => Promise<string>;
 }

@@ -29,6 +29,11 @@ export function writeWarning(text: string, opts: Pick<GlobalOptions, 'format' | 
   deps.stderr.write(wantsJson(opts) ? `${JSON.stringify({ warning: { message } })}\n` : `${styles(opts.errorColor).warning('warning:')} ${message}\n`);
 }
 
+/** `note: …` (JSON: {"note":{"message"}}): what an engine did that the user may not expect, not a problem */
+function writeNote(text: string, opts: Pick<GlobalOptions, 'format' | 'errorColor'>, deps: Pick<Deps, 'stderr'>): void {
+  deps.stderr.write(wantsJson(opts) ? `${JSON.stringify({ note: { message: text } })}\n` : `${styles(opts.errorColor).note('note:')} ${text}\n`);
+}
+
 export async function loadDbxConfig(opts: Pick<GlobalOptions, 'config' | 'quiet' | 'format' | 'errorColor'>, deps: Deps): Promise<LoadedConfig> {
   // loaded on use: the YAML parser is not needed for --help
   const { loadConfig } = await import('../config/config-file.js');
@@ -140,6 +145,9 @@ export async function createSessionEngine(
     verbose: opts.verbose ? (line) => deps.stderr.write(line + '\n') : () => {},
     verboseOn: opts.verbose,
     warn: (line) => writeWarning(line, opts, deps),
+    note: (line) => {
+      if (!opts.quiet) writeNote(line, opts, deps);
+    },
     askPassword: prompt
       ? (question) => bound.paused(() => prompt(question))
       : deps.stdin.isTTY

@@ -8,9 +8,11 @@ export interface Styles {
   error(text: string): string;
   /** the warning label */
   warning(text: string): string;
+  /** the note label */
+  note(text: string): string;
 }
 
 // basic 16 colours are all dbx uses; the level is set here because color.ts has already decided
 const chalk = new Chalk({ level: 1 });
 
-export const COLORED: Styles = { bold: chalk.bold, error: chalk.red.bold, warning: chalk.yellow };
+export const COLORED: Styles = { bold: chalk.bold, error: chalk.red.bold, warning: chalk.yellow, note: chalk.cyan };

@@ -24,7 +24,7 @@ export function colorEnabled(noColorFlag: boolean, env: NodeJS.ProcessEnv, strea
 
 
 const plain = (text: string): string => text;
-const PLAIN: Styles = { bold: plain, error: plain, warning: plain };
+const PLAIN: Styles = { bold: plain, error: plain, warning: plain, note: plain };
 let colored: Styles | undefined;
 
 /**

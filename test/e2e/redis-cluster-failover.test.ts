@@ -53,7 +53,12 @@ describe('Redis Cluster failover', () => {
     const size = await dbx('kv', 'dbsize');
     assert.equal(size.code, 0, size.stderr);
     assert.equal(size.stdout, '(integer) 3\n');
-    assert.match(size.stderr, /DBSIZE on a Redis Cluster: the sum over its 3 masters/);
+    assert.match(size.stderr, /^note: kv: DBSIZE on a Redis Cluster: the sum over its 3 masters$/m);
+    // a note, not a warning: -q leaves only the reply; --json makes it a JSON line
+    const quiet = await dbx('-q', 'kv', 'dbsize');
+    assert.equal(quiet.stderr, '');
+    const json = await dbx('--json', 'kv', 'dbsize');
+    assert.deepEqual(JSON.parse(json.stderr.trim().split('\n')[0]!), { note: { message: 'kv: DBSIZE on a Redis Cluster: the sum over its 3 masters' } });
     const refused = await dbx('kv', 'flushall');
     assert.equal(refused.code, 4, refused.stderr);
     assert.match(refused.stderr, /NOT_CONFIRMED: refused: these must be confirmed \(FLUSHALL on a Redis Cluster empties every master\) and there is no TTY to ask/);

@@ -43,7 +43,7 @@ beforeAll(async () => {
   }
   kv = createEngine({
     profile: 'cluster', endpoint: { cluster: [`redis://127.0.0.1:${ports[0]}`] }, connectTimeoutMs: 5000,
-    readonly: false, verbose: () => undefined, warn: (line) => notes.push(line),
+    readonly: false, verbose: () => undefined, warn: () => undefined, note: (line) => notes.push(line),
   });
   await kv.connect();
 });

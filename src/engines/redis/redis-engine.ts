@@ -73,7 +73,7 @@ class RedisEngine implements Engine {
   readonly readOnlyReason?: string;
   private readonly router: Router;
   private readonly cluster: boolean;
-  private readonly warn: (line: string) => void;
+  private readonly note: (line: string) => void;
   private readonly catalog: CommandCatalog;
   private db: number;
   private readonly session = new SessionState({
@@ -91,11 +91,11 @@ class RedisEngine implements Engine {
     // the protocol redis-cli would speak: RESP2 by default, RESP3 for --json (or as the URL says: ?protocol=3)
     const protocol = ep.protocol ?? (ctx.typedValues ? 3 : 2);
     const opts = {
-      endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, notice: ctx.warn, askPassword: ctx.askPassword,
+      endpoint: ep, protocol, timeoutMs: ctx.connectTimeoutMs, verbose: ctx.verbose, notice: ctx.note, askPassword: ctx.askPassword,
     };
     this.router = ep.cluster ? new ClusterRouter(opts) : ep.sentinel ? new SentinelRouter(opts) : new StandaloneRouter(opts);
     this.cluster = ep.cluster;
-    this.warn = ctx.warn;
+    this.note = ctx.note ?? (() => undefined);
     if (ep.sentinel?.role === 'replica') {
       this.readOnlyReason = `profile '${ctx.profile}' reaches a replica of ${ep.sentinel.name} (role: replica)`;
     }
@@ -150,13 +150,13 @@ class RedisEngine implements Engine {
     if (name === 'client') refuseSilencing(args);
     if (!this.session.inMulti) {
       if (name === 'keys' && args.length === 2) {
-        if (this.cluster) this.warn('kv: KEYS on a Redis Cluster: a SCAN over every master');
+        if (this.cluster) this.note('kv: KEYS on a Redis Cluster: a SCAN over every master');
         return keysByScan(this.router, args[1]!, fail);
       }
       if (STREAMING_COMMANDS.has(name)) return messageStream(await this.router.connectionFor(args), args, fail);
       const streamed = await streamIfLarge(this.router, args, fail);
       if (streamed) return streamed;
-      const wide = await clusterWide(this.router, args, this.warn);
+      const wide = await clusterWide(this.router, args, this.note);
       if (wide instanceof ReplyError) throw await this.fail(wide, args);
       if (wide !== undefined) return this.resultOf(wide, args);
     }
