@@ -151,6 +151,8 @@ export function commandClass(command: unknown): { writes: boolean; destructive: 
   switch (kind) {
     case 'reads':
       if (name!.toLowerCase() === 'aggregate') return { writes: pipelineWrites(body.pipeline), destructive: false };
+      // validate with repair: true rewrites the collection's records and indexes
+      if (name!.toLowerCase() === 'validate' && body.repair === true) return { writes: true, destructive: false };
       return { writes: false, destructive: false };
     case 'destructive':
       return { writes: true, destructive: true };

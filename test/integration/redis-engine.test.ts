@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ConnectError, ParseError, StatementError, type DbxError } from '../../src/errors.js';
 import type { Engine, Outcome, Result, RowsResult, Statement, ValueResult } from '../../src/engines/engine.js';
+import { reviewedCommand } from '../../src/engines/redis/redis-command-safety.js';
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
 import { splitRedisLine } from '../../src/engines/redis/redis-line-splitter.js';
 import { flat } from '../support/flat.js';
@@ -523,6 +524,59 @@ describe('session', () => {
     assert.equal((await kv.classify(stmt('config set maxmemory 0'))).write, true);
     assert.equal((await kv.classify(stmt('config get maxmemory'))).write, false);
     assert.equal((await kv.classify(stmt('nosuchcommand'))).write, false);
+  });
+  test('scripts, functions, administration and publishing are writes; the _RO forms and connection state are not', async () => {
+    const WRITE = { write: true, destructive: false };
+    const READ = { write: false, destructive: false };
+    const DESTRUCTIVE = { write: true, destructive: true };
+    const cases: [string, typeof READ][] = [
+      // a script may run any command, FLUSHALL included: confirmed under safety: confirm
+      ["eval \"return redis.call('set','x','1')\" 0", DESTRUCTIVE],
+      ['evalsha e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0', DESTRUCTIVE],
+      ['fcall f 0', DESTRUCTIVE],
+      ['eval_ro "return 1" 0', READ],
+      ['evalsha_ro e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0', READ],
+      ['fcall_ro f 0', READ],
+      ['script load "return 1"', WRITE],
+      ['script flush', DESTRUCTIVE],
+      ['script exists e0e1f9fabfc9d4800c877a703b823ac0578ff8db', READ],
+      ["function load \"#!lua name=l\nredis.register_function('f', function() return 1 end)\"", WRITE],
+      ['function delete l', WRITE],
+      ['function flush', DESTRUCTIVE],
+      ['function restore x', DESTRUCTIVE],
+      ['function list', READ],
+      ['publish ch hello', WRITE],
+      ['client kill id 1', WRITE],
+      ['client pause 10', WRITE],
+      ['client setname me', READ],
+      ['acl setuser u on', WRITE],
+      ['acl log', READ],
+      ['acl log reset', WRITE],
+      ['slowlog get', READ],
+      ['slowlog reset', WRITE],
+      ['swapdb 0 1', DESTRUCTIVE],
+      ['replicaof 127.0.0.1 1', DESTRUCTIVE],
+      ['shutdown', DESTRUCTIVE],
+      ['multi', READ],
+      ['exec', READ],
+      ['select 3', READ],
+      ['hello 3', READ],
+    ];
+    for (const [text, expected] of cases) assert.deepEqual(await kv.classify(stmt(text)), expected, text);
+  });
+  test("every command of the server's COMMAND table is classified: flagged write or readonly, or reviewed by hand", async () => {
+    const table = (await json('command')) as unknown[][];
+    const unreviewed: string[] = [];
+    const walk = (entry: unknown[]): void => {
+      const name = String(entry[0]).toLowerCase();
+      const flags = (entry[2] as string[]).map((f) => f.toLowerCase());
+      const flagged = flags.includes('write') || flags.includes('may_replicate') || flags.includes('readonly');
+      if (!flagged && !reviewedCommand(name)) unreviewed.push(`${name} (${flags.join(', ')})`);
+      for (const sub of (entry[9] as unknown[][] | undefined) ?? []) walk(sub);
+    };
+    for (const entry of table) walk(entry);
+    assert.ok(table.length > 200, `COMMAND answered ${table.length} commands`);
+    assert.deepEqual(unreviewed, [], 'review these in src/engines/redis/redis-command-safety.ts');
   });
   test('redact', () => {
     assert.equal(kv.redact!(stmt('AUTH hunter2')), 'AUTH ***');

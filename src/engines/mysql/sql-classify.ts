@@ -15,9 +15,22 @@ export interface SqlClassification {
 
 const READ_ONLY = new Set([
   'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'USE', 'HELP', 'VALUES', 'TABLE', 'CHECK', 'CHECKSUM',
-  // transaction control changes nothing by itself; BEGIN NOT ATOMIC (a compound statement) is handled below
+  // transaction control changes nothing by itself; BEGIN NOT ATOMIC (a compound statement) and START TRANSACTION
+  // READ WRITE are handled below
   'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE',
+  // HANDLER … OPEN / READ / CLOSE reads a table row by row: it has no way to change one
+  'HANDLER',
 ]);
+
+/**
+ * Statements that run code dbx cannot see: a stored procedure (CALL), a prepared statement (EXECUTE), a compound
+ * statement. Any of them may write, and may be as destructive as DROP TABLE: refused under readonly, confirmed
+ * under confirm.
+ */
+const OPAQUE = { write: true, destructive: true };
+
+/** session variables that lift the read-only session safety: readonly sets up (mysql-engine.ts) */
+const READ_ONLY_SWITCHES = /^(@@(session\.|local\.)?)?(tx_read_only|transaction_read_only)$/i;
 
 /** keywords that can follow WITH … or EXPLAIN ANALYZE / ANALYZE as the statement that really runs */
 const INNER_STATEMENT = new Set(['SELECT', 'UPDATE', 'DELETE', 'INSERT', 'REPLACE', 'TABLE', 'VALUES']);
@@ -56,7 +69,11 @@ function classifyOne(tokens: SqlToken[]): SqlClassification {
   while (tokens[first]?.text === '(') first++;
   const keyword = tokens[first]?.kind === 'word' ? tokens[first].text.toUpperCase() : '';
   if (keyword === '') return { write: false, destructive: false, firstKeyword: '' };
-  return { ...classifyAt(tokens, first), firstKeyword: keyword };
+  if (isCompound(tokens) && keyword !== 'CREATE' && keyword !== 'ALTER') return { ...OPAQUE, firstKeyword: keyword };
+  // SELECT, TABLE, VALUES, WITH …, a parenthesised query: INTO OUTFILE / DUMPFILE writes a file on the server
+  const intoFile = tokens.some((t, k) => isWord(t, 'INTO') && isWord(tokens[k + 1], 'OUTFILE', 'DUMPFILE'));
+  const c = classifyAt(tokens, first);
+  return { write: c.write || intoFile, destructive: c.destructive, firstKeyword: keyword };
 }
 
 function classifyAt(tokens: SqlToken[], at: number): { write: boolean; destructive: boolean } {
@@ -69,10 +86,11 @@ function classifyAt(tokens: SqlToken[], at: number): { write: boolean; destructi
   const hasWhere = (): boolean => rest.some((t) => t.depth === depth && isWord(t, 'WHERE'));
 
   switch (keyword) {
-    case 'SELECT': {
-      const intoFile = rest.some((t, k) => isWord(t, 'INTO') && isWord(rest[k + 1], 'OUTFILE', 'DUMPFILE'));
-      return intoFile ? write : read;
-    }
+    case 'SELECT':
+      return read;
+    case 'CALL':
+    case 'EXECUTE':
+      return OPAQUE;
     case 'WITH': {
       const main = rest.findIndex((t) => t.depth === depth && isWord(t, ...INNER_STATEMENT));
       return main === -1 ? write : classifyAt(tokens, at + 1 + main);
@@ -86,16 +104,28 @@ function classifyAt(tokens: SqlToken[], at: number): { write: boolean; destructi
       // ANALYZE TABLE only refreshes statistics; MariaDB's ANALYZE <statement> runs the statement
       return isWord(next, 'TABLE', 'TABLES', 'NO_WRITE_TO_BINLOG', 'LOCAL') ? read : analyzed(tokens, at + 1);
     case 'SET': {
-      // session variables are the session's own business; GLOBAL/PERSIST and passwords outlive it
-      const lasting = rest.some(
-        (t) =>
+      // MariaDB's SET STATEMENT var = value [, …] FOR <statement> runs the statement
+      const forAt = isWord(next, 'STATEMENT') ? rest.findIndex((t) => t.depth === depth && isWord(t, 'FOR')) : -1;
+      const assignments = forAt === -1 ? rest : rest.slice(0, forAt);
+      // session variables are the session's own business; GLOBAL/PERSIST and passwords outlive it, and READ WRITE
+      // would lift the read-only session that readonly sets up
+      const lasting = assignments.some(
+        (t, k) =>
           (t.depth === depth && isWord(t, 'GLOBAL', 'PERSIST', 'PERSIST_ONLY', 'PASSWORD')) ||
-          (t.kind === 'variable' && /^@@(global|persist|persist_only)\./i.test(t.text)),
+          (t.kind === 'variable' && /^@@(global|persist|persist_only)\./i.test(t.text)) ||
+          (READ_ONLY_SWITCHES.test(t.text) && /^[:=]/.test(assignments[k + 1]?.text ?? '')) ||
+          (isWord(t, 'READ') && isWord(assignments[k + 1], 'WRITE')),
       );
-      return lasting || isWord(next, 'DEFAULT') ? write : read;
+      const own = lasting || isWord(next, 'DEFAULT') ? write : read;
+      if (forAt === -1 || rest[forAt + 1] === undefined) return own;
+      const inner = classifyAt(tokens, at + 2 + forAt);
+      return { write: own.write || inner.write, destructive: inner.destructive };
     }
+    case 'START':
+      // START TRANSACTION READ WRITE would lift the read-only session
+      return rest.some((t, k) => isWord(t, 'READ') && isWord(rest[k + 1], 'WRITE')) ? write : read;
     case 'BEGIN':
-      return isWord(next, 'NOT') ? write : read;
+      return isWord(next, 'NOT') ? OPAQUE : read;
     case 'DELETE':
     case 'UPDATE':
       return { write: true, destructive: !hasWhere() };

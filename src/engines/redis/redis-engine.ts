@@ -6,6 +6,7 @@
 import { StatementError, UsageError } from '../../errors.js';
 import type { BatchOptions, Classification, Engine, EngineContext, Outcome, Result, Statement } from '../engine.js';
 import type { CommandCatalog } from './redis-command-docs.js';
+import { commandSafety, unknownCommandSafety } from './redis-command-safety.js';
 import { ClusterRouter } from './redis-cluster.js';
 import { CLUSTER_WIDE, clusterFlushReason, clusterWide } from './redis-cluster-wide.js';
 import { parseRedisEndpoint } from './redis-endpoint.js';
@@ -22,17 +23,6 @@ import { repliesBefore } from './resp-connection.js';
 import { encodeCommand } from './resp-encoder.js';
 import { argText, ReplyError, type Arg, type Reply } from './resp-types.js';
 
-/** confirmed under `safety: confirm` */
-const DESTRUCTIVE = new Set(['flushall', 'flushdb', 'script|flush', 'function|flush']);
-/**
- * Not flagged `write` by the server, yet they change the server rather than read it; `safety: readonly` refuses
- * them too.
- */
-const SERVER_CHANGES = new Set([
-  'config|set', 'config|rewrite', 'config|resetstat', 'shutdown', 'replicaof', 'slaveof', 'failover',
-  'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'module|load', 'module|loadex', 'module|unload',
-  'script|kill', 'function|kill', 'client|kill', 'debug', 'save', 'bgsave', 'bgrewriteaof',
-]);
 /** statements per write within a batch */
 const PIPELINE_PART = 250;
 /** pipelines sent ahead of the one being printed */
@@ -136,11 +126,9 @@ class RedisEngine implements Engine {
       info = await this.catalog.infoFor(args);
     } catch {
       // COMMAND is renamed or forbidden here: without flags, assume the worst
-      return { write: true, destructive: DESTRUCTIVE.has(argText(args[0]).toLowerCase()) };
+      return unknownCommandSafety(args);
     }
-    const name = info?.name ?? argText(args[0]).toLowerCase();
-    const destructive = DESTRUCTIVE.has(name);
-    return { write: destructive || SERVER_CHANGES.has(name) || (info?.flags.has('write') ?? false), destructive };
+    return commandSafety(info, args);
   }
 
   async execute(stmt: Statement): Promise<Result> {
