@@ -108,6 +108,10 @@ async function eachStatement(
 ): Promise<boolean> {
   let list = statements;
   let done = 0;
+  // the engine may send several statements at once (sql: a run of INSERTs in one query); not under --timeout,
+  // which bounds each statement on its own
+  const plan = (rest: Statement[]) => (state.opts.timeout ? undefined : state.engine.plan?.(rest));
+  plan(list);
   for (let k = 0; k < list.length; k++) {
     const stmt = list[k]!;
     const ok = await run(stmt);
@@ -118,6 +122,7 @@ async function eachStatement(
     if (again) {
       await recheck(again);
       list = again;
+      plan(list);
       k = -1;
     }
   }

@@ -214,6 +214,13 @@ export interface Engine {
    * server changes how the rest reads (sql: NO_BACKSLASH_ESCAPES); undefined when the statements split still stand.
    */
   splitRest?(stmt: Statement): Statement[] | undefined;
+  /**
+   * Optional: the statements a script is about to run through execute(), in this order. The engine may send
+   * several of them to the server at once (sql: consecutive INSERT/UPDATE/DELETE/REPLACE in one multi-statement
+   * query) while execute() still gives each statement's result, or error, in turn; what runs must be what running
+   * them one by one runs (after a failing statement, the next ones are not run until execute() asks for them).
+   */
+  plan?(statements: Statement[]): void;
   /** throws ConnectError (exit 3) */
   connect(): Promise<void>;
   /** may be called after connect(); kv asks the server for the command's flags */

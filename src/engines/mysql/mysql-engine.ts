@@ -5,6 +5,7 @@
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
 import type { BoundValues, Classification, Engine, EngineContext, Result, SessionStatus, Statement } from '../engine.js';
 import { ConnectError, DbxError, ExitCode, ParseError, StatementError } from '../../errors.js';
+import { batchLength, PARSE_ERRNOS, SqlBatch } from './mysql-batch.js';
 import { sqlCodec } from './mysql-codec.js';
 import { enrichHint } from './mysql-hint-lookup.js';
 import { connectError, statementError } from './mysql-errors.js';
@@ -25,6 +26,8 @@ const USE = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i;
 
 /** Secrets that must not reach -v, --log-file or history: IDENTIFIED BY '…', PASSWORD('…'), SET PASSWORD = '…'. */
 export function redactSql(text: string): string {
+  // every secret follows one of these words: most statements (a script's INSERTs) need no pass of the patterns
+  if (!/password|identified/i.test(text)) return text;
   return text
     .replace(/(identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?)('(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?)/gi, "$1'***'")
     .replace(/(password\s*\(\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'")
@@ -78,6 +81,11 @@ class MysqlEngine implements Engine {
    * whether a new one must be started before the next statement, so that what follows stays all or nothing
    */
   private txn?: { committedBy?: string; reopen: boolean; last?: string };
+  /** the script's statements in the order execute() will be given them (plan), and where it has got to */
+  private planned: readonly Statement[] = [];
+  private cursor = 0;
+  /** the multi-statement query whose results execute() hands out, one statement at a time */
+  private batch?: SqlBatch;
 
   constructor(private readonly ctx: EngineContext) {
     this.target = sqlTarget(ctx.endpoint, ctx.connectTimeoutMs);
@@ -195,6 +203,29 @@ class MysqlEngine implements Engine {
     return this.conn;
   }
 
+  plan(statements: Statement[]): void {
+    this.planned = statements;
+    this.cursor = 0;
+  }
+
+  /**
+   * The batch that holds `stmt`: the one under way, or a new one when `stmt` starts a run of statements that can
+   * go together (mysql-batch.ts); undefined when it is sent alone.
+   */
+  private async batchFor(stmt: Statement, conn: Connection, status: (header: ResultSetHeader, stmt: Statement) => void): Promise<SqlBatch | undefined> {
+    if (this.batch?.expects(stmt)) return this.batch;
+    // a batch left half-read (never expected: the runner takes its statements in order) is read to its end first
+    if (this.batch && !this.batch.done) await this.batch.drain();
+    this.batch = undefined;
+    const at = this.planned[this.cursor] === stmt ? this.cursor : this.planned.indexOf(stmt);
+    if (at === -1) return undefined;
+    const n = batchLength(this.planned, at);
+    this.cursor = at + Math.max(n, 1);
+    if (n === 0) return undefined;
+    this.batch = new SqlBatch(conn, this.planned.slice(at, at + n), status);
+    return this.batch;
+  }
+
   async execute(stmt: Statement): Promise<Result> {
     const conn = this.usable();
     const bound = stmt.params !== undefined || stmt.paramRows !== undefined;
@@ -205,14 +236,25 @@ class MysqlEngine implements Engine {
       statementError(e, shown, this.endpoint, { line: stmt.line, mariadb: this.mariadb, joined: stmt.joined, bound });
     await this.reopenTransaction();
     if (this.txn) this.txn.last = shown;
-    const onStatus = (header: ResultSetHeader) => {
+    const onStatus = (header: ResultSetHeader, of = shown) => {
       this.noBackslashEscapes = (header.serverStatus & SERVER_STATUS_NO_BACKSLASH_ESCAPES) !== 0;
       // the server says when the session's database changed (use inside a DELIMITER chunk, a procedure's USE…)
       const schema = (header as { stateChanges?: { schema?: string | null } }).stateChanges?.schema;
       if (schema) this.database = schema;
-      this.trackTransaction(header.serverStatus, shown);
+      this.trackTransaction(header.serverStatus, of);
     };
     try {
+      const batch = bound ? undefined : await this.batchFor(stmt, conn, (header, s) => onStatus(header, this.txn ? redactSql(s.text) : ''));
+      if (batch) {
+        try {
+          return await batch.take();
+        } catch (e) {
+          // the parser's message quotes the rest of the query, the next statements with it: the statement (which
+          // did not run) is sent again alone for the message it has alone; any other error is the statement's own
+          const errno = (e as { errno?: number }).errno;
+          if (batch.atEnd || errno === undefined || !PARSE_ERRNOS.has(errno)) throw wrap(e);
+        }
+      }
       if (stmt.paramRows) return await runMany(conn, sql, stmt.paramRows, wrap, onStatus);
       const use = USE.exec(sql);
       const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
