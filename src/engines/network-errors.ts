@@ -36,3 +36,18 @@ export function networkHint(code: string | undefined, engine: EngineName): strin
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'check the host name of the profile or URL';
   return undefined;
 }
+
+/**
+ * A hint for a TLS handshake that failed on the server's certificate (its text as OpenSSL/Node word it): what to
+ * trust, or which name to dial. Undefined for other TLS failures.
+ */
+export function certificateHint(reason: string): string | undefined {
+  if (/self[- ]signed|unable to (get local issuer|verify the first)|issuer certificate/i.test(reason)) {
+    return "the server's certificate is not signed by a CA trusted here: give its CA with NODE_EXTRA_CA_CERTS=FILE";
+  }
+  if (/altnames|does not match certificate|Hostname\/IP/i.test(reason)) {
+    return "the certificate names another host: connect to a name it lists";
+  }
+  if (/expired|not yet valid/i.test(reason)) return "the server's certificate is outside its validity dates";
+  return undefined;
+}

@@ -1,6 +1,7 @@
 /**
  * --connect-timeout MS bounds connecting for every engine: a server that accepts the connection and never says a
- * word (a hung server, a proxy with nothing behind it) is given up after MS with exit 3, for sql, kv and doc alike.
+ * word (a hung server, a proxy with nothing behind it) is given up after MS with exit 3, for sql, kv and doc alike
+ * (those three cases are rows of the fault matrix, test/faults/); here: --json, dbx ping, bad values.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -31,23 +32,9 @@ const urls = (): Record<string, string> => ({
   kv: `redis://127.0.0.1:${port}/0`,
   doc: `mongodb://127.0.0.1:${port}/test?directConnection=true`,
 });
-const statements: Record<string, string> = { sql: 'select 1', kv: 'ping', doc: 'db.x.findOne()' };
 
 describe('--connect-timeout', () => {
-  for (const engine of ['sql', 'kv', 'doc']) {
-    test(`${engine}: a server that never answers is given up after the limit, exit 3`, async () => {
-      const started = performance.now();
-      const r = await runDbx(['--connect-timeout', '400', '--url', urls()[engine]!, engine, statements[engine]!]);
-      const seconds = (performance.now() - started) / 1000;
-      assert.equal(r.code, 3, r.stderr);
-      assert.match(r.stderr, /400 ms|ETIMEDOUT/);
-      assert.doesNotMatch(r.stderr, /pw@|\n\s+at /);
-      // the message says the 400 ms limit was hit; the time bound only catches a hang (process start is slow under load)
-      assert.ok(seconds < 25, `took ${seconds.toFixed(1)} s`);
-    });
-  }
-
-  test('the same under --json, and in dbx ping for every engine of the profile', async () => {
+  test('a server that never answers, under --json and in dbx ping for every engine of the profile', async () => {
     const r = await runDbx(['--connect-timeout', '300', '--json', '--url', urls().kv!, 'kv', 'ping']);
     assert.equal(r.code, 3);
     const error = (JSON.parse(r.stderr) as { error: { code: string; engine: string } }).error;

@@ -5,7 +5,7 @@
 import { ConnectError, DbxError, StatementError, UsageError } from '../../errors.js';
 import { mariadbErrorName } from './mariadb-error-names.js';
 import { sqlHint, type HintOptions } from './sql-hints.js';
-import { networkHint, networkMessage } from '../network-errors.js';
+import { certificateHint, networkHint, networkMessage } from '../network-errors.js';
 
 interface MysqlError extends Error {
   code?: string;
@@ -22,6 +22,9 @@ const driverCodes: Record<string, string> = {
   PROTOCOL_CONNECTION_LOST: 'connection lost',
 };
 
+/** codes that mean an open connection broke (not one that could not be made) */
+const LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE']);
+
 function connectMessage(code: string): string | undefined {
   return networkMessage(code) ?? driverCodes[code];
 }
@@ -29,7 +32,11 @@ function connectMessage(code: string): string | undefined {
 /** errnos that mean "you cannot get in", when they come while connecting */
 const connectErrnos = new Set([1045, 1044, 1049, 1698, 1130, 1129, 1040, 1251]);
 
-export function connectError(e: unknown, endpoint: string): DbxError {
+/**
+ * Exit 3 for a connection that fails; `during` a statement (the server went away, the network broke) it says so
+ * instead of "cannot connect".
+ */
+export function connectError(e: unknown, endpoint: string, during?: string): DbxError {
   if (e instanceof DbxError) return e;
   // mysql2 checks its options when the connection is created: a setting it refuses is bad config, not a network fault
   if (e instanceof TypeError && /^Unknown charset/.test(e.message)) {
@@ -41,13 +48,17 @@ export function connectError(e: unknown, endpoint: string): DbxError {
   let hint: string | undefined;
   if (err.errno === 1045) hint = 'check the user and password of the profile (or $MYSQL_PWD)';
   if (err.errno === 1049) hint = 'create it first, or connect without a database';
+  // mysql2's TLS failures carry OpenSSL's reason as their message: "self-signed certificate in certificate chain"
+  const tlsReason = code === 'HANDSHAKE_SSL_ERROR' && err.message && err.message !== code ? err.message : undefined;
+  if (tlsReason) hint ??= certificateHint(tlsReason);
   hint ??= networkHint(code, 'sql');
-  const message = known ? `${known} (${code})` : err.sqlMessage ?? err.message ?? String(e);
-  return new ConnectError(`cannot connect: ${message}`, {
+  const message = known ? `${known}${tlsReason ? `: ${tlsReason}` : ''} (${code})` : err.sqlMessage ?? err.message ?? String(e);
+  return new ConnectError(during === undefined ? `cannot connect: ${message}` : `lost the connection during the statement: ${message}`, {
     code,
     errno: err.errno && err.errno > 0 && err.sqlMessage ? err.errno : undefined,
     engine: 'sql',
     endpoint,
+    statement: during,
     hint,
     cause: e,
   });
@@ -73,7 +84,7 @@ export function statementError(e: unknown, statement: string, endpoint: string, 
   const err = e as MysqlError;
   // a server error has an SQLSTATE; its message may be empty (SIGNAL … SET MESSAGE_TEXT = '')
   if (err.sqlMessage === undefined || err.sqlState === undefined) {
-    if (err.code && connectMessage(err.code)) return connectError(e, endpoint);
+    if (err.code && connectMessage(err.code)) return connectError(e, endpoint, LOST.has(err.code) ? statement : undefined);
     const hint = /field name .* private property/i.test(err.message ?? '')
       ? 'give the column another name with AS: the driver cannot return a column named like an object property'
       : undefined;

@@ -9,7 +9,7 @@ import { ConnectError, DbxError, StatementError } from '../../errors.js';
 import { encodeCommands } from './resp-encoder.js';
 import { RespParser } from './resp-parser.js';
 import { Push, ReplyError, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
-import { networkHint, networkMessage } from '../network-errors.js';
+import { certificateHint, networkHint, networkMessage } from '../network-errors.js';
 
 export interface ConnectionOptions {
   host: string;
@@ -110,7 +110,13 @@ export class RespConnection {
       s.setNoDelay(true);
       s.setKeepAlive(true);
       const conn = new RespConnection(s, display);
-      await Promise.race([conn.handshake(opts), timeout]);
+      await Promise.race([conn.handshake(opts), timeout]).catch((e: unknown) => {
+        // a TLS-only port drops a plain client's first bytes: the handshake is cut, never answered
+        if (!opts.tls && e instanceof DbxError && e.hint === undefined && ['ECONNRESET', 'CONNECTION_LOST', 'EPIPE'].includes(e.code)) {
+          e.hint = 'the server closed the connection before answering: if this port speaks TLS, use rediss://';
+        }
+        throw e;
+      });
       return conn;
     } catch (e) {
       socket?.destroy();
@@ -239,8 +245,10 @@ export class RespConnection {
 
 function connectError(e: NodeJS.ErrnoException, display: string): ConnectError {
   const code = e.code ?? 'ECONNECT';
-  const what = networkMessage(code) ?? (/SSL|TLS|CERT/i.test(code) ? `TLS failure (${e.message})` : e.message);
-  return new ConnectError(`cannot connect to ${display}: ${what}`, { code, engine: 'kv', endpoint: display, hint: networkHint(code, 'kv') });
+  const tlsFailure = /SSL|TLS|CERT/i.test(code);
+  const what = networkMessage(code) ?? (tlsFailure ? `TLS failure (${e.message})` : e.message);
+  const hint = (tlsFailure ? certificateHint(e.message) : undefined) ?? networkHint(code, 'kv');
+  return new ConnectError(`cannot connect to ${display}: ${what}`, { code, engine: 'kv', endpoint: display, hint });
 }
 
 function authError(reply: ReplyError, display: string): ConnectError {

@@ -1,0 +1,95 @@
+/**
+ * dbx doc under faults: one row per fault (test/faults/fault-matrix.ts runs them), against the MongoDB test server
+ * (test/faults/engine-kits.ts). The test server has no authentication, no TLS and no currentOp/killOp: the rows
+ * that need those are not here (test/support/README.md).
+ */
+import assert from 'node:assert/strict';
+import { MongoClient } from 'mongodb';
+import { faultMatrix, type FaultRow, type RowContext } from './fault-matrix.js';
+import { docKit } from './engine-kits.js';
+
+const kit = docKit();
+
+let collections = 0;
+const collection = (): string => `fault_c${++collections}`;
+
+async function withClient<T>(ctx: RowContext, use: (c: MongoClient) => Promise<T>): Promise<T> {
+  const client = new MongoClient(ctx.server!.url);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** 20 000 documents of about 250 bytes: a find() of them is about 5 MB */
+async function bigCollection(ctx: RowContext, name: string): Promise<void> {
+  await withClient(ctx, async (c) => {
+    const docs = Array.from({ length: 20_000 }, (_, i) => ({ i, pad: 'x'.repeat(200) }));
+    await c.db('test').collection(name).insertMany(docs);
+  });
+}
+
+const drop = (name: string) => (ctx: RowContext): Promise<void> => withClient(ctx, async (c) => {
+  await c.db('test').collection(name).drop();
+});
+
+const rows: FaultRow[] = [
+  { fault: 'connection refused', place: 'refused', args: () => ['--connect-timeout', '3000', 'doc', 'db.x.findOne()'], expect: { code: 3, stderr: /connection refused/ } },
+  {
+    fault: 'a port that accepts and never answers: given up after --connect-timeout',
+    place: 'never-answers',
+    args: () => ['--connect-timeout', '500', 'doc', 'db.x.findOne()'],
+    expect: { code: 3, stderr: /500 ms|ETIMEDOUT/ },
+  },
+  { fault: 'an SSH server on the port', place: 'ssh', args: () => ['--connect-timeout', '2000', 'doc', 'db.x.findOne()'], expect: { code: 3, stderr: /cannot connect/ } },
+  { fault: 'an HTTP server on the port', place: 'http', args: () => ['--connect-timeout', '2000', 'doc', 'db.x.findOne()'], expect: { code: 3, stderr: /cannot connect/ } },
+  {
+    fault: 'TLS to a plain server',
+    place: 'shared',
+    url: (u) => `${u}&tls=true`,
+    args: () => ['--connect-timeout', '1500', 'doc', 'db.x.findOne()'],
+    expect: { code: 3, stderr: /cannot connect/ },
+  },
+  {
+    fault: 'credentials the server does not take (the test server has no authentication)',
+    place: 'shared',
+    url: (u) => u.replace('mongodb://', `mongodb://dbx_fault:${encodeURIComponent('WRONG')}@`),
+    args: () => ['doc', 'db.x.findOne()'],
+    expect: { code: 3, stderr: /cannot connect/ },
+  },
+  (() => {
+    const c = collection();
+    return {
+      fault: 'network cut in the middle of a result',
+      place: { proxy: { kind: 'cut', after: 1024 * 1024 } },
+      before: (ctx) => bigCollection(ctx, c),
+      args: () => ['--format', 'ndjson', 'doc', `db.${c}.find()`],
+      expect: { code: 3, stderr: /cannot connect|closed|reset/ },
+      after: drop(c),
+    } satisfies FaultRow;
+  })(),
+  (() => {
+    const c = collection();
+    return {
+      fault: 'stdout closed after the first line (| head -1): the script still runs to its end',
+      place: 'shared',
+      before: (ctx) => bigCollection(ctx, c),
+      args: () => ['doc', `db.${c}.find()\ndb.${c}.insertOne({done: true})`],
+      firstLineOnly: true,
+      expect: { code: 0 },
+      async after(ctx) {
+        assert.equal(await withClient(ctx, (m) => m.db('test').collection(c).countDocuments({ done: true })), 1);
+        await drop(c)(ctx);
+      },
+    } satisfies FaultRow;
+  })(),
+  {
+    fault: '--log-file on a full disk (/dev/full)',
+    place: 'shared',
+    args: () => ['--log-file', '/dev/full', 'doc', 'db.x.findOne()'],
+    expect: { code: 1, stderr: /cannot write the audit log \/dev\/full: ENOSPC/ },
+  },
+];
+
+faultMatrix(kit, rows);

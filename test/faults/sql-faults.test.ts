@@ -1,0 +1,181 @@
+/**
+ * dbx sql under faults: one row per fault (test/faults/fault-matrix.ts runs them), against private MariaDB servers
+ * (test/faults/engine-kits.ts); after each, the mariadb client checks that nothing was half-written or left running.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { faultMatrix, PASSWORD, WRONG_PASSWORD, type FaultRow, type RowContext } from './fault-matrix.js';
+import { mariadb, sqlKit } from './engine-kits.js';
+import { waitFor } from '../support/private-servers.js';
+
+const kit = sqlKit();
+
+/** rows enough to fill every pipe and socket buffer on the way many times over (about 40 MB as a table) */
+const BIG = 'select seq, repeat(\'x\', 200) as pad from seq_1_to_200000';
+let tables = 0;
+const table = (): string => `fault_t${++tables}`;
+
+/** a script file in the row's folder */
+function script(ctx: RowContext, text: string): string {
+  const file = join(ctx.dir, 'script.sql');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** once no client of the server runs a statement with `marker` any more (its connection ended, or was cancelled) */
+async function gone(ctx: RowContext, marker: string): Promise<void> {
+  await waitFor(async () => !(await kit.running!(ctx.server!, marker)), `the server to end "${marker}"`, 10_000);
+}
+
+async function rows(ctx: RowContext, name: string): Promise<number> {
+  return Number((await mariadb(ctx.server!, `select count(*) from test.${name}`)).trim());
+}
+
+/** a --transaction script whose statements after the inserts never finish on their own */
+function transactionRow(fault: string, t: string, extra: Partial<FaultRow>): FaultRow {
+  return {
+    fault,
+    place: 'shared',
+    before: (ctx) => mariadb(ctx.server!, `create table test.${t} (id int primary key)`).then(() => {}),
+    args: (ctx) => ['--transaction', 'sql', '-f', script(ctx,
+      `insert into ${t} values (1);\ninsert into ${t} values (2);\ninsert into ${t} select seq from seq_3_to_1000;\nselect sleep(31);\ninsert into ${t} values (1001);\n`)],
+    expect: { code: 0 },
+    async after(ctx) {
+      await gone(ctx, 'sleep(31)');
+      // the connection is gone: had anything been committed it would show now
+      assert.equal(await rows(ctx, t), 0, 'a --transaction script that did not finish left rows behind');
+      await mariadb(ctx.server!, `drop table test.${t}`);
+    },
+    ...extra,
+  };
+}
+
+const rowsTable: FaultRow[] = [
+  { fault: 'connection refused', place: 'refused', args: () => ['sql', 'select 1'], expect: { code: 3, stderr: /connection refused/ } },
+  {
+    fault: 'a port that accepts and never answers: given up after --connect-timeout',
+    place: 'never-answers',
+    args: () => ['--connect-timeout', '500', 'sql', 'select 1'],
+    expect: { code: 3, stderr: /500 ms|ETIMEDOUT/ },
+  },
+  { fault: 'an SSH server on the port', place: 'ssh', args: () => ['--connect-timeout', '3000', 'sql', 'select 1'], expect: { code: 3, stderr: /cannot connect/ } },
+  { fault: 'an HTTP server on the port', place: 'http', args: () => ['--connect-timeout', '3000', 'sql', 'select 1'], expect: { code: 3, stderr: /cannot connect/ } },
+  {
+    fault: 'TLS to a plain server',
+    place: 'shared',
+    url: (u) => `${u}?ssl=true`,
+    args: () => ['sql', 'select 1'],
+    expect: { code: 3, stderr: /does not support TLS/ },
+  },
+  {
+    fault: 'plain to a TLS-only server (require_secure_transport)',
+    place: 'tls',
+    args: () => ['sql', 'select 1'],
+    expect: { code: 3, stderr: /Access denied|insecure transport/ },
+  },
+  {
+    fault: 'TLS to a server whose certificate is not trusted',
+    place: 'tls',
+    url: (u) => `${u}?ssl=true`,
+    args: () => ['sql', 'select 1'],
+    expect: { code: 3, stderr: /self-signed certificate[^]*hint: .*NODE_EXTRA_CA_CERTS/ },
+  },
+  {
+    fault: '(control) TLS to the same server, its CA trusted',
+    place: 'tls',
+    url: (u) => `${u}?ssl=true`,
+    env: (ctx) => ({ NODE_EXTRA_CA_CERTS: ctx.server!.ca! }),
+    args: () => ['--format', 'tsv', 'sql', "show status like 'Ssl_version'"],
+    expect: { code: 0, stdout: /Ssl_version\tTLSv1\.[23]/ },
+  },
+  {
+    fault: 'wrong password',
+    place: 'shared',
+    url: (u) => u.replace(PASSWORD, WRONG_PASSWORD),
+    args: () => ['-v', 'sql', 'select 1'],
+    expect: { code: 3, stderr: /Access denied for user 'dbx_fault'/ },
+  },
+  {
+    fault: 'wrong password, --json',
+    place: 'shared',
+    url: (u) => u.replace(PASSWORD, WRONG_PASSWORD),
+    args: () => ['--json', 'sql', 'select 1'],
+    expect: { code: 3, stderr: /^\{"error":\{"engine":"sql","code":"ER_ACCESS_DENIED_ERROR","errno":1045,/ },
+  },
+  {
+    fault: 'server SIGKILLed before the statement',
+    place: 'own',
+    strike: { to: 'server', signal: 'SIGKILL', when: 'before' },
+    args: () => ['sql', 'select 1'],
+    expect: { code: 3, stderr: /connection refused/ },
+  },
+  {
+    fault: 'server SIGKILLed during the statement',
+    place: 'own',
+    strike: { to: 'server', signal: 'SIGKILL', when: { running: 'sleep(30)' } },
+    args: () => ['sql', 'select sleep(30)'],
+    expect: { code: 3, stderr: /lost the connection/ },
+  },
+  {
+    fault: 'server SIGKILLed while rows stream',
+    place: 'own',
+    strike: { to: 'server', signal: 'SIGKILL', when: 'streaming' },
+    args: () => ['--format', 'tsv', 'sql', BIG],
+    expect: { code: 3, stderr: /lost the connection during the statement|connection reset/ },
+  },
+  {
+    fault: 'network cut in the middle of a result',
+    place: { proxy: { kind: 'cut', after: 256 * 1024 } },
+    args: () => ['--format', 'tsv', 'sql', BIG],
+    expect: { code: 3, stderr: /lost the connection during the statement|connection reset/ },
+  },
+  {
+    fault: 'network cut (RST) in the middle of a result',
+    place: { proxy: { kind: 'cut', reset: true, after: 256 * 1024 } },
+    args: () => ['--format', 'csv', 'sql', BIG],
+    expect: { code: 3, stderr: /lost the connection during the statement|connection reset/ },
+  },
+  (() => {
+    const t = table();
+    return {
+      fault: 'stdout closed after the first line (| head -1): the script still runs to its end',
+      place: 'shared',
+      before: (ctx) => mariadb(ctx.server!, `create table test.${t} (id int primary key)`).then(() => {}),
+      args: (ctx) => ['sql', '-f', script(ctx, `insert into ${t} values (1);\n${BIG};\ninsert into ${t} values (2);\n`)],
+      firstLineOnly: true,
+      expect: { code: 0 },
+      async after(ctx) {
+        assert.equal(await rows(ctx, t), 2);
+        await mariadb(ctx.server!, `drop table test.${t}`);
+      },
+    } satisfies FaultRow;
+  })(),
+  {
+    fault: '--log-file on a full disk (/dev/full)',
+    place: 'shared',
+    args: () => ['--log-file', '/dev/full', 'sql', 'select 1'],
+    expect: { code: 1, stderr: /cannot write the audit log \/dev\/full: ENOSPC/ },
+  },
+  transactionRow('--transaction script, dbx SIGKILLed mid-script: no rows left', table(), {
+    strike: { to: 'dbx', signal: 'SIGKILL', when: { running: 'sleep(31)' } },
+    expect: { code: 'killed' },
+  }),
+  {
+    fault: '--timeout: the statement is cancelled on the server',
+    place: 'shared',
+    args: () => ['--timeout', '700', 'sql', 'select sleep(32)'],
+    expect: { code: 1, stderr: /timed out|timeout/i },
+    after: (ctx) => gone(ctx, 'sleep(32)'),
+  },
+  {
+    fault: 'Ctrl-C during the statement: cancelled on the server',
+    place: 'shared',
+    strike: { to: 'dbx', signal: 'SIGINT', when: { running: 'sleep(33)' } },
+    args: () => ['sql', 'select sleep(33)'],
+    expect: { code: 130, stderr: /interrupted/ },
+    after: (ctx) => gone(ctx, 'sleep(33)'),
+  },
+];
+
+faultMatrix(kit, rowsTable);
