@@ -71,7 +71,15 @@ class Shell {
       historySize: HISTORY_SIZE,
       tabSize: 4,
       completer: (line: string, callback: (err: null, result: Completion) => void) => {
-        this.completer.complete(line).then(
+        const before = this.lines.join('\n');
+        let now: Completion | undefined;
+        try {
+          now = this.completer.completeNow(line, before);
+        } catch {
+          now = [[], line];
+        }
+        if (now) return callback(null, now);
+        this.completer.complete(line, before).then(
           (result) => callback(null, result),
           () => callback(null, [[], line]),
         );
@@ -125,6 +133,9 @@ class Shell {
     const main = mainPrompt(this.engine, this.session.profileName);
     this.rl.setPrompt(this.lines.length === 0 ? main : continuationPrompt(main, this.waiting));
     this.rl.prompt();
+    // names for Tab completion, read while the user types (as the mysql client's auto-rehash does): kept until
+    // the database or the schema may have changed
+    this.completer.prefetch();
   }
 
   private async pump(): Promise<void> {

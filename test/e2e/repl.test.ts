@@ -145,6 +145,41 @@ describe('sql shell', () => {
     assert.equal(await s.exited(), 0);
   });
 
+  test("Tab completes schema.table of another schema, an alias's columns, and lists the FROM table's columns first", async () => {
+    const s = sql();
+    await s.expect(prompt);
+    s.send('select * from information_schema.CHARACTER_SE\t');
+    await s.expect(/from information_schema\.CHARACTER_SETS$/);
+    s.send('\x03');
+    await s.expect(prompt);
+    s.send('select * from information_sch\t');
+    await s.expect(/from information_schema$/);
+    s.send('\x03');
+    await s.expect(prompt);
+    s.send(`select z.mark_\t`);
+    await s.expect(/select z\.mark_$/); // no alias z yet: nothing
+    s.send('\x03');
+    await s.expect(prompt);
+    // the statement's FROM names the table later, on the line before: its alias is known
+    s.send(`select 1 from ${table} as z where\r`);
+    await s.expect(/-> $/);
+    s.send('z.mark\t');
+    await s.expect(/z\.mark_value$/);
+    s.send('\x03');
+    await s.expect(prompt);
+    // two Tabs on an ambiguous word: the FROM table's columns come first, then the other names (zebra_marks…)
+    await admin.query(`create table \`${db}\`.zz (zulu int, zeta int)`);
+    s.send('rehash\r');
+    await s.expect(prompt);
+    // two quick Tabs, as typed (two reads: readline takes a Tab inside a longer read as pasted text)
+    s.send('select * from zz where z\t');
+    await new Promise((r) => setTimeout(r, 30));
+    s.send('\t');
+    await s.expect(/zeta\s+zulu\s*\r?\n\s*\r?\n?zebra/);
+    s.send('\x03\x04');
+    assert.equal(await s.exited(), 0);
+  });
+
   test('Ctrl-C cancels select sleep(30) on the server and returns to the prompt; at the prompt it clears the line', async () => {
     const s = sql();
     await s.expect(prompt);
@@ -409,6 +444,13 @@ describe('doc shell', () => {
     await s.expect(prompt);
     s.send("db.student.insert({_id: 123, name: 'Sam', age: 16})\r");
     await s.expect(/insertedId: 123[\s\S]*> $/);
+    s.send('db.student.f\t');
+    await s.expect(/db\.student\.find$/);
+    await new Promise((r) => setTimeout(r, 30));
+    s.send('\t'); // the second of two quick Tabs lists the methods
+    await s.expect(/db\.student\.findAndModify\s+db\.student\.findOne\b[\s\S]*> db\.student\.find$/);
+    s.send('\x03');
+    await s.expect(prompt);
     s.send('db.stu\t');
     await s.expect(/db\.student$/);
     s.send('.findO\t');
