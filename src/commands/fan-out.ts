@@ -68,7 +68,8 @@ function serialPrompt(deps: Deps): ((question: string) => Promise<string>) | und
 }
 
 /**
- * `safety: confirm` profiles with destructive statements: asked once, on the terminal, for all of them, before
+ * `safety: confirm` profiles with destructive statements, and statements every profile confirms (FLUSHALL on a
+ * Redis Cluster): asked once, on the terminal, for all of them, before
  * anything runs anywhere. Without a TTY (and without --yes) nothing is asked: each such profile refuses in its own
  * row, as a readonly one refuses a write.
  */
@@ -79,11 +80,16 @@ async function confirmOnce(jobs: Job[], statements: Statement[], opts: GlobalOpt
   const asking: Job[] = [];
   const texts = new Set<string>();
   for (const job of jobs) {
-    if (job.failure || job.session.safety !== 'confirm') continue;
+    if (job.failure || job.session.safety === 'readonly') continue;
+    const { engine } = job.session;
     const destructive: string[] = [];
     for (const stmt of statements) {
       try {
-        if ((await job.session.engine.classify(stmt)).destructive) destructive.push(stmt.text.replace(/\s+/g, ' ').trim());
+        // a statement confirmed whatever the safety (FLUSHALL on a Redis Cluster), or a destructive one under confirm
+        const always = engine.confirmAlways?.(stmt) !== undefined;
+        if (always || (job.session.safety === 'confirm' && (await engine.classify(stmt)).destructive)) {
+          destructive.push(stmt.text.replace(/\s+/g, ' ').trim());
+        }
       } catch {
         // it cannot be classified now: the run classifies it again, and without an answer refuses it
       }

@@ -69,6 +69,21 @@ describe('Redis Cluster failover', () => {
     assert.equal((await dbx('kv', 'dbsize')).stdout, '(integer) 0\n');
   }, 60_000);
 
+  test('fan-out over cluster profiles: FLUSHALL is asked about once on the terminal for the set, whatever the safety', async () => {
+    const other = (await cluster.masters()).find((m) => m.port !== seed)!.port;
+    const fanConfig = join(dir, 'fan.yaml');
+    writeFileSync(fanConfig, `profiles:\n  c1:\n    kv: { cluster: [ "redis://127.0.0.1:${seed}" ] }\n  c2:\n    kv: { cluster: [ "redis://127.0.0.1:${other}" ] }\n`);
+    await cluster.cli(seed, 'set', await cluster.keyOn(seed, 'fanflush:'), 'x');
+    const s = new PtySession(['--config', fanConfig, '-p', 'c1,c2', 'kv', 'flushall'], { env: { XDG_STATE_HOME: dir } });
+    sessions.push(s);
+    await s.expect(/Profiles 'c1' \(.*\), 'c2' \(.*\): about to run\n\s+flushall\nType yes to continue: $/, 20_000);
+    s.send('no\r');
+    assert.equal(await s.exited(), 4);
+    assert.equal(s.output.match(/Type yes/g)!.length, 1);
+    assert.equal((await dbx('kv', 'dbsize')).stdout, '(integer) 1\n', 'nothing was flushed');
+    await dbx('--yes', '-q', 'kv', 'flushall');
+  }, 60_000);
+
   test('CLUSTER FAILOVER between two commands of a shell session', async () => {
     const masters = await cluster.masters();
     const victim = masters[1]!.port;
