@@ -180,10 +180,13 @@ export async function startMariadb(opts: MariadbOptions = {}): Promise<PrivateSe
   const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'dbx-mariadb-'));
   const data = join(dir, 'data');
+  // a tmpdir of its own: two installs at once in the shared /tmp collide on their temporary tables' names
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
   const install = spawnSync(
     'mariadb-install-db',
-    ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot],
+    ['--no-defaults', `--datadir=${data}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot],
     { encoding: 'utf8', timeout: 60_000 },
   );
   if (install.status !== 0) {
@@ -193,7 +196,7 @@ export async function startMariadb(opts: MariadbOptions = {}): Promise<PrivateSe
   const log = join(dir, 'error.log');
   const child = spawn(
     MARIADBD,
-    ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir, 'mysqld.sock')}`,
+    ['--no-defaults', `--datadir=${data}`, `--tmpdir=${tmp}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir, 'mysqld.sock')}`,
       `--pid-file=${join(dir, 'mysqld.pid')}`, `--log-error=${log}`, '--skip-name-resolve', '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_general_ci', '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M',
       '--skip-log-bin',
