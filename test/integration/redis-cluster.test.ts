@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Engine, Result } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/redis/redis-engine.js';
-import { keySlot } from '../../src/engines/redis/redis-cluster.js';
+import { keySlot } from '../../src/engines/redis/redis-slot-map.js';
 import { flat } from '../support/flat.js';
 import { freePort, startRedis, waitFor, type PrivateServer } from '../support/private-servers.js';
 

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { keySlot } from '../../src/engines/redis/redis-cluster.js';
+import { keySlot } from '../../src/engines/redis/redis-slot-map.js';
 import { freePort, startRedis, waitFor, type PrivateServer } from './private-servers.js';
 
 const exec = promisify(execFile);

@@ -2,7 +2,7 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
-import { keySlot } from '../../src/engines/redis/redis-cluster.js';
+import { keySlot } from '../../src/engines/redis/redis-slot-map.js';
 import { CommandCatalog, closestNames } from '../../src/engines/redis/redis-command-docs.js';
 import { editDistance } from '../../src/text/closest-name.js';
 import { parseRedisEndpoint } from '../../src/engines/redis/redis-endpoint.js';

@@ -19,9 +19,9 @@ import { displayOf, type NodeAddress } from './redis-endpoint.js';
 import { connectionOptions, type Router, type RouterOptions } from './redis-router.js';
 import { SideConnection, serverVersionOf } from './redis-side-connection.js';
 import { RespConnection } from './resp-connection.js';
-import { OK, argText, ReplyError, replyItems, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
+import { OK, argText, ReplyError, type Arg, type Reply } from './resp-types.js';
+import { SLOTS, address, keySlot, parseAddress, readSlotMap } from './redis-slot-map.js';
 
-const SLOTS = 16384;
 const MAX_REDIRECTS = 5;
 /** retries of one command after a connection failure, TRYAGAIN or CLUSTERDOWN */
 export const MAX_RETRIES = 12;
@@ -298,45 +298,12 @@ export class ClusterRouter implements Router {
     throw lastError ?? new ConnectError('no cluster seed nodes', { code: 'BAD_CONFIG', engine: 'kv' });
   }
 
-  /** CLUSTER SHARDS (Redis 7), else CLUSTER SLOTS: every slot's master, every node seen */
+  /** the map as `conn` (on `seedHost`) gives it: every slot's master, every node seen */
   private async readSlots(conn: RespConnection, seedHost: string): Promise<void> {
-    const shards = await conn.send(['CLUSTER', 'SHARDS']);
-    const ranges: { from: number; to: number; master: string }[] = [];
-    const hostOf = (h: Reply | undefined): string => {
-      const text = h === undefined ? '' : replyText(h);
-      return text === '' || text === '?' ? seedHost : text;
-    };
-    if (!(shards instanceof ReplyError)) {
-      for (const shard of replyItems(shards)) {
-        const record = replyRecord(shard);
-        const nodes = replyItems(record.get('nodes') ?? []).map(replyRecord);
-        const addrOf = (n: Map<string, Reply>): string => address(hostOf(n.get('endpoint') ?? n.get('ip')), Number(replyText(n.get(this.o.endpoint.tls ? 'tls-port' : 'port') ?? n.get('port') ?? '0')));
-        for (const n of nodes) this.known.add(addrOf(n));
-        const masters = nodes.filter((n) => replyText(n.get('role') ?? '') === 'master');
-        const master = masters.find((n) => replyText(n.get('health') ?? 'online') === 'online') ?? masters[0];
-        if (!master) continue;
-        const bounds = replyItems(record.get('slots') ?? []).map((b) => Number(replyText(b)));
-        for (let i = 0; i + 1 < bounds.length; i += 2) ranges.push({ from: bounds[i]!, to: bounds[i + 1]!, master: addrOf(master) });
-      }
-    } else {
-      const slots = await conn.send(['CLUSTER', 'SLOTS']);
-      if (slots instanceof ReplyError) {
-        throw new ConnectError(`${this.o.endpoint.display} is not a Redis Cluster: ${slots.message}`, {
-          code: 'NOT_A_CLUSTER', engine: 'kv', endpoint: this.o.endpoint.display,
-        });
-      }
-      for (const range of replyItems(slots)) {
-        const [from, to, ...nodes] = replyItems(range);
-        const addrs = nodes.map((n) => {
-          const m = replyItems(n);
-          return address(hostOf(m[0]), Number(m[1]));
-        });
-        for (const a of addrs) this.known.add(a);
-        if (addrs[0]) ranges.push({ from: Number(from), to: Number(to), master: addrs[0] });
-      }
-    }
+    const map = await readSlotMap(conn, { seedHost, tls: this.o.endpoint.tls !== undefined, display: this.o.endpoint.display });
+    for (const n of map.nodes) this.known.add(n);
     this.slots.fill(undefined);
-    for (const r of ranges) for (let s = r.from; s <= r.to; s++) this.slots[s] = r.master;
+    for (const r of map.ranges) for (let s = r.from; s <= r.to; s++) this.slots[s] = r.master;
   }
 
   private connection(addr: string): Promise<RespConnection> {
@@ -366,36 +333,3 @@ function isNetworkFailure(e: unknown): boolean {
   if (!(e instanceof ConnectError)) return false;
   return e.code === 'CONNECTION_LOST' || /^E[A-Z]+$/.test(e.code);
 }
-
-function parseAddress(addr: string): NodeAddress {
-  const i = addr.lastIndexOf(':');
-  return { host: addr.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port: Number(addr.slice(i + 1)) };
-}
-
-function address(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-
-/** CRC16-XMODEM of the key (or of its {hash tag}) mod 16384, as the cluster spec defines. */
-export function keySlot(key: Arg): number {
-  let bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
-  const open = bytes.indexOf(0x7b);
-  if (open >= 0) {
-    const close = bytes.indexOf(0x7d, open + 1);
-    if (close > open + 1) bytes = bytes.subarray(open + 1, close);
-  }
-  let crc = 0;
-  for (const b of bytes) crc = ((crc << 8) & 0xff00) ^ CRC_TABLE[((crc >> 8) ^ b) & 0xff]!;
-  return crc % SLOTS;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Array<number>(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i << 8;
-    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
-    t[i] = c;
-  }
-  return t;
-})();
