@@ -58,6 +58,36 @@ const rows: FaultRow[] = [
     args: () => ['doc', 'db.x.findOne()'],
     expect: { code: 3, stderr: /cannot connect/ },
   },
+  {
+    fault: 'server SIGKILLed before the statement',
+    place: 'own',
+    strike: { to: 'server', signal: 'SIGKILL', when: 'before' },
+    args: () => ['--connect-timeout', '3000', 'doc', 'db.x.findOne()'],
+    expect: { code: 3, stderr: /connection refused/ },
+  },
+  (() => {
+    const c = collection();
+    return {
+      fault: 'server SIGKILLed while rows stream',
+      place: 'own',
+      before: (ctx) => bigCollection(ctx, c),
+      strike: { to: 'server', signal: 'SIGKILL', when: 'streaming' },
+      args: () => ['--format', 'ndjson', 'doc', `db.${c}.find().batchSize(100)`],
+      expect: { code: 3, stderr: /cannot connect|closed|reset|refused/ },
+    } satisfies FaultRow;
+  })(),
+  {
+    fault: 'bytes corrupted in the server\'s first reply',
+    place: { proxy: { kind: 'corrupt', after: 0, length: 4 } },
+    args: () => ['--connect-timeout', '3000', 'doc', 'db.x.findOne()'],
+    expect: { code: 3, stderr: /cannot connect/ },
+  },
+  {
+    fault: '(control) a slow network (every chunk 300 ms late) still gives the result',
+    place: { proxy: { kind: 'delay', ms: 300, after: 0, direction: 'both' } },
+    args: () => ['--json', 'doc', 'db.x.countDocuments()'],
+    expect: { code: 0, stdout: /^0\n$/ },
+  },
   (() => {
     const c = collection();
     return {

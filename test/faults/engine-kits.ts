@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startMariadb, startRedis, freePort, type PrivateServer } from '../support/private-servers.js';
-import { startMongoTestServer } from '../support/mongo-test-server.js';
+import { startMongoProcess } from '../support/mongo-process.js';
 import { makeCertificates } from '../support/tls-certs.js';
 import { scratchDir } from '../support/temp-dir.js';
 import { PASSWORD, type EngineKit, type Server } from './fault-matrix.js';
@@ -26,10 +26,25 @@ export async function mariadb(server: Server, sql: string): Promise<string> {
   return stdout;
 }
 
-/** A MariaDB of its own with a user `dbx_fault` whose password is PASSWORD: that is who dbx logs in as. */
-async function mariadbWithUser(args: string[] = []): Promise<Server> {
-  const s: PrivateServer = await startMariadb({ args });
-  const server: Server = { url: `mysql://dbx_fault:${PASSWORD}@127.0.0.1:${s.port}/test`, port: s.port, pid: s.pid, stop: s.stop };
+/**
+ * A MariaDB of its own with a user `dbx_fault` whose password is PASSWORD: that is who dbx logs in as. With `dir`
+ * (a scratch folder) it can be started again on its data after a kill: `restart()`.
+ */
+async function mariadbWithUser(args: string[] = [], dir?: string): Promise<Server> {
+  let current: PrivateServer = await startMariadb({ args, dir });
+  const server: Server = {
+    url: `mysql://dbx_fault:${PASSWORD}@127.0.0.1:${current.port}/test`,
+    port: current.port,
+    pid: current.pid,
+    stop: () => current.stop(),
+  };
+  if (dir !== undefined) {
+    server.restart = async () => {
+      await current.stop();
+      current = await startMariadb({ args, dir, port: server.port });
+      server.pid = current.pid;
+    };
+  }
   await mariadb(server, `create user dbx_fault@'%' identified by '${PASSWORD}'; grant all on *.* to dbx_fault@'%'`);
   return server;
 }
@@ -41,7 +56,7 @@ export function sqlKit(): EngineKit {
     engine: 'sql',
     shared: once(() => keep(mariadbWithUser())),
     // a row's own server is killed: commits reach the OS at once, so what was committed survives a SIGKILL
-    own: () => mariadbWithUser(['--innodb-flush-log-at-trx-commit=2']),
+    own: () => mariadbWithUser(['--innodb-flush-log-at-trx-commit=2'], scratchDir('dbx-fault-mariadb-')),
     tls: once(() => {
       const certs = makeCertificates(scratchDir('dbx-fault-certs-'));
       return keep(mariadbWithUser([`--ssl-cert=${certs.cert}`, `--ssl-key=${certs.key}`, `--ssl-ca=${certs.ca}`, '--require-secure-transport=ON'])
@@ -97,15 +112,21 @@ export function kvKit(): EngineKit {
 
 // ---- doc: the MongoDB test server ---------------------------------------------------------------------------
 
+async function mongoProcess(): Promise<Server> {
+  const m = await startMongoProcess();
+  return { url: `${m.url}/test?directConnection=true`, port: Number(new URL(m.url).port), pid: m.pid, stop: m.stop };
+}
+
 export function docKit(): EngineKit {
   const started: Promise<Server>[] = [];
   return {
     engine: 'doc',
     shared: once(() => {
-      const p = startMongoTestServer().then((s): Server => ({ url: `mongodb://127.0.0.1:${s.port}/test?directConnection=true`, port: s.port, stop: s.stop }));
+      const p = mongoProcess();
       started.push(p);
       return p;
     }),
+    own: mongoProcess,
     async stopAll() {
       await Promise.all(started.map((p) => p.then((s) => s.stop(), () => {})));
     },

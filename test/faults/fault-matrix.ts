@@ -37,6 +37,8 @@ export interface Server {
   /** the CA that signed its certificate (TLS servers) */
   ca?: string;
   stop(): Promise<void>;
+  /** start it again on its data (after a kill), same port */
+  restart?(): Promise<void>;
 }
 
 /** What an engine's table runs against; one per test file (test/faults/engine-kits.ts). */

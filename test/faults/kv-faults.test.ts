@@ -166,6 +166,18 @@ const rows: FaultRow[] = [
     } satisfies FaultRow;
   })(),
   {
+    fault: 'bytes corrupted in the server\'s first reply',
+    place: { proxy: { kind: 'corrupt', after: 0, length: 1 } },
+    args: () => ['kv', 'ping'],
+    expect: { code: 3, stderr: /protocol error/ },
+  },
+  {
+    fault: '(control) a slow network (every chunk 300 ms late) still gives the reply',
+    place: { proxy: { kind: 'delay', ms: 300, after: 0, direction: 'both' } },
+    args: () => ['kv', 'ping'],
+    expect: { code: 0, stdout: /^PONG\n$/ },
+  },
+  {
     fault: '--timeout: the command is cancelled on the server',
     place: 'shared',
     args: () => ['--timeout', '700', 'kv', 'blpop', key(), '30'],

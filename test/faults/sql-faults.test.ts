@@ -161,6 +161,45 @@ const rowsTable: FaultRow[] = [
     strike: { to: 'dbx', signal: 'SIGKILL', when: { running: 'sleep(31)' } },
     expect: { code: 'killed' },
   }),
+  (() => {
+    const t = table();
+    return {
+      fault: 'server SIGKILLed after a statement committed: the row is there after a restart',
+      place: 'own',
+      before: (ctx) => mariadb(ctx.server!, `create table test.${t} (id int primary key)`).then(() => {}),
+      strike: { to: 'server', signal: 'SIGKILL', when: { running: 'sleep(34)' } },
+      args: (ctx) => ['sql', '-f', script(ctx, `insert into ${t} values (1);\nselect sleep(34);\ninsert into ${t} values (2);\n`)],
+      expect: { code: 3, stderr: /lost the connection during the statement/ },
+      async after(ctx) {
+        await ctx.server!.restart!();
+        assert.equal((await mariadb(ctx.server!, `select group_concat(id) from test.${t}`)).trim(), '1');
+      },
+    } satisfies FaultRow;
+  })(),
+  (() => {
+    const t = table();
+    return transactionRow('--transaction script, server SIGKILLed mid-script: no rows after a restart', t, {
+      place: 'own',
+      strike: { to: 'server', signal: 'SIGKILL', when: { running: 'sleep(31)' } },
+      expect: { code: 3, stderr: /lost the connection during the statement/ },
+      async after(ctx) {
+        await ctx.server!.restart!();
+        assert.equal(await rows(ctx, t), 0, 'crash recovery kept rows of a transaction that never committed');
+      },
+    });
+  })(),
+  {
+    fault: 'bytes corrupted in the server\'s greeting',
+    place: { proxy: { kind: 'corrupt', after: 0, length: 8 } },
+    args: () => ['--connect-timeout', '3000', 'sql', 'select 1'],
+    expect: { code: 3, stderr: /cannot connect/ },
+  },
+  {
+    fault: '(control) a slow network (every chunk 300 ms late) still gives the result',
+    place: { proxy: { kind: 'delay', ms: 300, after: 0, direction: 'both' } },
+    args: () => ['--format', 'tsv', 'sql', 'select 6*7 as answer'],
+    expect: { code: 0, stdout: /^answer\n42\n$/ },
+  },
   {
     fault: '--timeout: the statement is cancelled on the server',
     place: 'shared',

@@ -167,6 +167,11 @@ export interface MariadbOptions {
   port?: number;
   /** extra mariadbd arguments */
   args?: string[];
+  /**
+   * the server's own dir, kept at stop: a dir that already holds a datadir (a server stopped or killed before)
+   * starts that data again (crash recovery included) instead of installing a new one
+   */
+  dir?: string;
 }
 
 const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find((p) => existsSync(p)) ?? 'mariadbd';
@@ -178,20 +183,22 @@ const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find((p) => existsSy
  */
 export async function startMariadb(opts: MariadbOptions = {}): Promise<PrivateServer> {
   const port = opts.port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), 'dbx-mariadb-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dbx-mariadb-'));
   const data = join(dir, 'data');
   // a tmpdir of its own: two installs at once in the shared /tmp collide on their temporary tables' names
   const tmp = join(dir, 'tmp');
-  mkdirSync(tmp);
+  mkdirSync(tmp, { recursive: true });
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
-  const install = spawnSync(
-    'mariadb-install-db',
-    ['--no-defaults', `--datadir=${data}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  if (install.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`mariadb-install-db failed: ${install.stderr || install.stdout || install.error?.message}`);
+  if (!existsSync(join(data, 'mysql'))) {
+    const install = spawnSync(
+      'mariadb-install-db',
+      ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', `--tmpdir=${tmp}`, ...asRoot],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (install.status !== 0) {
+      if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
+      throw new Error(`mariadb-install-db failed: ${install.stderr || install.stdout || install.error?.message}`);
+    }
   }
   const log = join(dir, 'error.log');
   const child = spawn(
@@ -207,7 +214,7 @@ export async function startMariadb(opts: MariadbOptions = {}): Promise<PrivateSe
     { stdio: 'ignore' },
   );
   child.unref();
-  const stop = stopper(child, dir);
+  const stop = stopper(child, dir, opts.dir !== undefined);
   try {
     await waitFor(() => child.exitCode === null && canConnect(port), `mariadbd on ${port}`, 30_000);
     const sql = spawnSync('mariadb', ['--no-defaults', '-h127.0.0.1', `-P${port}`, '-uroot', '-e', 'create database if not exists test'], {
