@@ -71,9 +71,16 @@ export interface RowsResult {
   /**
    * Optional: the same rows in the groups they arrive in (a pipeline's reply, a range of a list). The streaming
    * writers read this instead of `rows`: a million rows then cost a few hundred awaits, not a million. A consumer
-   * reads one of the two, never both.
+   * reads one of them, never two.
    */
   chunks?: AsyncIterable<Record<string, unknown>[]>;
+  /**
+   * Optional, with `columns`: the same rows for the writers that print text (csv, tsv), as arrays of values in the
+   * order of `columns`, in the groups they arrive in (sql: the driver's own arrays, no object made per row). Their
+   * values give the same `codec.text` as the rows', not always the same JSON (sql: a DOUBLE is its text). A
+   * consumer reads one of rows, chunks and arrays.
+   */
+  arrays?: AsyncIterable<unknown[][]>;
   /** what the rows are, for the writers that print them as data rather than as a table; default 'objects' */
   shape?: RowShape;
   /**

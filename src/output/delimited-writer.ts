@@ -58,6 +58,7 @@ export class DelimitedWriter implements FormatWriter {
   }
 
   private async rows(result: RowsResult): Promise<number> {
+    if (result.arrays && result.columns) return this.arrays(result, result.arrays, result.columns);
     const { out } = this.io;
     let columns = result.columns;
     let source: RowsResult = result;
@@ -87,6 +88,37 @@ export class DelimitedWriter implements FormatWriter {
         `Warning: fields first seen after row ${WINDOW_ROWS} are not in the header and were left out: ${[...late].join(', ')}`,
       ]);
     }
+    return count;
+  }
+
+  /**
+   * Rows as arrays in the columns' order (sql): each group that arrives becomes one piece of text, the header
+   * before the first row, as rows() writes them.
+   */
+  private async arrays(result: RowsResult, arrays: AsyncIterable<unknown[][]>, columns: string[]): Promise<number> {
+    const { out } = this.io;
+    const { escape, nullCell, separator } = this.dialect;
+    const codec = result.codec;
+    const n = columns.length;
+    const headerLine = this.line(result.headers ?? columns);
+    let count = 0;
+    for await (const chunk of arrays) {
+      if (chunk.length === 0) continue;
+      let text = '';
+      for (const row of chunk) {
+        for (let i = 0; i < n; i++) {
+          const v = row[i];
+          if (i > 0) text += separator;
+          text += (v === null || v === undefined) && nullCell !== undefined ? nullCell : escape(cellText(codec, v));
+        }
+        text += '\n';
+      }
+      if (count === 0) await out.pushHeader(headerLine);
+      count += chunk.length;
+      const wait = out.push(text);
+      if (wait) await wait;
+    }
+    if (count === 0) await out.pushHeader(headerLine);
     return count;
   }
 

@@ -26,32 +26,6 @@ export class ServerNumber {
   ) {}
 }
 
-/** mysql2's view of a column while it reads a row (its typeCast argument). */
-interface CastField {
-  type: string;
-  string(): string | null;
-  buffer(): Buffer | null;
-}
-
-/**
- * How mysql2 reads each value of the text protocol: FLOAT, DOUBLE and YEAR keep the server's text; GEOMETRY is the
- * binary it is (WKB after a 4-byte SRID), not the driver's lossy {x, y}; everything else as the driver reads it.
- */
-export function castField(field: CastField, next: () => unknown): unknown {
-  switch (field.type) {
-    case 'FLOAT':
-    case 'DOUBLE':
-    case 'YEAR': {
-      const text = field.string();
-      return text === null ? null : new ServerNumber(text, Number(text));
-    }
-    case 'GEOMETRY':
-      return field.buffer();
-    default:
-      return next();
-  }
-}
-
 export function parseJsonText(text: string): unknown {
   try {
     return parseJsonExact(text);

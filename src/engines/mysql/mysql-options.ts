@@ -4,7 +4,6 @@
  */
 import type { ConnectionOptions } from 'mysql2';
 import { UsageError } from '../../errors.js';
-import { castField } from './mysql-codec.js';
 
 export interface SqlTarget {
   options: ConnectionOptions;
@@ -89,8 +88,8 @@ export function sqlTarget(endpoint: string | Record<string, unknown>, connectTim
     decimalNumbers: false,
     // JSON columns as the server's text: the driver's JSON.parse rounds integers beyond 2^53 (mysql-codec.ts)
     jsonStrings: true,
-    // FLOAT/DOUBLE as the server's text, GEOMETRY as its bytes (mysql-codec.ts)
-    typeCast: castField as ConnectionOptions['typeCast'],
+    // no typeCast function: FLOAT/DOUBLE/YEAR are read as the server's text and GEOMETRY as its bytes by the
+    // column definitions columnSet() gives the row parser (mysql-columns.ts), with no call per value
     // as the mysql client: a DELIMITER chunk holding several statements is sent as it is, and each gives its result
     multipleStatements: true,
     // as the mysql client: "N rows affected" counts changed rows, not matched ones (FOUND_ROWS), and function names

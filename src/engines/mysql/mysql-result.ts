@@ -5,7 +5,7 @@
 import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
 import type { Result, RowsResult } from '../engine.js';
 import { sqlCodec } from './mysql-codec.js';
-import { columnSet } from './mysql-columns.js';
+import { columnSet, type ColumnSet } from './mysql-columns.js';
 import { queryOk, rowsInSet } from './mysql-status.js';
 
 export { columnKeys } from './mysql-columns.js';
@@ -68,7 +68,7 @@ export type QueryError = (e: unknown) => Error;
  * one per SELECT) — none when an error came after the set had ended.
  */
 class NextSet {
-  constructor(readonly fields?: FieldPacket[]) {}
+  constructor(readonly columns?: ColumnSet) {}
 }
 
 /** In the row queue: the OK packet of a further statement (several in one DELIMITER chunk) or the one ending a CALL. */
@@ -168,7 +168,7 @@ export function runQuery(
           queue.shift();
           boundaries--;
           if (head instanceof NextOk) return okResult(head.header, undefined, following);
-          if (head.fields) return rowSet(head.fields);
+          if (head.columns) return rowSet(head.columns);
           continue;
         }
         if (head) {
@@ -183,13 +183,13 @@ export function runQuery(
       }
     };
 
-    const rowSet = (fields: FieldPacket[]): Result => {
-      const { keys: columns, headers, numeric, toObject } = columnSet(fields);
+    const rowSet = (set: ColumnSet): Result => {
+      const { keys: columns, headers, numeric, toObject, toCells } = set;
       const ordinal = sets++;
       let done = false;
       // every row of this set that has arrived, or undefined at its end; the connection resumes once the consumer
       // caught up
-      const take = async (): Promise<Record<string, unknown>[] | undefined> => {
+      const take = async (): Promise<unknown[][] | undefined> => {
         while (!done && queue.length === 0) {
           if (failure) throw wrap(failure);
           if (ended) done = true;
@@ -202,16 +202,23 @@ export function runQuery(
         const end = boundaries > 0 ? queue.findIndex(isBoundary) : queue.length;
         const batch = queue.splice(0, end) as unknown[][];
         resume();
-        return batch.map(toObject);
+        return batch;
       };
       async function* chunks(): AsyncGenerator<Record<string, unknown>[]> {
-        for (let batch = await take(); batch; batch = await take()) yield batch;
+        for (let batch = await take(); batch; batch = await take()) yield batch.map(toObject);
+      }
+      const cellsDiffer = set.zerofill;
+      async function* arrays(): AsyncGenerator<unknown[][]> {
+        for (let batch = await take(); batch; batch = await take()) {
+          if (cellsDiffer) for (const row of batch) toCells(row);
+          yield batch;
+        }
       }
       async function* rows(): AsyncGenerator<Record<string, unknown>> {
         for await (const batch of chunks()) yield* batch;
       }
       const summary = (count: number, seconds: number) => withWarnings(rowsInSet(count, seconds), setWarnings[ordinal]);
-      const result: RowsResult = { kind: 'rows', columns, numeric, rows: rows(), chunks: chunks(), codec: sqlCodec, summary, following };
+      const result: RowsResult = { kind: 'rows', columns, numeric, rows: rows(), chunks: chunks(), arrays: arrays(), codec: sqlCodec, summary, following };
       if (headers) result.headers = headers;
       return result;
     };
@@ -221,12 +228,14 @@ export function runQuery(
       if (!fields) return;
       inSet = true;
       setIndex = resultIndex(query);
+      // now, before mysql2 compiles its row parser from the fields (columnSet changes how it reads some types)
+      const set = columnSet(fields);
       if (!settled) {
         settled = true;
-        resolve(rowSet(fields));
+        resolve(rowSet(set));
         return;
       }
-      queue.push(new NextSet(fields));
+      queue.push(new NextSet(set));
       boundaries++;
       notify();
     });
