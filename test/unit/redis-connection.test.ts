@@ -1,6 +1,7 @@
 /**
  * The connection handshake against a scripted fake server on a loopback port: RESP2 fallback for servers without
- * HELLO, the password prompt on NOAUTH, and what the commands on the wire look like.
+ * HELLO, the password prompt on NOAUTH, what the commands on the wire look like, and a Sentinel master demoted
+ * without closing its clients (fake Sentinel and masters).
  */
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -150,6 +151,52 @@ describe('handshake', () => {
       await kv.close();
     } finally {
       srv.close();
+    }
+  });
+});
+
+describe('Sentinel: a master demoted without closing its clients', () => {
+  test('READONLY makes dbx ask the Sentinels again and send the write once more, to the new master', async () => {
+    let demoted = false;
+    const server = (isNew: boolean): Answer => ([cmd]) => {
+      switch (cmd!.toUpperCase()) {
+        case 'HELLO': return "-ERR unknown command 'HELLO'\r\n";
+        case 'ROLE': return !isNew && demoted ? '*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:1\r\n$9\r\nconnected\r\n:0\r\n' : '*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n';
+        case 'SET': return !isNew && demoted ? "-READONLY You can't write against a read only replica.\r\n" : '+OK\r\n';
+        case 'COMMAND': return '*0\r\n';
+        default: return '+OK\r\n';
+      }
+    };
+    const oldMaster = await fakeServer(server(false));
+    const newMaster = await fakeServer(server(true));
+    const sentinel = await fakeServer(([cmd, sub]) => {
+      if (cmd!.toUpperCase() === 'HELLO') return "-ERR unknown command 'HELLO'\r\n";
+      if (cmd!.toUpperCase() !== 'SENTINEL' || sub!.toUpperCase() !== 'GET-MASTER-ADDR-BY-NAME') return '+OK\r\n';
+      const port = String(demoted ? newMaster.port : oldMaster.port);
+      return `*2\r\n$9\r\n127.0.0.1\r\n$${port.length}\r\n${port}\r\n`;
+    });
+    const notes: string[] = [];
+    const kv = createEngine({
+      profile: 't', endpoint: `redis-sentinel://127.0.0.1:${sentinel.port}/0?name=mymaster`, connectTimeoutMs: 2000,
+      readonly: false, verbose: () => undefined, warn: () => undefined, note: (line) => notes.push(line),
+    });
+    try {
+      await kv.connect();
+      const value = async (text: string): Promise<unknown> => {
+        const r = await kv.execute({ text, line: 1 });
+        assert.equal(r.kind, 'value');
+        return r.kind === 'value' ? r.codec.json(r.value) : undefined;
+      };
+      assert.equal(await value('set k v1'), 'OK');
+      demoted = true; // the old master now answers as a replica, and its connection stays open
+      assert.equal(await value('set k v2'), 'OK');
+      const wrote = (srv: { seen: string[][] }) => srv.seen.some((c) => c[0]!.toUpperCase() === 'SET' && c[2] === 'v2');
+      assert.ok(wrote(oldMaster), 'refused by the old master first');
+      assert.ok(wrote(newMaster), 'then sent to the new one');
+      assert.match(notes.join('\n'), /mymaster has failed over: the master is now 127\.0\.0\.1:\d+/);
+    } finally {
+      await kv.close();
+      for (const s of [oldMaster, newMaster, sentinel]) s.close();
     }
   });
 });

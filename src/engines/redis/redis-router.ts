@@ -143,6 +143,13 @@ export class StandaloneRouter implements Router {
     await Promise.all([c?.close(), this.side.close()]);
   }
 
+  /** Closes the user's connection: the next command opens it again (locate() first), on the same database. */
+  protected async dropConnection(): Promise<void> {
+    const c = this.conn;
+    this.conn = undefined;
+    await c?.close();
+  }
+
   /**
    * Called before the user's connection is (re-)opened: sets `target`. A plain server's address is the profile's;
    * Sentinel asks where the master is now (redis-sentinel.ts), so a reconnect follows a failover.

@@ -6,13 +6,14 @@
  * the next Sentinel is asked, then all of them again after a pause, a bounded number of rounds.
  *
  * Every (re-)opening of the user's connection asks again, so that a shell follows a failover: Sentinel itself
- * closes the clients of a demoted master, the next command reconnects, to the new master.
+ * closes the clients of a demoted master, the next command reconnects, to the new master; a demoted master that
+ * kept its clients answers READONLY, and the command is sent again after asking the Sentinels (send()).
  */
 import { ConnectError, type DbxError } from '../../errors.js';
 import { displayOf, hostPort, type NodeAddress, type SentinelSettings } from './redis-endpoint.js';
 import { StandaloneRouter, type RouterOptions } from './redis-router.js';
 import { RespConnection } from './resp-connection.js';
-import { ReplyError, replyItems, replyRecord, replyText, type Reply } from './resp-types.js';
+import { ReplyError, argText, replyItems, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
 
 /** rounds over every Sentinel before giving up, and the pause before the second (doubled before each next) */
 export const SENTINEL_ROUNDS = 5;
@@ -24,6 +25,8 @@ export class SentinelRouter extends StandaloneRouter {
   private readonly settings: SentinelSettings;
   /** the server last found; undefined until the first connect */
   private found?: NodeAddress;
+  /** inside the user's MULTI: a READONLY there is not retried */
+  private inMulti = false;
 
   constructor(o: RouterOptions) {
     super(o);
@@ -37,6 +40,22 @@ export class SentinelRouter extends StandaloneRouter {
     const user = this.o.endpoint.username ? `${encodeURIComponent(this.o.endpoint.username)}@` : '';
     const what = this.settings.role === 'replica' ? 'a replica' : 'master';
     return `${scheme}://${user}${hostPort(this.found)}/${db} (${what} of ${this.settings.name}, via Sentinel)`;
+  }
+
+  /**
+   * A master demoted without its clients being closed (an operator's REPLICAOF, a Sentinel whose CLIENT KILL was
+   * refused) answers writes with READONLY: the command was not run, so the Sentinels are asked again and it is sent
+   * once more, to the master they name now. Not inside MULTI: the transaction would be lost on the new connection.
+   */
+  override async send(args: readonly Arg[]): Promise<Reply> {
+    const name = argText(args[0]).toLowerCase();
+    const reply = await super.send(args);
+    if (name === 'multi' && !(reply instanceof ReplyError)) this.inMulti = true;
+    else if (name === 'exec' || name === 'discard') this.inMulti = false;
+    if (!(reply instanceof ReplyError) || reply.prefix !== 'READONLY' || this.settings.role !== 'master' || this.inMulti) return reply;
+    this.o.verbose(`kv: ${this.found ? hostPort(this.found) : 'the server'} answered READONLY: it is no longer the master of ${this.settings.name}; asking the Sentinels again`);
+    await this.dropConnection();
+    return super.send(args);
   }
 
   protected override async locate(): Promise<void> {
