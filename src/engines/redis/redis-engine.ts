@@ -21,7 +21,7 @@ import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
 import { repliesBefore } from './resp-connection.js';
 import { encodeCommand } from './resp-encoder.js';
-import { argText, ReplyError, type Arg, type Reply } from './resp-types.js';
+import { argText, OK, ReplyError, type Arg, type Reply } from './resp-types.js';
 
 /** statements per write within a batch */
 const PIPELINE_PART = 250;
@@ -248,7 +248,7 @@ class RedisEngine implements Engine {
       const failure = this.session.watches(name) ? this.session.track(name, reply, this.argsOf(statement)) : undefined;
       const outcome: Outcome = reply instanceof ReplyError
         ? { statement, error: afterFailure ? this.plainFail(reply, this.argsOf(statement)) : await this.fail(reply, this.argsOf(statement)) }
-        : { statement, result: withFailure(this.resultOf(reply, this.needsArgs(name) ? this.argsOf(statement) : []), failure) };
+        : { statement, result: withFailure(this.resultOf(reply, reply !== OK && this.needsArgs(name) ? this.argsOf(statement) : []), failure) };
       if (afterFailure) outcome.afterFailure = true;
       outcomes.push(outcome);
     }
@@ -294,7 +294,10 @@ class RedisEngine implements Engine {
     return replyToResult(reply, args, this.router.protocol);
   }
 
-  /** whether a pipelined reply needs its command's words to be shaped (re-splitting every line is not free) */
+  /**
+   * whether a pipelined reply needs its command's words to be shaped (re-splitting every line is not free; an OK
+   * never does: a script of SETs is not split again)
+   */
   private needsArgs(name: string): boolean {
     return this.router.protocol === 2 || TEXT_REPORT_COMMANDS.has(name);
   }
