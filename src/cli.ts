@@ -1,7 +1,7 @@
 /**
  * The entry point: the only place that touches process.argv, process.env, the real streams and the exit code.
  */
-import { ExitCode, InterruptedError } from './errors.js';
+import { InterruptedError, type StopSignal } from './errors.js';
 import { run, wantsJsonErrors } from './program.js';
 import { reportError } from './runner/report-error.js';
 import { colorEnabled, loadColor } from './text/color.js';
@@ -9,29 +9,36 @@ import { colorEnabled, loadColor } from './text/color.js';
 const argv = process.argv.slice(2);
 const settings = { json: wantsJsonErrors(argv), verbose: argv.includes('-v') || argv.includes('--verbose') };
 
+/** Ctrl-C, `kill` and a closed terminal all stop a run the same way: cancelled on the server, then the signal's exit code. */
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 let handlers = 0;
-function onInterrupt(handler: () => void): () => void {
+function onInterrupt(handler: (signal: StopSignal) => void): () => void {
   let count = 0;
-  const listener = () => {
+  const listener = (signal: StopSignal) => {
     count += 1;
-    if (count > 1) process.exit(ExitCode.interrupted); // a second Ctrl-C while the server is still cancelling
-    handler();
+    // a second signal while the server is still cancelling: leave now
+    if (count > 1) process.exit(new InterruptedError({ signal }).exitCode);
+    handler(signal);
   };
   handlers += 1;
-  process.on('SIGINT', listener);
+  for (const signal of STOP_SIGNALS) process.on(signal, listener);
   return () => {
     handlers -= 1;
-    process.off('SIGINT', listener);
+    for (const signal of STOP_SIGNALS) process.off(signal, listener);
   };
 }
 
-// Ctrl-C while nothing that could be cancelled runs (the config is read, the connection opened): exit 130 as the
-// contract says, rather than Node's death by signal. Registered first, so it runs before any handler of the run.
-process.on('SIGINT', () => {
-  if (handlers > 0) return;
-  process.exitCode = reportError(new InterruptedError(), process.stderr, settings);
-  process.exit(process.exitCode);
-});
+// A signal while nothing that could be cancelled runs (the config is read, the connection opened): exit 130 / 143 /
+// 129 as the contract says, with the message, rather than Node's death by signal. Registered first, so it runs
+// before any handler of the run.
+for (const signal of STOP_SIGNALS) {
+  process.on(signal, () => {
+    if (handlers > 0) return;
+    process.exitCode = reportError(new InterruptedError({ signal }), process.stderr, settings);
+    process.exit(process.exitCode);
+  });
+}
 
 /**
  * A closed pipe (`dbx … | head -1`, `dbx … 2>&1 | head -1`) is not an error: what is written to that stream from

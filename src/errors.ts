@@ -16,6 +16,10 @@ export const ExitCode = {
   /** sysexits' EX_SOFTWARE: a bug in dbx, not in the statement */
   internal: 70,
   interrupted: 130,
+  /** SIGHUP (the terminal went away): 128 + 1, as a shell reports it */
+  hangup: 129,
+  /** SIGTERM: 128 + 15 */
+  terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -50,6 +54,8 @@ export class DbxError extends Error {
   profile?: string;
   /** the connection was found lost before the statement was sent: it never reached the server */
   readonly unsent: boolean;
+  /** the statement failed after part of its result was written to stdout (markPartial) */
+  partial = false;
 
   constructor(message: string, exitCode: ExitCodeValue, opts: DbxErrorOptions) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -72,9 +78,23 @@ export class DbxError extends Error {
     if (this.statement !== undefined) error.statement = this.statement;
     if (this.endpoint !== undefined) error.endpoint = this.endpoint;
     if (this.hint !== undefined) error.hint = this.hint;
-    if (this.note !== undefined) error.note = this.note;
+    const note = [this.note, this.partial ? PARTIAL_OUTPUT : undefined].filter((n) => n !== undefined).join('; ');
+    if (note !== '') error.note = note;
+    if (this.partial) error.partial = true;
     return { error };
   }
+}
+
+/** What an error says when stdout holds part of the failed statement's result (closed, never cut mid-value). */
+export const PARTIAL_OUTPUT = 'the output is partial: the rows before the error were written';
+
+/** Marks an error as coming after part of the statement's result was written (CONTRACT "Output"). */
+export function markPartial(e: unknown): void {
+  if (e !== null && typeof e === 'object') (e as { partial?: boolean }).partial = true;
+}
+
+export function isPartial(e: unknown): boolean {
+  return e !== null && typeof e === 'object' && (e as { partial?: unknown }).partial === true;
 }
 
 /** exit 1: the server refused or failed a statement, or --timeout cancelled it. */
@@ -123,11 +143,23 @@ export class SafetyError extends DbxError {
   }
 }
 
-/** exit 130: Ctrl-C. */
+/** The signals that stop a run: Ctrl-C, `kill`, a closed terminal. */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+const SIGNAL_EXITS: Record<StopSignal, { exitCode: ExitCodeValue; message: string }> = {
+  SIGINT: { exitCode: ExitCode.interrupted, message: 'interrupted' },
+  SIGTERM: { exitCode: ExitCode.terminated, message: 'terminated (SIGTERM)' },
+  SIGHUP: { exitCode: ExitCode.hangup, message: 'hung up (SIGHUP)' },
+};
+
+/** exit 130: Ctrl-C; 143: SIGTERM; 129: SIGHUP. The running statement was cancelled on the server first. */
 export class InterruptedError extends DbxError {
   override name = 'InterruptedError';
-  constructor(opts: Partial<DbxErrorOptions> = {}) {
-    super('interrupted', ExitCode.interrupted, { code: 'INTERRUPTED', ...opts });
+  readonly signal: StopSignal;
+  constructor(opts: Partial<DbxErrorOptions> & { signal?: StopSignal } = {}) {
+    const { signal = 'SIGINT', ...rest } = opts;
+    super(SIGNAL_EXITS[signal].message, SIGNAL_EXITS[signal].exitCode, { code: 'INTERRUPTED', ...rest });
+    this.signal = signal;
   }
 }
 

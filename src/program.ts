@@ -40,7 +40,7 @@ Examples:
   eval "$(dbx completion bash)"             (Tab completion; also zsh, fish)
 
 Exit codes: 0 ok, 1 statement failed, 2 usage/input error, 3 cannot connect, 4 refused by safety, 70 bug in dbx,
-130 interrupted; over several profiles the most severe (3, else 1, else 4).
+130 interrupted (143 SIGTERM, 129 SIGHUP); over several profiles the most severe (3, else 1, else 4).
 Config: --config, $DBX_CONFIG, ./dbx.yaml, ~/.config/dbx/config.yaml, then the built-in 'local' profile.
 `;
 

@@ -9,7 +9,7 @@
  * stop the others unless --fail-fast; the exit code is the most severe outcome; one summary line on stderr.
  */
 import type { EngineName, Statement } from '../engines/engine.js';
-import { DbxError, ExitCode, InterruptedError, UsageError } from '../errors.js';
+import { DbxError, ExitCode, InterruptedError, UsageError, type StopSignal } from '../errors.js';
 import type { LoadedConfig } from '../config/config-file.js';
 import { askOnTty, type Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
@@ -119,14 +119,14 @@ export async function runFanOut(
   refuseMisfits(engineName, opts, deps, names.length);
   const lanes = new OutputLanes(names.length, { out: deps.stdout, err: deps.stderr }, { interleave: opts.format === 'ndjson' });
   // one Ctrl-C handler for the whole set: each profile's run registers with it, not with the process
-  const interruptHandlers = new Set<() => void>();
+  const interruptHandlers = new Set<(signal: StopSignal) => void>();
   let interrupted = false;
   const jobs: Job[] = [];
-  const removeInterrupt = deps.onInterrupt(() => {
+  const removeInterrupt = deps.onInterrupt((signal) => {
     interrupted = true;
-    for (const handler of interruptHandlers) handler();
+    for (const handler of interruptHandlers) handler(signal);
     // the profiles still connecting stop there too (their runs register with interruptHandlers once connected)
-    for (const job of jobs) job.cancel?.(new InterruptedError({ engine: engineName, endpoint: job.session.engine.endpoint }));
+    for (const job of jobs) job.cancel?.(new InterruptedError({ signal, engine: engineName, endpoint: job.session.engine.endpoint }));
   });
   try {
     const prompt = serialPrompt(deps);

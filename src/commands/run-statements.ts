@@ -13,10 +13,16 @@ import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { startProgress, type Progress } from '../runner/progress.js';
 import { checkSafety, type SafetyIO } from '../runner/safety.js';
 import { writeWarning, type Session } from '../runner/session.js';
-import { reportFailure, runStatement, statementLabel, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
+import { reportFailure, runStatement, statementLabel, stopRunning, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
 
 /** Runs one statement; returns false when the script must stop. */
 async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
+  if (state.connectionGone) {
+    // --force after a statement dbx gave up on (src/runner/cancel-bound.ts): its connections were destroyed
+    state.connectionGone = false;
+    await state.engine.close().catch(() => undefined);
+    await state.engine.connect();
+  }
   if ((await runStatement(state, stmt)) === undefined) return true;
   state.failed = true;
   return state.opts.force && !state.opts.transaction;
@@ -195,10 +201,10 @@ export async function runStatements(
   const state: Partial<RunState> & Pick<RunState, 'opts' | 'deps'> = {
     opts, deps, failed: false, interrupted: false, wordsAdvice: advice, profile: tag, engine,
   };
-  const stop = (why?: DbxError) => {
+  const stop = (why: DbxError) => {
     cancelled ??= why;
     state.interrupted = true;
-    engine.cancel().catch(() => {});
+    stopRunning(state, why);
   };
   try {
     extras.cancellable?.(stop);
@@ -228,7 +234,7 @@ export async function runStatements(
       writer: createWriter({ format: opts.format, color: opts.color, quiet: opts.quiet, tag }, io.stdout, io.stderr),
     });
     // Ctrl-C before this point (connecting) is the caller's: nothing runs yet that could be cancelled on a server
-    removeInterrupt = deps.onInterrupt(() => stop());
+    removeInterrupt = deps.onInterrupt((signal) => stop(new InterruptedError({ signal, engine: engine.name, endpoint: engine.endpoint })));
     await runAll(state as RunState, statements, check);
     progress?.stop();
     if (advice && !state.failed) writeWarning(advice.warning, opts, deps);

@@ -275,6 +275,13 @@ export interface Engine {
   redact?(stmt: Statement): string;
   /** cancel the running statement on the server (for --timeout and Ctrl-C) */
   cancel(): Promise<void>;
+  /**
+   * Gives up on the running statement when cancel() did not end it in time (a hung server, a stalled network;
+   * src/runner/cancel-bound.ts): destroys every connection the engine holds or is opening, at once and without a
+   * word to the server, so that the pending call fails and nothing of the engine keeps the process alive. The next
+   * statement connects again (sql: it finds the connection lost before anything is sent).
+   */
+  abandon(): void;
   close(): Promise<void>;
 }
 

@@ -34,6 +34,7 @@ export class JsonWriter implements FormatWriter {
     const wrapped = tagger !== undefined && shape !== 'objects';
     // opened with the first row: a statement that fails before it leaves nothing on stdout
     const open = `${wrapped ? tagger.valueOpening : ''}${shape === 'map' ? '{' : '['}`;
+    const close = `${shape === 'map' ? '}' : ']'}${wrapped ? '}' : ''}\n`;
     let count = 0;
     try {
       await eachRow(result, (row) => {
@@ -44,11 +45,12 @@ export class JsonWriter implements FormatWriter {
         return out.push(count++ === 0 ? open + piece : `,${piece}`);
       });
     } catch (error) {
-      // end the broken line so the next statement's JSON still starts on a line of its own
-      if (count > 0) await out.push('\n');
+      // stdout holds only complete values: the rows written so far are closed as a value (the error says the
+      // output is partial), and the next statement's JSON starts on a line of its own
+      if (count > 0) await out.push(close);
       throw error;
     }
-    await out.push(`${count === 0 ? open : ''}${shape === 'map' ? '}' : ']'}${wrapped ? '}' : ''}\n`);
+    await out.push(`${count === 0 ? open : ''}${close}`);
     return count;
   }
 }

@@ -46,6 +46,8 @@ export class OutputStream {
   private idleTimer?: NodeJS.Timeout;
   /** an error the sink reported on its own (a failed write is reported by an event, after write() returned) */
   private failure?: unknown;
+  /** how many pieces were pushed so far: a result that failed after some went out left partial output */
+  pushed = 0;
 
   constructor(
     private readonly sink: Sink,
@@ -61,6 +63,7 @@ export class OutputStream {
 
   /** Adds text or bytes; returns a promise only when a full chunk had to be written (await it to honour backpressure). */
   push(piece: string | Uint8Array): Promise<void> | undefined {
+    this.pushed++;
     if (typeof piece === 'string') {
       this.buffer += piece;
     } else {
@@ -80,6 +83,7 @@ export class OutputStream {
   /** A header line (csv, tsv): given to the sink as such when it wants to know, else pushed as text. */
   async pushHeader(line: string): Promise<void> {
     if (!this.sink.header) return this.push(line);
+    this.pushed++;
     await this.flush();
     try {
       if (this.sink.header(line) === false) await waitForDrain(this.sink as EventSink);

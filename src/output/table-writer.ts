@@ -85,23 +85,30 @@ export class TableWriter implements FormatWriter {
     let count = 0;
     // a live stream is sized from its first row, so that each message shows when it arrives
     const windowRows = result.live ? 1 : WINDOW_ROWS;
-    for await (const row of result.rows) {
-      count++;
-      if (!layout) {
-        if (!fixed) addKeys(columns, seen, row, result.pinned);
-        window.push(row);
-        if (window.length >= windowRows) {
-          layout = await this.open(result, columns, window);
-          window = [];
+    try {
+      for await (const row of result.rows) {
+        count++;
+        if (!layout) {
+          if (!fixed) addKeys(columns, seen, row, result.pinned);
+          window.push(row);
+          if (window.length >= windowRows) {
+            layout = await this.open(result, columns, window);
+            window = [];
+          }
+        } else if (!fixed && addKeys(columns, seen, row, result.pinned)) {
+          // a document with a field the header lacks: close this box and start another with the wider header
+          await out.push(`${layout.border}\n`);
+          layout = undefined;
+          window.push(row);
+        } else {
+          await out.push(this.line(layout, result.codec, row));
         }
-      } else if (!fixed && addKeys(columns, seen, row, result.pinned)) {
-        // a document with a field the header lacks: close this box and start another with the wider header
-        await out.push(`${layout.border}\n`);
-        layout = undefined;
-        window.push(row);
-      } else {
-        await out.push(this.line(layout, result.codec, row));
       }
+    } catch (error) {
+      // a box that was started is closed (the error says the output is partial); the rows of a window not yet
+      // printed are dropped with it
+      if (layout) await out.push(`${layout.border}\n`);
+      throw error;
     }
     if (window.length > 0) layout = await this.open(result, columns, window);
     if (layout) await out.push(`${layout.border}\n`);

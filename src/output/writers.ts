@@ -2,7 +2,7 @@
  * The one switch from --format to a writer. Writers print engine-neutral Results and see values only through
  * the result's codec; settings come in here, nothing is global.
  */
-import { UsageError } from '../errors.js';
+import { markPartial, UsageError } from '../errors.js';
 import { styles } from '../text/color.js';
 import { CSV, DelimitedWriter, TSV } from './delimited-writer.js';
 import { JsonWriter } from './json-writer.js';
@@ -34,12 +34,21 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
   const tagged = tag === undefined || json ? (r: Result) => r : (r: Result) => tagForText(r, tag, split);
   const writeAsync = async (untagged: Result, ctx: WriteContext): Promise<number> => {
       const result = tagged(untagged);
+      // what had been pushed when the result being written began: one that fails after more was pushed is partial
+      // (an error that comes with the next result of a statement leaves the results before it whole)
+      let start = stream.pushed;
       try {
         let count = await writer.write(result, ctx);
-        for (let next = await following(result); next; next = await following(next)) count += await writer.write(next, ctx);
+        start = stream.pushed;
+        for (let next = await following(result); next; next = await following(next)) {
+          count += await writer.write(next, ctx);
+          start = stream.pushed;
+        }
         if (!ctx.deferFlush) await stream.flush();
         return count;
       } catch (error) {
+        // the writer ended what it had started (a JSON array closed, the line ended): the error says it is partial
+        if (stream.pushed > start) markPartial(error);
         // show what was rendered before the failure; the stream itself may be the thing that failed
         await stream.flush().catch(() => undefined);
         throw error;

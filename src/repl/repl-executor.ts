@@ -5,14 +5,14 @@
  * a lost connection before the next statement.
  */
 import type { Engine, Statement } from '../engines/engine.js';
-import { ExitCode, InterruptedError, type DbxError } from '../errors.js';
+import { ExitCode, InterruptedError, type DbxError, type StopSignal } from '../errors.js';
 import { createWriter } from '../output/writers.js';
 import type { Deps } from '../runner/deps.js';
 import type { GlobalOptions } from '../runner/options.js';
 import { asDbxError } from '../runner/report-error.js';
 import { checkSafety } from '../runner/safety.js';
 import type { Session } from '../runner/session.js';
-import { reportFailure, runStatement, type FailureContext, type RunState } from '../runner/statement-runner.js';
+import { reportFailure, runStatement, stopRunning, type FailureContext, type RunState } from '../runner/statement-runner.js';
 import { PagedOutput, type PagerSettings } from './repl-pager.js';
 
 export interface ExecutorContext {
@@ -59,6 +59,8 @@ export class StatementExecutor {
   needsReconnect = false;
   /** `warnings` / `\W`: the server's warnings are shown after each statement that had some */
   showWarnings = false;
+  /** SIGTERM or SIGHUP came while a statement ran: it was cancelled, and the shell ends with this error's code */
+  endedBy?: InterruptedError;
   private readonly homeDatabase?: string;
 
   constructor(private readonly ctx: ExecutorContext) {
@@ -120,16 +122,19 @@ export class StatementExecutor {
     const abandoned = new Promise<'abandoned'>((resolve) => (abandon = () => resolve('abandoned')));
     let presses = 0;
     let removeInterrupt: () => void = () => {};
-    const onCtrlC = (): void => {
+    const onCtrlC = (signal: StopSignal): void => {
       // registered afresh on every press: src/cli.ts ends the process on a second press, which suits a script
       // but not a shell
       removeInterrupt();
       removeInterrupt = deps.onInterrupt(onCtrlC);
       presses += 1;
+      const why = new InterruptedError({ signal, engine: engine.name, endpoint: engine.endpoint });
+      // kill or a closed terminal: the statement is cancelled as for Ctrl-C, then the shell ends
+      if (signal !== 'SIGINT') this.endedBy ??= why;
       if (presses === 1) {
         state.interrupted = true;
         deps.stderr.write(' -- cancelling the statement on the server\n');
-        engine.cancel().catch(() => {});
+        stopRunning(state, why);
       } else {
         abandon();
       }
@@ -164,6 +169,11 @@ export class StatementExecutor {
       await output.finish();
       this.ctx.raw();
       removeInterrupt();
+    }
+    if (state.connectionGone) {
+      // dbx gave up on the statement (src/runner/cancel-bound.ts): the engine's connections were destroyed
+      state.connectionGone = false;
+      this.needsReconnect = true;
     }
     if (error && isConnectionLost(error)) {
       this.needsReconnect = true;

@@ -150,7 +150,7 @@ class Shell {
       if (!this.exiting) this.deps.stdout.write('\n'); // Ctrl-D: leave the user's shell prompt on a line of its own
       this.exiting = true;
       this.rl.close();
-      this.finished(ExitCode.ok);
+      this.finished(this.executor.endedBy?.exitCode ?? ExitCode.ok);
     } else if (this.queue.length === 0) {
       this.prompt();
     }
@@ -238,6 +238,10 @@ class Shell {
     let allOk = true;
     for (const stmt of statements) {
       const ok = await this.executor.run(stmt, origin);
+      if (this.executor.endedBy) {
+        this.exiting = true;
+        return false;
+      }
       if (this.engine.database !== this.database || this.completer.changesNames(stmt)) this.completer.invalidate();
       this.database = this.engine.database;
       allOk &&= ok;

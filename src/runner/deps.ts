@@ -1,6 +1,8 @@
 /**
  * What the program is given from the outside world. src/cli.ts passes the real process; tests pass buffers.
  */
+import type { StopSignal } from '../errors.js';
+
 export interface Deps {
   /** the user's arguments (no node, no script path) */
   argv: string[];
@@ -9,8 +11,8 @@ export interface Deps {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** registers a Ctrl-C handler; returns a function that removes it */
-  onInterrupt(handler: () => void): () => void;
+  /** registers a handler for Ctrl-C, SIGTERM and SIGHUP (told which); returns a function that removes it */
+  onInterrupt(handler: (signal: StopSignal) => void): () => void;
 }
 
 /** Reads a whole stream as bytes. */

@@ -13,9 +13,9 @@ export interface ProfileOutcome {
   code?: string;
 }
 
-/** Most severe first: Ctrl-C, a bug, then the contract's order (3 before 1 before 4). */
+/** Most severe first: a signal, a bug, then the contract's order (3 before 1 before 4). */
 const SEVERITY: readonly number[] = [
-  ExitCode.interrupted, ExitCode.internal, ExitCode.connect, ExitCode.usage, ExitCode.statement, ExitCode.safety,
+  ExitCode.terminated, ExitCode.hangup, ExitCode.interrupted, ExitCode.internal, ExitCode.connect, ExitCode.usage, ExitCode.statement, ExitCode.safety,
 ];
 
 const REASONS: Record<number, string> = {
@@ -25,6 +25,8 @@ const REASONS: Record<number, string> = {
   [ExitCode.safety]: 'refused by safety',
   [ExitCode.internal]: 'internal error',
   [ExitCode.interrupted]: 'interrupted',
+  [ExitCode.terminated]: 'terminated',
+  [ExitCode.hangup]: 'hung up',
 };
 
 /** At most this many failures are named on the human line; the JSON line names them all. */

@@ -2,7 +2,7 @@
  * The one place that turns an error into what the user sees: one readable message (or one JSON line under
  * --json) on stderr, and the exit code. Stack traces only under -v, and only for errors dbx did not expect.
  */
-import { DbxError, ExitCode, ParseError, redactUrl, type ExitCodeValue } from '../errors.js';
+import { DbxError, ExitCode, isPartial, PARTIAL_OUTPUT, ParseError, redactUrl, type ExitCodeValue } from '../errors.js';
 import { caretAt } from '../text/caret.js';
 import { safeMessageText } from '../text/terminal-text.js';
 import { styles } from '../text/color.js';
@@ -34,6 +34,12 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
  */
 export function asDbxError(e: unknown): DbxError {
   if (e instanceof DbxError) return e;
+  const err = wrapUnexpected(e);
+  err.partial = isPartial(e);
+  return err;
+}
+
+function wrapUnexpected(e: unknown): DbxError {
   if (isSystemError(e)) return new DbxError(redactUrl(e.message), ExitCode.statement, { code: e.code!, cause: e });
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   const message =
@@ -78,6 +84,7 @@ function humanError(err: DbxError, settings: ReportSettings): string {
   }
   if (err.hint) out += `  hint: ${err.hint}\n`;
   if (err.note) out += `  note: ${err.note}\n`;
+  if (err.partial) out += `  note: ${PARTIAL_OUTPUT}\n`;
   if (settings.verbose && err.code === 'INTERNAL' && err.cause instanceof Error && err.cause.stack) {
     out += redactUrl(err.cause.stack) + '\n';
   }

@@ -12,6 +12,7 @@ import type { Deps } from './deps.js';
 import type { Progress } from './progress.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import { asDbxError, reportError } from './report-error.js';
+import { CancelBound } from './cancel-bound.js';
 
 /** What running statements needs; the interactive shell builds one too, and swaps the writer per statement. */
 export interface RunState {
@@ -32,6 +33,10 @@ export interface RunState {
   profile?: string;
   /** a script's progress line on the terminal (src/runner/progress.ts), told as statements finish */
   progress?: Progress;
+  /** the running statement's cancel bound (src/runner/cancel-bound.ts): a signal decides its outcome through it */
+  bound?: CancelBound;
+  /** dbx gave up on a statement and destroyed the engine's connections: connect again before the next one */
+  connectionGone?: boolean;
 }
 
 /** Help about the statement's words: a hint when it fails, a warning when it ran anyway. */
@@ -89,29 +94,38 @@ export async function reportFailure(
   return err;
 }
 
-async function withTimeout<T>(state: RunState, stmt: Statement, work: () => Promise<T>): Promise<T> {
+/**
+ * A signal (or fan-out's --fail-fast) stops the run: the running statement's outcome is decided now and it is
+ * cancelled under the give-up bound; between statements, whatever the engine has in flight is cancelled.
+ */
+export function stopRunning(state: Pick<RunState, 'bound'> & Partial<Pick<RunState, 'engine'>>, why: DbxError): void {
+  if (state.bound && !state.bound.done) state.bound.decide(why);
+  else state.engine?.cancel().catch(() => {});
+}
+
+/**
+ * Runs a statement's work under its cancel bound: --timeout decides a TIMEOUT (exit 1) when it passes, a signal
+ * decides through stopRunning(); either way the outcome stands whatever the server answers afterwards.
+ */
+async function bounded<T>(state: RunState, stmt: Statement, work: (bound: CancelBound) => Promise<T>): Promise<T> {
+  const bound = new CancelBound(state.engine);
+  state.bound = bound;
   const ms = state.opts.timeout;
-  if (!ms) return work();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    state.engine.cancel().catch(() => {});
-  }, ms);
+  const timer = ms
+    ? setTimeout(() => {
+        bound.decide(new StatementError(`statement cancelled after ${ms} ms (--timeout)`, {
+          code: 'TIMEOUT',
+          engine: state.engine.name,
+          endpoint: state.engine.endpoint,
+          statement: statementLabel(state.engine, stmt),
+        }));
+      }, ms)
+    : undefined;
   try {
-    return await work();
-  } catch (e) {
-    if (timedOut && !(e instanceof InterruptedError)) {
-      throw new StatementError(`statement cancelled after ${ms} ms (--timeout)`, {
-        code: 'TIMEOUT',
-        engine: state.engine.name,
-        endpoint: state.engine.endpoint,
-        statement: statementLabel(state.engine, stmt),
-        cause: e,
-      });
-    }
-    throw e;
+    return await bound.run(() => work(bound));
   } finally {
     clearTimeout(timer);
+    if (bound.abandoned) state.connectionGone = true;
   }
 }
 
@@ -132,8 +146,8 @@ export async function runStatement(state: RunState, stmt: Statement): Promise<Db
   const label = statementLabel(state.engine, stmt);
   if (state.opts.verbose) state.deps.stderr.write(`-- [${state.engine.name} line ${stmt.line}] ${label}\n`);
   try {
-    const rows = await withTimeout(state, stmt, async () => {
-      const result = await state.engine.execute(stmt);
+    const rows = await bounded(state, stmt, async (bound) => {
+      const result = await bound.admit(await bound.race(state.engine.execute(stmt)));
       const written = await writeResult(state, stmt, result, started);
       // printed, and still a failure (kv: EXEC whose transaction held a failing command)
       if (result.kind === 'value' && result.failure) throw result.failure;
@@ -144,6 +158,7 @@ export async function runStatement(state: RunState, stmt: Statement): Promise<Db
   } catch (e) {
     // what was printed before the failure stays printed (a pipelined batch buffers it)
     await state.writer.flush().catch(() => undefined);
+    if (e instanceof InterruptedError) throw e;
     if (state.interrupted) throw new InterruptedError({ engine: state.engine.name, endpoint: state.engine.endpoint });
     const err = asDbxError(e);
     state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: err.message });

@@ -24,6 +24,7 @@ function stubEngine(ctx: EngineContext): Engine {
       return { kind: 'value', value: reply.rows.length, codec: { text: String, json: (v) => v } };
     },
     cancel: async () => {},
+    abandon: () => {},
     close: async () => {},
   };
 }

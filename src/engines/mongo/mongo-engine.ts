@@ -17,6 +17,7 @@ import { documentCodec } from './mongo-codec.js';
 import { connectClient, seedCount } from './mongo-connect.js';
 import { watchMembers } from './mongo-members.js';
 import { connectError, statementError } from './mongo-errors.js';
+import { SocketTrack } from './mongo-sockets.js';
 import { mongoTarget, type MongoTarget } from './mongo-target.js';
 
 interface Parsed {
@@ -37,6 +38,10 @@ class MongoEngine implements Engine {
   /** statements and streams in flight: cancel() only has something to stop while this is above 0 */
   private busy = 0;
   private readonly parsed = new WeakMap<Statement, Parsed>();
+  /** clients cancel() is closing: close() sends killCursors and endSessions, which a hung server never answers */
+  private readonly closing = new Set<MongoClient>();
+  /** every socket the driver opened for this engine: abandon() destroys them */
+  private readonly sockets = new SocketTrack();
 
   constructor(private readonly ctx: EngineContext) {
     this.target = mongoTarget(ctx.endpoint, ctx.connectTimeoutMs);
@@ -99,9 +104,9 @@ class MongoEngine implements Engine {
     const client = this.newClient();
     const members = this.ctx.verboseOn ? watchMembers(client, (line) => this.ctx.verbose(line)) : undefined;
     try {
-      await connectClient(client, seedCount(this.target.url), this.endpoint);
+      await this.sockets.run(() => connectClient(client, seedCount(this.target.url), this.endpoint));
     } catch (e) {
-      await closeWithin(client, CLOSE_WAIT_MS);
+      await this.closeWithin(client);
       throw connectError(e, this.endpoint, this.ctx.connectTimeoutMs);
     }
     this.client = client;
@@ -118,7 +123,11 @@ class MongoEngine implements Engine {
     return this.client!.db(name ?? this.dbName);
   }
 
-  async execute(stmt: Statement): Promise<Result> {
+  execute(stmt: Statement): Promise<Result> {
+    return this.sockets.run(() => this.executeOwn(stmt));
+  }
+
+  private async executeOwn(stmt: Statement): Promise<Result> {
     const { cmd, modern } = this.parse(stmt);
     if (cmd.kind === 'use') {
       this.dbName = cmd.db;
@@ -171,26 +180,52 @@ class MongoEngine implements Engine {
     if (!client || this.busy === 0) return;
     this.ctx.verbose('-- cancelling: closing the connection');
     this.client = undefined;
-    await closeWithin(client, CLOSE_WAIT_MS);
+    this.closing.add(client);
+    await this.closeWithin(client);
+    this.closing.delete(client);
+  }
+
+  /** The driver's own close() talks to the server first: here its pools and monitors are torn down at once. */
+  abandon(): void {
+    const clients = [...this.closing, ...(this.client ? [this.client] : [])];
+    this.client = undefined;
+    this.closing.clear();
+    this.busy = 0;
+    for (const client of clients) forceClose(client);
+    this.sockets.destroyAll();
   }
 
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (client) await closeWithin(client, CLOSE_WAIT_MS);
+    if (client) await this.closeWithin(client);
+  }
+
+  /** close(), and when the server has not let it finish in CLOSE_WAIT_MS (a hung server), every socket destroyed. */
+  private async closeWithin(client: MongoClient): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      this.sockets.run(() => client.close()).then(() => true, () => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (closed) return;
+    forceClose(client);
+    this.sockets.destroyAll();
   }
 }
 
-async function closeWithin(client: MongoClient, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    client.close().catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-      timer.unref();
-    }),
-  ]);
-  clearTimeout(timer);
+/**
+ * Closes every connection of the client now: the topology (its pools and monitors) is closed before the client's
+ * close(), whose killCursors and endSessions then fail at once instead of waiting for a server that does not answer.
+ * The topology is the driver's internal object; without it (another release) close() alone is all there is.
+ */
+function forceClose(client: MongoClient): void {
+  (client as unknown as { topology?: { close(): void } }).topology?.close();
+  client.close().catch(() => undefined);
 }
 
 export function createEngine(ctx: EngineContext): Engine {

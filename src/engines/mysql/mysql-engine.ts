@@ -86,6 +86,8 @@ class MysqlEngine implements Engine {
   private cursor = 0;
   /** the multi-statement query whose results execute() hands out, one statement at a time */
   private batch?: SqlBatch;
+  /** every connection opened (the user's, the side one, KILL QUERY's), for abandon() to destroy */
+  private readonly opened = new Set<Connection>();
 
   constructor(private readonly ctx: EngineContext) {
     this.target = sqlTarget(ctx.endpoint, ctx.connectTimeoutMs);
@@ -141,6 +143,8 @@ class MysqlEngine implements Engine {
   private open(password: string | undefined, main = true): Promise<Connection> {
     return new Promise((resolve, reject) => {
       const conn = mysql.createConnection({ ...this.target.options, password: password ?? this.target.options.password });
+      this.opened.add(conn);
+      conn.once('end', () => this.opened.delete(conn));
       // a fatal error (server gone, connection killed) also fails the running query; remember it, so that the next
       // statement fails at once instead of waiting for a reply that will never come
       conn.on('error', (e: { fatal?: boolean }) => {
@@ -328,6 +332,25 @@ class MysqlEngine implements Engine {
     killer.destroy();
   }
 
+  /**
+   * mysql2's destroy() only ends the socket politely (a FIN that a hung server never answers, so the socket stays
+   * open): the sockets are destroyed here, which fails whatever waits on them (connection lost), and the
+   * handshake timers of connections still opening are cleared.
+   */
+  abandon(): void {
+    // the user's connection stays known, as lost: the next statement is refused unsent, and the shell reconnects
+    this.lost = true;
+    this.batch = undefined; // its statements' results will never come
+    this.side.forget();
+    for (const conn of this.opened) {
+      const raw = conn as unknown as { connectTimeout?: NodeJS.Timeout | null; stream?: { destroy(): void } };
+      if (raw.connectTimeout) clearTimeout(raw.connectTimeout);
+      raw.connectTimeout = null;
+      raw.stream?.destroy();
+    }
+    this.opened.clear();
+  }
+
   /** From the handshake: asking `SELECT VERSION()` would reset the user's diagnostics area. */
   async serverVersion(): Promise<string> {
     if (!this.conn) return '';
@@ -372,6 +395,7 @@ class MysqlEngine implements Engine {
     const conn = this.conn;
     this.conn = undefined;
     if (!conn) return;
+    if (this.lost) return void conn.destroy(); // nothing to say goodbye to
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => (conn.destroy(), resolve()), 1000);
       conn.end(() => (clearTimeout(timer), resolve()));

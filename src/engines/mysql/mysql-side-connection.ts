@@ -31,6 +31,12 @@ export class SideConnection {
     return this.run(conn, sql, values);
   }
 
+  /** The connection is gone (the engine destroyed every socket): the next question opens a new one. */
+  forget(): void {
+    this.conn = undefined;
+    this.schema = undefined;
+  }
+
   async close(): Promise<void> {
     const pending = this.conn;
     this.conn = undefined;

@@ -270,6 +270,11 @@ class RedisEngine implements Engine {
     this.router.cancel(reason);
   }
 
+  /** cancel() already drops the connections without a word to the server */
+  abandon(): void {
+    void this.cancel();
+  }
+
   close(): Promise<void> {
     return this.router.close();
   }

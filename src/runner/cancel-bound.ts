@@ -1,0 +1,141 @@
+/**
+ * What ends a statement from outside (--timeout, Ctrl-C, SIGTERM, SIGHUP, fan-out's --fail-fast) and how long
+ * dbx then waits for it. The moment one comes, the outcome is decided: the statement was cancelled (TIMEOUT exit
+ * 1, or the signal's 130 / 143 / 129), whatever the server answers afterwards. The engine is asked to cancel on
+ * the server (sql: KILL QUERY on a second connection; kv: the connection is closed; doc: the client is closed);
+ * what still arrives is read and dropped, so that the connection is clean for the next statement. When the
+ * statement has not settled GIVE_UP_MS after the decision (a hung server, a stalled network: the cancel cannot be
+ * delivered, or its answer never comes back), dbx gives up on it: the engine destroys its connections
+ * (Engine.abandon) and the statement fails with the decided outcome. Nothing dbx waits on is then left open.
+ */
+import type { Engine, Result, RowsResult } from '../engines/engine.js';
+import { isPartial, type DbxError } from '../errors.js';
+
+/** After a cancel was asked for, how long dbx waits for the statement to end before it gives up on it (README "Time bounds"). */
+export const GIVE_UP_MS = 2000;
+
+export class CancelBound {
+  private decision?: DbxError;
+  private timer?: NodeJS.Timeout;
+  private settled = false;
+  private giveUp!: (e: DbxError) => void;
+  /** rejects with the decision when dbx gives up */
+  private readonly givenUp = new Promise<never>((_, reject) => (this.giveUp = reject));
+  /** dbx gave up: the engine's connections were destroyed, the next statement connects again */
+  abandoned = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly giveUpMs = GIVE_UP_MS,
+  ) {
+    this.givenUp.catch(() => undefined);
+  }
+
+  /** the outcome, once decided */
+  get decided(): DbxError | undefined {
+    return this.decision;
+  }
+
+  /** the statement has ended (a signal now is for the script, not for it) */
+  get done(): boolean {
+    return this.settled;
+  }
+
+  /** Decides the outcome (the first decision stands), asks the engine to cancel, and starts the give-up clock. */
+  decide(outcome: DbxError): void {
+    if (this.decision !== undefined || this.settled) return;
+    this.decision = outcome;
+    this.engine.cancel().catch(() => undefined);
+    this.timer = setTimeout(() => {
+      this.abandoned = true;
+      outcome.note ??= `no answer from the server ${this.giveUpMs / 1000} s after the cancel: dbx closed the connection (the statement may still run on the server)`;
+      this.engine.abandon();
+      this.giveUp(outcome);
+    }, this.giveUpMs);
+  }
+
+  /** Runs the statement's work (execute, then write) under the bound: once decided, it ends with the decision. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const value = await this.race(work());
+      if (this.decision) throw this.decision;
+      return value;
+    } catch (e) {
+      if (this.decision === undefined) throw e;
+      // the writer ended the output it had started (the engine's error reached it before the decision did)
+      if (isPartial(e)) this.decision.partial = true;
+      throw this.decision;
+    } finally {
+      this.settled = true;
+      clearTimeout(this.timer);
+    }
+  }
+
+  /** `pending`, or the decision once dbx gives up */
+  race<T>(pending: Promise<T>): Promise<T> {
+    return Promise.race([pending, this.givenUp]);
+  }
+
+  /**
+   * The result as the writer may read it: each wait for rows ends when dbx gives up, and once the outcome is
+   * decided what still arrives is dropped (a killed BENCHMARK still sends its row) and the decision is thrown.
+   * A result that comes after the decision is drained and the decision thrown here.
+   */
+  async admit(result: Result): Promise<Result> {
+    const guarded = this.guard(result);
+    if (this.decision === undefined) return guarded;
+    await this.drain(guarded).catch(() => undefined);
+    throw this.decision;
+  }
+
+  private guard(result: Result): Result {
+    if (result.kind === 'value') return result;
+    const following = result.following;
+    const next = following && (async () => {
+      const more = await this.race(following());
+      return more && this.guard(more);
+    });
+    if (result.kind === 'status') return next ? { ...result, following: next } : result;
+    const chunks = result.chunks && this.guardIterable(result.chunks);
+    const guarded: RowsResult = { ...result, rows: chunks ? flatten(chunks) : this.guardIterable(result.rows), following: next };
+    if (chunks) guarded.chunks = chunks;
+    else delete guarded.chunks;
+    if (!next) delete guarded.following;
+    return guarded;
+  }
+
+  private guardIterable<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+    const bound = this;
+    return {
+      [Symbol.asyncIterator](): AsyncIterator<T> {
+        const it = source[Symbol.asyncIterator]();
+        return {
+          async next(): Promise<IteratorResult<T>> {
+            for (;;) {
+              const step = await bound.race(it.next());
+              if (bound.decision === undefined) return step;
+              if (step.done) throw bound.decision;
+              // decided: the rest is read and dropped, so that the connection ends the statement cleanly
+            }
+          },
+          async return(value?: unknown): Promise<IteratorResult<T>> {
+            await it.return?.();
+            return { done: true, value };
+          },
+        };
+      },
+    };
+  }
+
+  /** Reads a guarded result to its end (rows, then the results that follow), dropping everything. */
+  private async drain(result: Result | undefined): Promise<void> {
+    for (let r = result; r !== undefined && r.kind !== 'value'; ) {
+      if (r.kind === 'rows') for await (const _ of r.chunks ?? r.rows);
+      r = await r.following?.();
+    }
+  }
+}
+
+async function* flatten<T>(chunks: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const chunk of chunks) yield* chunk;
+}
