@@ -2,7 +2,7 @@
 // bare driver script (bench/bare/), each pair run interleaved (A B A B …, so load changes hit both sides alike),
 // medians of wall time, peak RSS by GNU time, and the ratios next to the targets. Run through bench/compare.sh
 // (`npm run bench`), which installs GNU time, builds, and unsets NODE_EXTRA_CA_CERTS.
-//   node bench/compare.mjs [--runs N] [--long-runs N] [--only startup,sql,doc,kv,rss]
+//   node bench/compare.mjs [--runs N] [--long-runs N] [--only startup,sql,fanout,doc,kv,rss]
 // Data: a uniquely named database on the MariaDB of DBX_BENCH_SQL_URL (default mysql://root@127.0.0.1:3306/, dropped
 // at the end), a private redis-server, and a private MongoDB test server (or DBX_BENCH_DOC_URL's server, in a
 // uniquely named database, dropped at the end).
@@ -21,7 +21,7 @@ const opt = (name, dflt) => {
 };
 const RUNS = Number(opt('--runs', 11));
 const LONG_RUNS = Number(opt('--long-runs', 5));
-const ONLY = new Set(opt('--only', 'startup,sql,doc,kv,rss').split(','));
+const ONLY = new Set(opt('--only', 'startup,sql,fanout,doc,kv,rss').split(','));
 const ROWS = 1_000_000;
 const INSERTS = 20_000;
 const SETS = 100_000;
@@ -97,7 +97,7 @@ try {
   }
 
   // ---- sql: a database of our own on the MariaDB server
-  if (ONLY.has('sql') || ONLY.has('rss')) {
+  if (ONLY.has('sql') || ONLY.has('rss') || ONLY.has('fanout')) {
     const u = new URL(process.env.DBX_BENCH_SQL_URL ?? 'mysql://root@127.0.0.1:3306/');
     const myArgs = ['-h', u.hostname || '127.0.0.1', '-P', u.port || '3306', '-u', decodeURIComponent(u.username || 'root')];
     const sqlEnv = { ...env };
@@ -111,9 +111,12 @@ try {
     cleanups.push(() => mariadb('-e', `drop database if exists ${unique}`));
     const base = `mysql://${u.username || 'root'}${u.password ? `:${u.password}` : ''}@${u.hostname || '127.0.0.1'}:${u.port || 3306}`;
     const url = `${base}/${unique}`;
-    console.log(`sql: database ${unique} on ${u.hostname || '127.0.0.1'}:${u.port || 3306}; filling ${ROWS.toLocaleString('en')} rows…`);
-    mariadb(unique, '-e', `create table big(id int primary key, name varchar(40), amount decimal(10,2), created datetime, ratio double);
-      insert into big select seq, concat('name-', seq), seq / 100, '2018-08-15 20:53:20' + interval seq second, seq / 7 from seq_1_to_${ROWS}`);
+    console.log(`sql: database ${unique} on ${u.hostname || '127.0.0.1'}:${u.port || 3306}`);
+    if (ONLY.has('sql') || ONLY.has('rss')) {
+      console.log(`sql: filling ${ROWS.toLocaleString('en')} rows…`);
+      mariadb(unique, '-e', `create table big(id int primary key, name varchar(40), amount decimal(10,2), created datetime, ratio double);
+        insert into big select seq, concat('name-', seq), seq / 100, '2018-08-15 20:53:20' + interval seq second, seq / 7 from seq_1_to_${ROWS}`);
+    }
     if (ONLY.has('sql')) {
       row('dbx sql "select 1" vs a bare mysql2 script / mariadb -e', [
         { label: 'dbx sql "select 1"', cmd: dbx('--url', url, 'sql', 'select 1'), env: sqlEnv },
@@ -137,6 +140,22 @@ try {
       ], { runs: LONG_RUNS, targets: { 'mariadb < FILE': 0.25 } });
       const count = mariadb(unique, '-N', '-e', 'select count(*) from ins').trim();
       if (count !== String(INSERTS)) throw new Error(`the INSERT script left ${count} rows, not ${INSERTS}`);
+    }
+    if (ONLY.has('fanout')) {
+      // issue 13: one statement that only waits, on ten profiles of the same server at once, against one profile
+      const config = join(tmp, 'fan-out.yaml');
+      let yaml = 'profiles:\n';
+      for (let i = 1; i <= 10; i++) yaml += `  p${String(i).padStart(2, '0')}:\n    sql: "${url}"\n`;
+      writeFileSync(config, yaml, { mode: 0o600 });
+      row('fan-out: select sleep(0.5) on 10 profiles vs on one', [
+        { label: "dbx -p 'p*' sql 'select sleep(0.5)'", cmd: dbx('--config', config, '-q', '-p', 'p*', 'sql', 'select sleep(0.5)'), env: sqlEnv },
+        { label: 'dbx -p p01 (one profile)', cmd: dbx('--config', config, '-q', '-p', 'p01', 'sql', 'select sleep(0.5)'), env: sqlEnv },
+      ], { runs: LONG_RUNS, targets: { 'dbx -p p01 (one profile)': 1.5 } });
+      // the contract's --parallel default is 8: ten profiles run in two waves (two sleeps); all ten at once
+      row('fan-out: the same with --parallel 10', [
+        { label: "dbx --parallel 10 -p 'p*' sql …", cmd: dbx('--config', config, '-q', '--parallel', '10', '-p', 'p*', 'sql', 'select sleep(0.5)'), env: sqlEnv },
+        { label: 'dbx -p p01 (one profile)', cmd: dbx('--config', config, '-q', '-p', 'p01', 'sql', 'select sleep(0.5)'), env: sqlEnv },
+      ], { runs: LONG_RUNS, targets: { 'dbx -p p01 (one profile)': 1.5 } });
     }
     if (ONLY.has('rss')) {
       for (const format of ['table', 'vertical', 'csv', 'tsv', 'json', 'ndjson', 'raw']) {
