@@ -15,7 +15,7 @@ import { askOnTty, type Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { OutputLanes, type Lane } from '../runner/output-lanes.js';
 import { asDbxError } from '../runner/report-error.js';
-import type { SafetyIO } from '../runner/safety.js';
+import { shortLabel, type SafetyIO } from '../runner/safety.js';
 import { createSessionEngine, DEFAULT_PARALLEL, eachBounded, openProfile, type Session } from '../runner/session.js';
 import { reportFailure, type WordsAdvice } from '../runner/statement-runner.js';
 import { fanOutExitCode, summaryLine, type ProfileOutcome } from '../runner/fan-out-summary.js';
@@ -88,7 +88,7 @@ async function confirmOnce(jobs: Job[], statements: Statement[], opts: GlobalOpt
         // a statement confirmed whatever the safety (FLUSHALL on a Redis Cluster), or a destructive one under confirm
         const always = engine.confirmAlways?.(stmt) !== undefined;
         if (always || (job.session.safety === 'confirm' && (await engine.classify(stmt)).destructive)) {
-          destructive.push(stmt.text.replace(/\s+/g, ' ').trim());
+          destructive.push(shortLabel(engine, stmt));
         }
       } catch {
         // it cannot be classified now: the run classifies it again, and without an answer refuses it
@@ -96,7 +96,7 @@ async function confirmOnce(jobs: Job[], statements: Statement[], opts: GlobalOpt
     }
     if (destructive.length === 0) continue;
     asking.push(job);
-    destructive.forEach((t) => texts.add(t.length > 80 ? `${t.slice(0, 77)}...` : t));
+    destructive.forEach((t) => texts.add(t));
   }
   if (asking.length === 0) return;
   const names = asking.map((j) => `'${j.name}' (${j.session.engine.endpoint})`).join(', ');

@@ -3,7 +3,7 @@
  * (src/runner/) → exit code, with --force, --transaction and kv's pipelines. Used by the one-shot runner
  * (run-script.ts) and by each profile of a fan-out (fan-out.ts). Engines differ only behind the Engine interface.
  */
-import type { Outcome, Result, Statement } from '../engines/engine.js';
+import type { Engine, Outcome, Result, Statement } from '../engines/engine.js';
 import { ExitCode, InterruptedError, type DbxError } from '../errors.js';
 import { asDbxError } from '../runner/report-error.js';
 import { createWriter } from '../output/writers.js';
@@ -13,7 +13,7 @@ import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { startProgress, type Progress } from '../runner/progress.js';
 import { checkSafety, type SafetyIO } from '../runner/safety.js';
 import { writeWarning, type Session } from '../runner/session.js';
-import { reportFailure, runStatement, statementLabel, stopRunning, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
+import { errorLabel, reportFailure, runStatement, statementLabel, stopRunning, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
 
 /** Runs one statement; returns false when the script must stop. */
 async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
@@ -52,7 +52,7 @@ async function runBatches(state: RunState, statements: Statement[]): Promise<voi
           // leaving the loop stops the engine from sending more; what it had already sent comes marked
           if (!outcome.afterFailure) break batch;
           ranAfter.push(outcome);
-          if (audit) state.audit.record(auditEntry(label, outcome, 0));
+          if (audit) state.audit.record(auditEntry(engine, label, outcome, 0));
           continue;
         }
         let error = outcome.error;
@@ -60,9 +60,9 @@ async function runBatches(state: RunState, statements: Statement[]): Promise<voi
           const written = state.writer.write(outcome.result, ctx);
           const rows = typeof written === 'number' ? written : await written;
           error = failureOf(outcome.result);
-          if (audit) state.audit.record(auditEntry(label, outcome, ctx.seconds(), rows));
+          if (audit) state.audit.record(auditEntry(engine, label, outcome, ctx.seconds(), rows));
         } else if (audit) {
-          state.audit.record(auditEntry(label, outcome, 0));
+          state.audit.record(auditEntry(engine, label, outcome, 0));
         }
         if (!error) continue;
         state.failed = true;
@@ -84,9 +84,11 @@ function failureOf(result: Result): DbxError | undefined {
   return result.kind === 'value' ? result.failure : undefined;
 }
 
-function auditEntry(statement: string, outcome: Outcome, seconds: number, rows = 0): AuditEntry {
+function auditEntry(engine: Engine, statement: string, outcome: Outcome, seconds: number, rows = 0): AuditEntry {
   const error = outcome.error ?? (outcome.result && failureOf(outcome.result));
-  return error ? { statement, seconds, outcome: 'error', error: error.message } : { statement, seconds, outcome: 'ok', rows };
+  return error
+    ? { statement, seconds, outcome: 'error', error: errorLabel(engine, error, outcome.statement) }
+    : { statement, seconds, outcome: 'ok', rows };
 }
 
 /** "2 lines after line 2 had already been sent and ran (lines 3 to 4); their replies are not shown" */

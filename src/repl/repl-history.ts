@@ -8,7 +8,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Engine } from '../engines/engine.js';
-import { redactUrl } from '../errors.js';
+import { statementLabel } from '../runner/statement-runner.js';
 
 export const HISTORY_SIZE = 1000;
 
@@ -23,20 +23,9 @@ export function historyPath(env: NodeJS.ProcessEnv, engine: Engine['name']): str
   return join(historyDir(env), `${engine}_history`);
 }
 
-// Used when an engine has no redact hook of its own: the usual places a secret is typed.
-const FALLBACK_SECRETS: Array<[RegExp, string]> = [
-  [/(identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?)/gi, "$1'***'"],
-  [/^(\s*auth\s+).*$/i, '$1***'],
-  [/^(\s*hello\s+\S+.*?\bauth\s+\S+\s+)\S+/i, '$1***'],
-  [/(\b(?:pwd|password)\s*:\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/gi, "$1'***'"],
-];
-
-/** The input as it may be stored: the engine's redact hook (or the fallback rules), then URL passwords. */
+/** The input as it may be stored: masked as every echo of a statement is (src/text/statement-secrets.ts). */
 export function redactEntry(engine: Engine, text: string): string {
-  let out = text;
-  if (engine.redact) out = engine.redact({ text, line: 1 });
-  else for (const [pattern, replacement] of FALLBACK_SECRETS) out = out.replace(pattern, replacement);
-  return redactUrl(out);
+  return statementLabel(engine, { text, line: 1 });
 }
 
 /** One entry per input: a multi-line input keeps its lines (without trailing blanks), so Up recalls it as typed. */

@@ -4,6 +4,7 @@
  */
 import { DbxError, ExitCode, isPartial, PARTIAL_OUTPUT, ParseError, redactUrl, type ExitCodeValue } from '../errors.js';
 import { caretAt } from '../text/caret.js';
+import { maskAbout, maskedColumn, maskStatement } from '../text/statement-secrets.js';
 import { safeMessageText } from '../text/terminal-text.js';
 import { styles } from '../text/color.js';
 
@@ -53,8 +54,31 @@ function caret(source: string, line: number, column: number): string {
   return text ? text.replace(/^/gm, '  ') + '\n' : '';
 }
 
+/**
+ * The error as it may be shown: every text of it that may quote the statement (the statement, the server's
+ * message, the hint, the note) with the statement's secrets masked by its engine's rule, and a parse error's caret
+ * drawn under the masked text, where the column says once the masks are in.
+ */
+function masked(err: DbxError, settings: ReportSettings): { shown: DbxError; caret: string } {
+  const engine = err.engine;
+  const source = err instanceof ParseError ? (err.source ?? err.statement ?? settings.source) : undefined;
+  const original = source ?? settings.source ?? err.statement;
+  const shown = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as DbxError, err);
+  Object.defineProperty(shown, 'message', { value: maskAbout(engine, err.message, original), writable: true, configurable: true });
+  if (err.cause !== undefined) Object.defineProperty(shown, 'cause', { value: err.cause, writable: true, configurable: true });
+  if (err.statement !== undefined) shown.statement = maskStatement(engine, err.statement);
+  if (err.hint !== undefined) shown.hint = maskAbout(engine, err.hint, original);
+  if (err.note !== undefined) shown.note = maskAbout(engine, err.note, original);
+  let mark = '';
+  if (err instanceof ParseError && source) {
+    mark = caret(maskStatement(engine, source), err.line, maskedColumn(engine, source, err.line, err.column));
+  }
+  return { shown, caret: mark };
+}
+
 /** The message for stderr; what the server or the statement put in it cannot drive the terminal (escaped). */
-export function formatError(err: DbxError, settings: ReportSettings): string {
+export function formatError(error: DbxError, settings: ReportSettings): string {
+  const { shown: err, caret: mark } = masked(error, settings);
   if (settings.json) {
     const json = err.toJSON();
     if (settings.line !== undefined) json.error.line = settings.line;
@@ -62,11 +86,11 @@ export function formatError(err: DbxError, settings: ReportSettings): string {
     return JSON.stringify(json) + '\n';
   }
   // the label is coloured after the escaping, which would otherwise show the colour's own escapes as text
-  return styles(settings.color === true).error('ERROR') + safeMessageText(humanError(err, settings));
+  return styles(settings.color === true).error('ERROR') + safeMessageText(humanError(err, settings, mark));
 }
 
 /** the message after its ERROR label */
-function humanError(err: DbxError, settings: ReportSettings): string {
+function humanError(err: DbxError, settings: ReportSettings, mark: string): string {
   // fan-out: the profile first, `[b: sql 127.0.0.1:3306/app]`
   const server = [err.engine, err.endpoint].filter(Boolean).join(' ');
   const where = err.profile === undefined ? server : `${err.profile}${server ? `: ${server}` : ''}`;
@@ -75,10 +99,8 @@ function humanError(err: DbxError, settings: ReportSettings): string {
   const at = settings.line ?? parseLine;
   const line = at !== undefined ? ` at line ${at}${settings.file !== undefined ? ` in file: '${settings.file}'` : ''}` : '';
   let out = `${where ? ` [${where}]` : ''}${err.code === 'USAGE' ? '' : ` ${code}`}${line}: ${err.message}\n`;
-  if (err instanceof ParseError) {
-    const source = err.source ?? err.statement ?? settings.source;
-    if (source) out += caret(source, err.line, err.column);
-  } else if (err.statement !== undefined && err.exitCode === ExitCode.statement) {
+  if (err instanceof ParseError) out += mark;
+  else if (err.statement !== undefined && err.exitCode === ExitCode.statement) {
     const stmt = err.statement.length > 200 ? err.statement.slice(0, 197) + '...' : err.statement;
     out += `  statement: ${stmt.replace(/\s+/g, ' ')}\n`;
   }

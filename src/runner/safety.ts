@@ -4,6 +4,7 @@
  */
 import type { Engine, Statement } from '../engines/engine.js';
 import { SafetyError } from '../errors.js';
+import { statementLabel } from './statement-runner.js';
 
 export type SafetyMode = 'off' | 'confirm' | 'readonly';
 
@@ -14,8 +15,9 @@ export interface SafetyIO {
   profile: string;
 }
 
-function short(text: string): string {
-  const one = text.replace(/\s+/g, ' ').trim();
+/** the statement on one line, secrets masked, cut at 80 characters */
+export function shortLabel(engine: Pick<Engine, 'name' | 'redact'>, stmt: Statement): string {
+  const one = statementLabel(engine, stmt).replace(/\s+/g, ' ').trim();
   return one.length > 80 ? one.slice(0, 77) + '...' : one;
 }
 
@@ -36,10 +38,10 @@ export async function checkSafety(engine: Engine, statements: Statement[], mode:
     const c = await engine.classify(stmt);
     if (readOnly && c.write) {
       const why = mode === 'readonly' ? `profile '${io.profile}' is read-only` : engine.readOnlyReason!;
-      throw new SafetyError(`refused: ${why} and this statement writes: ${short(stmt.text)}`, {
+      throw new SafetyError(`refused: ${why} and this statement writes: ${shortLabel(engine, stmt)}`, {
         engine: engine.name,
         endpoint: engine.endpoint,
-        statement: stmt.text,
+        statement: statementLabel(engine, stmt),
         code: 'READ_ONLY',
         hint: mode === 'readonly' ? 'use a profile whose safety is not readonly to change data' : 'writes go to the master: role: master (the default)',
       });
@@ -47,14 +49,14 @@ export async function checkSafety(engine: Engine, statements: Statement[], mode:
     if ((mode === 'confirm' && c.destructive) || always.has(stmt)) destructive.push(stmt);
   }
   if (destructive.length === 0 || io.yes) return;
-  const list = destructive.map((s) => `  ${short(s.text)}`).join('\n');
+  const list = destructive.map((s) => `  ${shortLabel(engine, s)}`).join('\n');
   const reasons = [...new Set(destructive.map((s) => always.get(s)).filter((r): r is string => r !== undefined))];
   const because = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
   const refuse = (why: string) =>
     new SafetyError(`refused: ${why}:\n${list}`, {
       engine: engine.name,
       endpoint: engine.endpoint,
-      statement: destructive[0]!.text,
+      statement: statementLabel(engine, destructive[0]!),
       code: 'NOT_CONFIRMED',
       hint: 'run again with --yes to confirm',
     });

@@ -13,6 +13,7 @@ import type { Progress } from './progress.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import { asDbxError, reportError } from './report-error.js';
 import { CancelBound } from './cancel-bound.js';
+import { maskAbout, maskStatement } from '../text/statement-secrets.js';
 
 /** What running statements needs; the interactive shell builds one too, and swaps the writer per statement. */
 export interface RunState {
@@ -47,9 +48,17 @@ export interface WordsAdvice {
   warning: string;
 }
 
-/** The statement as -v, --log-file and error messages show it: secrets masked by the engine. */
-export function statementLabel(engine: Engine, stmt: Statement): string {
-  return engine.redact ? engine.redact(stmt) : stmt.text;
+/**
+ * The statement as -v, --log-file, the shell's history, safety and error messages show it: secrets masked by the
+ * engine (kv: by the command's words when the shell split them), else by the engine's rule in statement-secrets.ts.
+ */
+export function statementLabel(engine: Pick<Engine, 'name' | 'redact'>, stmt: Statement): string {
+  return engine.redact ? engine.redact(stmt) : maskStatement(engine.name, stmt.text);
+}
+
+/** A failure's message as the audit log keeps it: the server may quote the statement back, secrets included. */
+export function errorLabel(engine: Pick<Engine, 'name'>, err: DbxError, stmt: Statement): string {
+  return maskAbout(engine.name, err.message, stmt.text);
 }
 
 /** Where a failure happened, for its message. */
@@ -161,7 +170,7 @@ export async function runStatement(state: RunState, stmt: Statement): Promise<Db
     if (e instanceof InterruptedError) throw e;
     if (state.interrupted) throw new InterruptedError({ engine: state.engine.name, endpoint: state.engine.endpoint });
     const err = asDbxError(e);
-    state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: err.message });
+    state.audit.record({ statement: label, seconds: (performance.now() - started) / 1000, outcome: 'error', error: errorLabel(state.engine, err, stmt) });
     if (err.exitCode !== ExitCode.statement) throw err;
     return reportFailure(state, err, { stmt });
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { Engine, EngineContext, Result, Statement } from '../../src/engines/engine.js';
 import { createEngine } from '../../src/engines/mongo/mongo-engine.js';
-import { redactDoc } from '../../src/engines/mongo/doc-redact.js';
+import { maskStatement } from '../../src/text/statement-secrets.js';
 import { mongoTarget } from '../../src/engines/mongo/mongo-target.js';
 import { ConnectError, DbxError, ParseError, StatementError, UsageError } from '../../src/errors.js';
 import { mongoTestUrl } from '../support/mongo-test-server.js';
@@ -534,12 +534,12 @@ describe('safety and secrets', () => {
 
   test('passwords are masked', () => {
     assert.equal(
-      redactDoc("db.createUser({user: 'app', pwd: 's3cret', roles: []})"),
+      maskStatement('doc', "db.createUser({user: 'app', pwd: 's3cret', roles: []})"),
       "db.createUser({user: 'app', pwd: '***', roles: []})",
     );
-    assert.equal(redactDoc('db.auth("app", "s3cret")'), `db.auth("app", '***')`);
-    assert.equal(redactDoc("db.changeUserPassword('app', 'n3w')"), "db.changeUserPassword('app', '***')");
-    assert.equal(redactDoc("db.x.insert({'password': 'p'})"), "db.x.insert({'password': '***'})");
+    assert.equal(maskStatement('doc', 'db.auth("app", "s3cret")'), 'db.auth("app", "***")');
+    assert.equal(maskStatement('doc', "db.changeUserPassword('app', 'n3w')"), "db.changeUserPassword('app', '***')");
+    assert.equal(maskStatement('doc', "db.x.insert({'password': 'p'})"), "db.x.insert({'password': '***'})");
     assert.equal(engine().redact!({ text: "db.createUser({pwd: 'x'})", line: 1 }), "db.createUser({pwd: '***'})");
   });
 

@@ -103,7 +103,7 @@ describe('redaction', () => {
     assert.equal(r(['set', 'name', 'Sam Lee']), 'set name "Sam Lee"');
     assert.equal(r(['set', 'k', Buffer.from([0xff])]), 'set k "\\xff"');
   });
-  test('text that cannot be split', () => assert.equal(redactText('AUTH "pw'), 'AUTH ***'));
+  test('text that cannot be split', () => assert.equal(redactText('AUTH "pw'), 'AUTH "***'));
 });
 
 describe('command docs → syntax', () => {

@@ -11,7 +11,6 @@ import { splitDocScript } from '../../mongo-syntax/doc-splitter.js';
 import { checkChain, runCollectionOp } from './collection-ops.js';
 import { runDbMethod, runShow, serverVersion, useResult } from './db-ops.js';
 import { classifyDoc } from './doc-classify.js';
-import { redactDoc } from './doc-redact.js';
 import { toModern, type ModernOp } from './legacy-map.js';
 import { documentCodec } from './mongo-codec.js';
 import { connectClient, seedCount } from './mongo-connect.js';
@@ -19,6 +18,7 @@ import { watchMembers } from './mongo-members.js';
 import { connectError, statementError } from './mongo-errors.js';
 import { SocketTrack } from './mongo-sockets.js';
 import { mongoTarget, type MongoTarget } from './mongo-target.js';
+import { maskStatement } from '../../text/statement-secrets.js';
 
 interface Parsed {
   cmd: DocCommand;
@@ -73,9 +73,8 @@ class MongoEngine implements Engine {
       }
     } catch (e) {
       if (e instanceof DbxError) {
-        // the caret is drawn under the statement: masking keeps a password out of it
-        if (e.statement !== undefined) e.statement = redactDoc(e.statement);
-        if (e.hint !== undefined) e.hint = redactDoc(e.hint);
+        // the statement and hint are masked where they are shown (src/runner/report-error.ts), so that the caret
+        // still points where the column says
         e.endpoint ??= this.endpoint;
       }
       throw e;
@@ -137,7 +136,7 @@ class MongoEngine implements Engine {
     // a cancelled statement closed the client; the next one (under --force) connects again
     if (!this.client) await this.connect();
     const client = this.client!;
-    const shown = redactDoc(stmt.text);
+    const shown = maskStatement('doc', stmt.text);
     const wrap = (e: unknown) => statementError(e, shown, this.endpoint);
     this.busy++;
     let streaming = false;
@@ -146,7 +145,7 @@ class MongoEngine implements Engine {
       if (cmd.kind === 'show') result = await runShow({ client, db: this.db() }, cmd.what);
       else if (cmd.target.type === 'db') result = await runDbMethod({ client, db: this.db(cmd.target.db) }, cmd, modern!.args);
       else {
-        if (modern!.note) this.ctx.verbose(`-- ${redactDoc(modern!.note)}`);
+        if (modern!.note) this.ctx.verbose(`-- ${maskStatement('doc', modern!.note)}`);
         result = await runCollectionOp({ db: this.db(cmd.target.db), wrap, done: () => this.busy-- }, cmd.target.name, cmd, modern!);
       }
       streaming = result.kind === 'rows';
@@ -168,7 +167,7 @@ class MongoEngine implements Engine {
   }
 
   redact(stmt: Statement): string {
-    return redactDoc(stmt.text);
+    return maskStatement('doc', stmt.text);
   }
 
   /**

@@ -16,6 +16,7 @@ import { lastWarnings, sessionStatus } from './mysql-session-status.js';
 import { SideConnection } from './mysql-side-connection.js';
 import { bindValues, placeholders, textParamHint } from './sql-placeholders.js';
 import { splitSqlInto, type SqlResume } from './sql-splitter.js';
+import { maskStatement } from '../../text/statement-secrets.js';
 
 /** the server status flag of an open transaction */
 const SERVER_STATUS_IN_TRANS = 0x0001;
@@ -23,16 +24,6 @@ const SERVER_STATUS_IN_TRANS = 0x0001;
 const SERVER_STATUS_NO_BACKSLASH_ESCAPES = 0x0200;
 
 const USE = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i;
-
-/** Secrets that must not reach -v, --log-file or history: IDENTIFIED BY '…', PASSWORD('…'), SET PASSWORD = '…'. */
-export function redactSql(text: string): string {
-  // every secret follows one of these words: most statements (a script's INSERTs) need no pass of the patterns
-  if (!/password|identified/i.test(text)) return text;
-  return text
-    .replace(/(identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?)('(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?)/gi, "$1'***'")
-    .replace(/(password\s*\(\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'")
-    .replace(/(set\s+password\s+(?:for\s+\S+\s+)?=\s*)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")/gi, "$1'***'");
-}
 
 /** mysql2's number for utf8mb4_general_ci: its encoding is plain UTF-8 */
 const UTF8MB4 = 45;
@@ -235,7 +226,7 @@ class MysqlEngine implements Engine {
     const bound = stmt.params !== undefined || stmt.paramRows !== undefined;
     // pymysql's `%s` placeholders (the note's executemany) become `?`
     const sql = bound ? placeholders(stmt.text).text : stmt.text;
-    const shown = redactSql(stmt.text);
+    const shown = maskStatement('sql', stmt.text);
     const wrap = (e: unknown) =>
       statementError(e, shown, this.endpoint, { line: stmt.line, mariadb: this.mariadb, joined: stmt.joined, bound });
     await this.reopenTransaction();
@@ -248,7 +239,7 @@ class MysqlEngine implements Engine {
       this.trackTransaction(header.serverStatus, of);
     };
     try {
-      const batch = bound ? undefined : await this.batchFor(stmt, conn, (header, s) => onStatus(header, this.txn ? redactSql(s.text) : ''));
+      const batch = bound ? undefined : await this.batchFor(stmt, conn, (header, s) => onStatus(header, this.txn ? maskStatement('sql', s.text) : ''));
       if (batch) {
         try {
           return await batch.take();
@@ -387,7 +378,7 @@ class MysqlEngine implements Engine {
   }
 
   redact(stmt: Statement): string {
-    return redactSql(stmt.text);
+    return maskStatement('sql', stmt.text);
   }
 
   async close(): Promise<void> {
