@@ -79,7 +79,7 @@ export async function pingProfile(opts: GlobalOptions, deps: Deps): Promise<numb
   const session = await import('../runner/session.js');
   const choice = await session.chooseProfiles(opts, deps);
   if (choice.fanOut) return pingProfiles(session, choice.fanOut, choice.loaded!, opts, deps);
-  const lines = await pingLines(session, choice.opts, deps);
+  const lines = await pingLines(session, choice.opts, deps, choice.loaded);
   printPing(lines, opts, deps);
   return lines.every((l) => l.ok) ? ExitCode.ok : ExitCode.connect;
 }

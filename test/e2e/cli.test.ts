@@ -290,6 +290,11 @@ describe('safety and profiles', () => {
     const t = await runDbx(['--config', file, 'profile', 'test', 'b']);
     assert.equal(t.code, 3);
     assert.doesNotMatch(t.stdout + t.stderr, /Sekr3t/);
+    // the config is read once: its warning is said once, with or without -p
+    for (const args of [['ping'], ['-p', 'b', 'ping'], ['profile', 'test']]) {
+      const once = await runDbx(['--config', file, ...args]);
+      assert.equal(once.stderr.match(/other users can read it/g)?.length, 1, `${args.join(' ')}:\n${once.stderr}`);
+    }
   });
 
   test('ping reports the version', async () => {
