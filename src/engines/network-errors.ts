@@ -15,6 +15,11 @@ const MESSAGES: Record<string, string> = {
   ENOENT: 'no such socket file',
 };
 
+/** codes that mean an open connection broke, as opposed to one that could not be made */
+export function brokeOpenConnection(code: string | undefined): boolean {
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 /** The readable words for a socket error code, or undefined for a code that is not a network failure. */
 export function networkMessage(code: string | undefined): string | undefined {
   return code === undefined ? undefined : MESSAGES[code];

@@ -115,6 +115,9 @@ interface Run {
   hung: boolean;
   /** the strike's condition never came before dbx ended */
   missed: boolean;
+  /** from spawn to exit, and from the strike to exit */
+  ms: number;
+  afterStrikeMs?: number;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -184,6 +187,8 @@ function runRow(kit: EngineKit, row: FaultRow, ctx: RowContext, args: string[]):
     let ended = false;
     let hung = false;
     let missed = false;
+    const started = Date.now();
+    let struckAt: number | undefined;
     let gotRows!: () => void;
     const streaming = new Promise<void>((r) => (gotRows = r));
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -205,7 +210,8 @@ function runRow(kit: EngineKit, row: FaultRow, ctx: RowContext, args: string[]):
       ended = true;
       clearTimeout(timer);
       if (ctx.server?.pid && row.strike?.signal === 'SIGSTOP') process.kill(ctx.server.pid, 'SIGCONT');
-      resolve({ code, signal, stdout, stderr, hung, missed });
+      const now = Date.now();
+      resolve({ code, signal, stdout, stderr, hung, missed, ms: now - started, afterStrikeMs: struckAt === undefined ? undefined : now - struckAt });
     });
     const strike = row.strike;
     if (!strike || strike.when === 'before') return;
@@ -225,6 +231,7 @@ function runRow(kit: EngineKit, row: FaultRow, ctx: RowContext, args: string[]):
         missed = true;
         return;
       }
+      struckAt = Date.now();
       if (strike.to === 'dbx') child.kill(strike.signal);
       else signalServer(ctx.server, strike.signal);
     });
@@ -253,7 +260,8 @@ async function runCase(kit: EngineKit, row: FaultRow): Promise<void> {
     const log = join(dir, 'audit.log');
     const args = ['--url', url, ...(rowArgs.includes('--log-file') ? [] : ['--log-file', log]), ...rowArgs];
     const r = await runRow(kit, row, ctx, args);
-    const shown = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\n--- stderr:\n${r.stderr}--- stdout (${r.stdout.length} chars):\n${r.stdout.slice(0, 400)}`;
+    const took = `${r.ms} ms${r.afterStrikeMs === undefined ? '' : `, ${r.afterStrikeMs} ms after the strike`}`;
+    const shown = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''} in ${took}\n--- stderr:\n${r.stderr}--- stdout (${r.stdout.length} chars):\n${r.stdout.slice(0, 400)}`;
     assert.ok(!r.hung, `dbx hung: killed after ${(row.limitMs ?? 20_000) / 1000} s\n${shown}`);
     assert.ok(!r.missed, `dbx ended before the fault struck (${JSON.stringify(row.strike?.when)})\n${shown}`);
     if (row.expect.code === 'killed') assert.equal(r.signal, 'SIGKILL', shown);

@@ -4,7 +4,7 @@
  * Errors are told apart by `name`, so this file needs no driver import.
  */
 import { ConnectError, DbxError, StatementError, UsageError } from '../../errors.js';
-import { networkHint, networkMessage } from '../network-errors.js';
+import { brokeOpenConnection, networkHint, networkMessage } from '../network-errors.js';
 
 interface DriverError extends Error {
   code?: number | string;
@@ -117,7 +117,14 @@ export function statementError(e: unknown, statement: string, endpoint: string):
     return e;
   }
   const err = e as DriverError;
-  if (CONNECT_NAMES.has(err?.name)) return connectError(e, endpoint);
+  if (CONNECT_NAMES.has(err?.name)) {
+    const c = connectError(e, endpoint);
+    if (err.name !== 'MongoNetworkError' && !brokeOpenConnection(c.code)) return c;
+    // the server went away or the network broke while the statement ran: not "cannot connect"
+    return new ConnectError(c.message.replace(/^cannot connect: /, 'lost the connection during the statement: '), {
+      code: c.code, engine: 'doc', endpoint, statement, hint: c.hint, cause: e,
+    });
+  }
   if (err?.name === 'MongoServerError' || err?.name === 'MongoBulkWriteError' || err?.name === 'MongoWriteConcernError') {
     const { errno, code } = serverCode(err);
     return new StatementError(err.errmsg ?? err.message, {

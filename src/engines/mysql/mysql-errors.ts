@@ -5,7 +5,7 @@
 import { ConnectError, DbxError, StatementError, UsageError } from '../../errors.js';
 import { mariadbErrorName } from './mariadb-error-names.js';
 import { sqlHint, type HintOptions } from './sql-hints.js';
-import { certificateHint, networkHint, networkMessage } from '../network-errors.js';
+import { brokeOpenConnection, certificateHint, networkHint, networkMessage } from '../network-errors.js';
 
 interface MysqlError extends Error {
   code?: string;
@@ -21,9 +21,6 @@ const driverCodes: Record<string, string> = {
   HANDSHAKE_NO_SSL_SUPPORT: 'the server does not support TLS',
   PROTOCOL_CONNECTION_LOST: 'connection lost',
 };
-
-/** codes that mean an open connection broke (not one that could not be made) */
-const LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE']);
 
 function connectMessage(code: string): string | undefined {
   return networkMessage(code) ?? driverCodes[code];
@@ -84,7 +81,7 @@ export function statementError(e: unknown, statement: string, endpoint: string, 
   const err = e as MysqlError;
   // a server error has an SQLSTATE; its message may be empty (SIGNAL … SET MESSAGE_TEXT = '')
   if (err.sqlMessage === undefined || err.sqlState === undefined) {
-    if (err.code && connectMessage(err.code)) return connectError(e, endpoint, LOST.has(err.code) ? statement : undefined);
+    if (err.code && connectMessage(err.code)) return connectError(e, endpoint, err.code === 'PROTOCOL_CONNECTION_LOST' || brokeOpenConnection(err.code) ? statement : undefined);
     const hint = /field name .* private property/i.test(err.message ?? '')
       ? 'give the column another name with AS: the driver cannot return a column named like an object property'
       : undefined;
