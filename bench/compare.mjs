@@ -137,6 +137,8 @@ try {
       row(`${INSERTS.toLocaleString('en')} single-row INSERTs in one transaction from a file`, [
         { label: 'dbx sql -q -f FILE', cmd: dbx('--url', url, '-q', 'sql', '-f', file), env: sqlEnv, setup: fresh },
         { label: 'mariadb < FILE', cmd: ['mariadb', ...myArgs, unique], stdin: file, env: sqlEnv, setup: fresh },
+        // the server's own time for the script: the floor under any client
+        { label: 'bare mysql2, 2,000-statement queries', cmd: [node, join(root, 'bench/bare/sql-insert-batches.mjs'), url, file], env: sqlEnv, setup: fresh },
       ], { runs: LONG_RUNS, targets: { 'mariadb < FILE': 0.25 } });
       const count = mariadb(unique, '-N', '-e', 'select count(*) from ins').trim();
       if (count !== String(INSERTS)) throw new Error(`the INSERT script left ${count} rows, not ${INSERTS}`);
