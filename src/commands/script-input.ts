@@ -4,7 +4,7 @@
  */
 import type { BoundValues, Engine, Statement } from '../engines/engine.js';
 import { DbxError, ParseError, UsageError } from '../errors.js';
-import { parseJsonNumbersExact } from '../text/json-exact.js';
+import { jsonNestingDepth, parseJsonNumbersExact } from '../text/json-exact.js';
 import { readAllBytes, type Deps } from '../runner/deps.js';
 import { scriptText } from '../text/script-text.js';
 import { readScriptFile } from '../runner/script-file.js';
@@ -21,12 +21,21 @@ function hasInfinity(value: unknown): boolean {
   return false;
 }
 
+/** arrays and objects in --params, the row arrays included: MySQL refuses a JSON value nested deeper than 100 */
+const MAX_PARAMS_DEPTH = 100;
+
 function parseParams(opts: GlobalOptions): BoundValues {
   if (opts.params !== undefined && opts.param.length > 0) {
     throw new UsageError('use either --param or --params, not both');
   }
   if (opts.param.length > 0) return { params: opts.param };
   if (opts.params === undefined) return {};
+  const depth = jsonNestingDepth(opts.params);
+  if (depth > MAX_PARAMS_DEPTH) {
+    throw new UsageError(`--params is nested ${depth} levels deep; dbx takes at most ${MAX_PARAMS_DEPTH} (MySQL's own limit for a JSON value)`, {
+      hint: `--params '[1,"a"]' binds one row; --params '[[1,"a"],[2,"b"]]' runs the statement once per row`,
+    });
+  }
   let value: unknown;
   try {
     // exact: an id beyond 2^53 or a DECIMAL's digits are bound as written, not rounded through a double

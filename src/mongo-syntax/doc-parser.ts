@@ -117,7 +117,7 @@ class StatementParser {
     try {
       return this.call(this.program());
     } catch (e) {
-      if (e instanceof RangeError) return this.fail(0, 'the statement is nested too deeply');
+      if (e instanceof RangeError) return this.fail(0, 'the statement is nested too deeply (MongoDB documents nest at most 100 levels)');
       throw e;
     }
   }
@@ -159,7 +159,7 @@ class StatementParser {
         if (hint) return this.fail(pos, "a bare {…} cannot be an entry of an object: every entry needs a key", hint);
         const wide = fullWidthHint(this.text, pos);
         if (wide) return this.fail(pos, `'${this.text[pos]}' is full-width punctuation`, wide);
-        if (e.message.startsWith('Not enough stack space')) return this.fail(pos, 'the statement is nested too deeply');
+        if (e.message.startsWith('Not enough stack space')) return this.fail(pos, 'the statement is nested too deeply (MongoDB documents nest at most 100 levels)');
         return this.fail(pos, e.message.replace(/ \(\d+:\d+\)$/, '').replace(/^Unexpected token$/, 'unexpected token'));
       }
       throw e;

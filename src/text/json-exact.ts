@@ -38,3 +38,22 @@ export function parseJsonNumbersExact(text: string): unknown {
   });
   return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && exact.has(v) ? exact.get(v) : v));
 }
+
+/**
+ * How deeply a JSON text's arrays and objects nest, counted on the text (strings skipped), without parsing it: a
+ * value nested 50,000 deep would exhaust the stack of the parser and of everything that walks the value after it.
+ */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: to its closing quote, past escapes
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}

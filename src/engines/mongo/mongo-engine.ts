@@ -11,6 +11,7 @@ import { splitDocScript } from '../../mongo-syntax/doc-splitter.js';
 import { checkChain, runCollectionOp } from './collection-ops.js';
 import { runDbMethod, runShow, serverVersion, useResult } from './db-ops.js';
 import { classifyDoc } from './doc-classify.js';
+import { checkDocumentSizes } from './doc-limits.js';
 import { toModern, type ModernOp } from './legacy-map.js';
 import { documentCodec } from './mongo-codec.js';
 import { connectClient, seedCount } from './mongo-connect.js';
@@ -70,6 +71,7 @@ class MongoEngine implements Engine {
       if (cmd.kind === 'call') {
         parsed.modern = toModern(cmd);
         checkChain(cmd, parsed.modern);
+        checkDocumentSizes(stmt.text, parsed.modern.args);
       }
     } catch (e) {
       if (e instanceof DbxError) {

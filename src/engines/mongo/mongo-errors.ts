@@ -5,6 +5,7 @@
  */
 import { ConnectError, DbxError, StatementError, UsageError } from '../../errors.js';
 import { brokeOpenConnection, networkHint, networkMessage } from '../network-errors.js';
+import { tooLargeMessage, TOO_LARGE_HINT } from './doc-limits.js';
 
 interface DriverError extends Error {
   code?: number | string;
@@ -130,6 +131,10 @@ export function statementError(e: unknown, statement: string, endpoint: string):
     return new StatementError(err.errmsg ?? err.message, {
       code, errno, engine: 'doc', endpoint, statement, cause: e, hint: partialWriteHint(err),
     });
+  }
+  // the serializer's buffer is sized for the largest document the server takes: past it, its offset is out of range
+  if (e instanceof RangeError && /offset/i.test(e.message) && /out of range/i.test(e.message)) {
+    return new StatementError(tooLargeMessage(), { code: 'DOCUMENT_TOO_LARGE', engine: 'doc', endpoint, statement, hint: TOO_LARGE_HINT });
   }
   const code = err?.name === 'MongoInvalidArgumentError' || err?.name === 'BSONError' ? 'INVALID_ARGUMENT' : err?.name ?? 'ERROR';
   return new StatementError(err?.message ?? String(e), { code, engine: 'doc', endpoint, statement, cause: e });
