@@ -40,6 +40,8 @@ interface Running {
   child: ChildProcess;
   /** resolves once stdout has received at least `bytes` bytes */
   output(bytes?: number): Promise<void>;
+  /** resolves once stderr matches `pattern` */
+  said(pattern: RegExp): Promise<void>;
   /** resolves when dbx exits, or kills it at `boundMs` after the call (overran) */
   ended(boundMs: number): Promise<Ended>;
 }
@@ -59,7 +61,10 @@ function startDbx(args: string[]): Running {
     outBytes += d.length;
     for (const w of watchers) w();
   });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    for (const w of watchers) w();
+  });
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),
   );
@@ -76,6 +81,18 @@ function startDbx(args: string[]): Running {
         watchers.add(check);
         check();
         void closed.then(() => (outBytes >= bytes ? resolve() : reject(new Error(`dbx ended before ${bytes} bytes of output: ${stderr}`))));
+      }),
+    said: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(stderr)) {
+            watchers.delete(check);
+            resolve();
+          }
+        };
+        watchers.add(check);
+        check();
+        void closed.then(() => (pattern.test(stderr) ? resolve() : reject(new Error(`dbx ended without saying ${pattern}: ${stderr}`))));
       }),
     ended: async (boundMs) => {
       let overran = false;
@@ -167,6 +184,24 @@ describe('sql: a hung server (SIGSTOP) does not defeat --timeout or Ctrl-C (defe
       server.resume();
       killLeftovers('hung_ctrl_c');
     }
+  }, 60_000);
+});
+
+describe('sql --force: the statement after a give-up connects again', () => {
+  test('a script goes on after the hung statement once the server answers again', async () => {
+    const dbx = startDbx(['--url', maria.url, '--force', '--timeout', '1000', 'sql', 'select sleep(20) as forced_hung; select 6 * 7 as after_give_up']);
+    await waitFor(() => running('forced_hung') === 1, 'the statement on the server');
+    const server = freeze(maria.pid);
+    try {
+      await dbx.said(/TIMEOUT/);
+    } finally {
+      server.resume();
+    }
+    const r = await dbx.ended(15_000);
+    killLeftovers('forced_hung');
+    expect(r.overran).toBe(false);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/after_give_up[\s\S]*\|\s+42 \|/);
   }, 60_000);
 });
 
@@ -309,6 +344,24 @@ describe('kv: the same rules on a private redis-server', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'TIMEOUT' } });
+  }, 30_000);
+
+  test.each([
+    ['--timeout 1000', ['--timeout', '1000'], 1, 1000],
+    ['Ctrl-C', [], 130, 0],
+  ] as const)('a hung redis-server (SIGSTOP), %s: dbx ends within the bound', async (_name, extra, code, timeout) => {
+    const dbx = startDbx(['--url', redis.url, ...extra, 'kv', 'blpop', 'hung_key', '20']);
+    await waitFor(() => /cmd=blpop/.test(spawnSync('redis-cli', ['-p', String(redis.port), 'client', 'list'], { encoding: 'utf8' }).stdout), 'BLPOP on the server');
+    const server = freeze(redis.pid);
+    try {
+      if (timeout === 0) dbx.child.kill('SIGINT');
+      const r = await dbx.ended(timeout + GIVE_UP_MS + SLACK_MS);
+      expect(r.overran).toBe(false);
+      expect(r.code).toBe(code);
+      expect(r.stdout).toBe('');
+    } finally {
+      server.resume();
+    }
   }, 30_000);
 
   test('a stall mid-LRANGE under --timeout --json: exit 1 within the bound, a closed array, partial', async () => {
