@@ -123,4 +123,70 @@ const rows: FaultRow[] = [
   },
 ];
 
+// Hangs and signals (defects 2–7): test/e2e/cancel-bounds.test.ts holds a server SIGSTOPped mid-stream under
+// --timeout and Ctrl-C; the rows below are the rest.
+const streamed = (fault: string, extra: Partial<FaultRow>): FaultRow => {
+  const c = collection();
+  return {
+    fault,
+    place: 'shared',
+    before: (ctx) => bigCollection(ctx, c),
+    args: () => ['--format', 'ndjson', 'doc', `db.${c}.find().batchSize(100)`],
+    limitMs: 10_000,
+    expect: { code: 0 },
+    after: drop(c),
+    ...extra,
+  };
+};
+rows.push(
+  {
+    fault: 'server SIGSTOPped before the statement: given up after --connect-timeout',
+    place: 'shared',
+    strike: { to: 'server', signal: 'SIGSTOP', when: 'before' },
+    args: () => ['--connect-timeout', '1500', 'doc', 'db.x.findOne()'],
+    limitMs: 10_000,
+    expect: { code: 3, stderr: /1500 ms|ETIMEDOUT|timeout/i },
+  },
+  (() => {
+    const c = collection();
+    return {
+      fault: 'network stalled in the middle of a result, --timeout: exit 1, whole lines',
+      place: { proxy: { kind: 'stall', after: 512 * 1024 } },
+      before: (ctx) => bigCollection(ctx, c),
+      args: () => ['--timeout', '1500', '--format', 'ndjson', 'doc', `db.${c}.find()`],
+      limitMs: 10_000,
+      expect: { code: 1, stderr: /TIMEOUT[^]*partial/ },
+      after: drop(c),
+    } satisfies FaultRow;
+  })(),
+  (() => {
+    const c = collection();
+    return {
+      fault: 'network stalled in the middle of a result, Ctrl-C: exit 130',
+      place: { proxy: { kind: 'stall', after: 512 * 1024 } },
+      before: (ctx) => bigCollection(ctx, c),
+      strike: { to: 'dbx', signal: 'SIGINT', when: 'faulted' },
+      args: () => ['--json', 'doc', `db.${c}.find()`],
+      limitMs: 10_000,
+      expect: { code: 130, stderr: /INTERRUPTED/ },
+      after: drop(c),
+    } satisfies FaultRow;
+  })(),
+  streamed('SIGTERM while rows stream: exit 143, whole lines, partial', {
+    strike: { to: 'dbx', signal: 'SIGTERM', when: 'streaming' },
+    expect: { code: 143, stderr: /INTERRUPTED[^]*partial/ },
+  }),
+  (() => {
+    const c = collection();
+    return {
+      fault: 'network cut in the middle of a result, --json: a closed array, and the error says partial',
+      place: { proxy: { kind: 'cut', after: 1024 * 1024 } },
+      before: (ctx) => bigCollection(ctx, c),
+      args: () => ['--json', 'doc', `db.${c}.find()`],
+      expect: { code: 3, stdout: /^\[\{"_id":[^\n]*\]\n$/, stderr: /"partial":true/ },
+      after: drop(c),
+    } satisfies FaultRow;
+  })(),
+);
+
 faultMatrix(kit, rows);

@@ -75,6 +75,8 @@ export type Strike = {
    * marker; streaming: once dbx has written rows to stdout; faulted: once the proxy's fault has struck
    */
   when: 'before' | { running: string } | 'streaming' | 'faulted';
+  /** then, 300 ms later, this signal to dbx (a server SIGSTOPped, then Ctrl-C) */
+  then?: NodeJS.Signals;
 };
 
 export interface RowContext {
@@ -234,6 +236,8 @@ function runRow(kit: EngineKit, row: FaultRow, ctx: RowContext, args: string[]):
       struckAt = Date.now();
       if (strike.to === 'dbx') child.kill(strike.signal);
       else signalServer(ctx.server, strike.signal);
+      const then = strike.then;
+      if (then) setTimeout(() => !ended && child.kill(then), 300);
     });
   });
 }

@@ -194,4 +194,64 @@ const rows: FaultRow[] = [
   },
 ];
 
+// Hangs and signals (defects 2–7): test/e2e/cancel-bounds.test.ts holds a blocked command under --timeout --json
+// and a stall mid-LRANGE under --timeout; the rows below are the rest.
+rows.push(
+  {
+    fault: 'server SIGSTOPped before the command: given up after --connect-timeout',
+    place: 'shared',
+    strike: { to: 'server', signal: 'SIGSTOP', when: 'before' },
+    args: () => ['--connect-timeout', '1500', 'kv', 'ping'],
+    limitMs: 10_000,
+    expect: { code: 3, stderr: /1500 ms|ETIMEDOUT|timeout/i },
+  },
+  {
+    fault: 'server SIGSTOPped during the command, --timeout: exit 1',
+    place: 'shared',
+    strike: { to: 'server', signal: 'SIGSTOP', when: { running: 'blpop' } },
+    args: () => ['--timeout', '1000', 'kv', 'blpop', key(), '30'],
+    limitMs: 10_000,
+    expect: { code: 1, stderr: /TIMEOUT|timed out/ },
+  },
+  {
+    fault: 'server SIGSTOPped during the command, then Ctrl-C: exit 130',
+    place: 'shared',
+    strike: { to: 'server', signal: 'SIGSTOP', when: { running: 'blpop' }, then: 'SIGINT' },
+    args: () => ['kv', 'blpop', key(), '30'],
+    limitMs: 10_000,
+    expect: { code: 130, stderr: /interrupted/ },
+  },
+  (() => {
+    const k = key();
+    return {
+      fault: 'network stalled in the middle of a reply, Ctrl-C: exit 130',
+      place: { proxy: { kind: 'stall', after: 256 * 1024 } },
+      before: (ctx) => bigList(ctx, k),
+      strike: { to: 'dbx', signal: 'SIGINT', when: 'faulted' },
+      args: () => ['--json', 'kv', 'lrange', k, '0', '-1'],
+      limitMs: 10_000,
+      expect: { code: 130, stderr: /INTERRUPTED/ },
+      after: (ctx) => redisCli(ctx.server!, 'del', k).then(() => {}),
+    } satisfies FaultRow;
+  })(),
+  {
+    fault: 'SIGTERM during the command: exit 143, gone from the server',
+    place: 'shared',
+    strike: { to: 'dbx', signal: 'SIGTERM', when: { running: 'blpop' } },
+    args: () => ['kv', 'blpop', key(), '30'],
+    limitMs: 10_000,
+    expect: { code: 143, stderr: /interrupted/i },
+    after: (ctx) => gone(ctx, 'blpop'),
+  },
+  {
+    fault: 'SIGHUP during the command: exit 129, gone from the server',
+    place: 'shared',
+    strike: { to: 'dbx', signal: 'SIGHUP', when: { running: 'blpop' } },
+    args: () => ['kv', 'blpop', key(), '30'],
+    limitMs: 10_000,
+    expect: { code: 129, stderr: /interrupted/i },
+    after: (ctx) => gone(ctx, 'blpop'),
+  },
+);
+
 faultMatrix(kit, rows);
