@@ -2,7 +2,7 @@
  * Runs one `db.COLL.method(…)` call, already mapped to its modern form (legacy-map.ts), on the driver and
  * shapes the reply as CONTRACT.md "Output" says: cursors stream as rows, single answers are values.
  */
-import type { AbstractCursor, AggregationCursor, Collection, Db, Document, ExplainVerbosityLike, FindCursor } from 'mongodb';
+import type { AbstractCursor, AggregationCursor, ClientSession, Collection, Db, Document, ExplainVerbosityLike, FindCursor } from 'mongodb';
 import { deserialize } from 'bson';
 import type { Result } from '../engine.js';
 import type { DirectCollectionMethod } from '../../mongo-syntax/doc-methods.js';
@@ -17,6 +17,8 @@ export const BATCH_SIZE = 1000;
 
 export interface OpEnv {
   db: Db;
+  /** --transaction: the session every operation runs in */
+  session?: ClientSession;
   /** wraps a driver error the way execute() does, for errors that surface while rows stream */
   wrap(e: unknown): unknown;
   /** called once a streamed result has been read to the end (or abandoned) */
@@ -25,6 +27,8 @@ export interface OpEnv {
 
 type Args = unknown[];
 const doc = (v: unknown): Document => (v ?? {}) as Document;
+/** an options argument, with the transaction's session when there is one */
+const opts = (env: { session?: ClientSession }, v: unknown): Document => (env.session ? { ...doc(v), session: env.session } : doc(v));
 
 function value(v: unknown): Result {
   return { kind: 'value', value: v, codec: documentCodec };
@@ -98,10 +102,11 @@ export function checkChain(cmd: DocCall, modern: ModernOp): void {
 async function find(coll: Collection, cmd: DocCall, args: Args, env: OpEnv): Promise<Result> {
   const filter = doc(args[0]);
   const plan = findPlan(cmd, args);
-  const { options, terminal } = plan;
+  const { terminal } = plan;
+  const options = opts(env, plan.options);
   if (terminal.kind === 'count') {
     const { skip, limit, hint, collation, maxTimeMS, comment } = options;
-    const countOptions: Record<string, unknown> = { hint, collation, maxTimeMS, comment };
+    const countOptions: Record<string, unknown> = { hint, collation, maxTimeMS, comment, session: env.session };
     if (terminal.applySkipLimit) Object.assign(countOptions, { skip, limit: typeof limit === 'number' ? Math.abs(limit) || undefined : undefined });
     for (const key of Object.keys(countOptions)) if (countOptions[key] === undefined) delete countOptions[key];
     return value(await coll.countDocuments(filter, countOptions));
@@ -120,7 +125,9 @@ async function explain(cursor: FindCursor | AggregationCursor, verbosity: string
 }
 
 async function aggregate(coll: Collection, cmd: DocCall, args: Args, env: OpEnv): Promise<Result> {
-  const { options, terminal, pretty } = aggregatePlan(cmd, args);
+  const plan = aggregatePlan(cmd, args);
+  const { terminal, pretty } = plan;
+  const options = opts(env, plan.options);
   const pipeline = args[0] as Document[];
   if (terminal.kind === 'explain') return explain(coll.aggregate(pipeline, options), terminal.verbosity);
   return rows(coll.aggregate(pipeline, { batchSize: BATCH_SIZE, ...options, ...RAW }) as unknown as AbstractCursor<Uint8Array>, env, pretty);
@@ -135,9 +142,9 @@ function bulkResult(r: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** `drop()` of a collection that does not exist is false, as in mongosh; the server may report it as an error. */
-async function drop(coll: Collection, args: Args): Promise<boolean> {
+async function drop(coll: Collection, options: Document): Promise<boolean> {
   try {
-    return await coll.drop(doc(args[0]));
+    return await coll.drop(options);
   } catch (e) {
     if ((e as { code?: unknown }).code === 26) return false;
     throw e;
@@ -156,33 +163,33 @@ interface Call {
 const RUNNERS: Record<DirectCollectionMethod, (call: Call) => Promise<Result>> = {
   find: ({ coll, cmd, args, env }) => find(coll, cmd, args, env),
   aggregate: ({ coll, cmd, args, env }) => aggregate(coll, cmd, args, env),
-  findOne: async ({ coll, args: [filter, projection, options] }) =>
-    value(await coll.findOne(doc(filter), { ...doc(options), ...(projection ? { projection: projection as Document } : {}) })),
-  insertOne: async ({ coll, args: a }) => written(await coll.insertOne(doc(a[0]), doc(a[1]))),
-  insertMany: async ({ coll, args: a }) => written(await coll.insertMany(a[0] as Document[], doc(a[1]))),
-  updateOne: async ({ coll, args: a }) => written(await coll.updateOne(doc(a[0]), a[1] as Document, doc(a[2]))),
-  updateMany: async ({ coll, args: a }) => written(await coll.updateMany(doc(a[0]), a[1] as Document, doc(a[2]))),
-  replaceOne: async ({ coll, args: a }) => written(await coll.replaceOne(doc(a[0]), doc(a[1]), doc(a[2]))),
-  deleteOne: async ({ coll, args: a }) => written(await coll.deleteOne(doc(a[0]), doc(a[1]))),
-  deleteMany: async ({ coll, args: a }) => written(await coll.deleteMany(doc(a[0]), doc(a[1]))),
-  countDocuments: async ({ coll, args: a }) => value(await coll.countDocuments(doc(a[0]), doc(a[1]))),
-  estimatedDocumentCount: async ({ coll, args: a }) => value(await coll.estimatedDocumentCount(doc(a[0]))),
-  distinct: async ({ coll, args: a }) => value(await coll.distinct(String(a[0]), doc(a[1]), doc(a[2]))),
-  createIndex: async ({ coll, args: a }) => value(await coll.createIndex(a[0] as Document, doc(a[1]))),
-  getIndexes: async ({ coll, args: a }) => value(await coll.indexes(doc(a[0]))),
+  findOne: async ({ coll, args: [filter, projection, options], env }) =>
+    value(await coll.findOne(doc(filter), { ...opts(env, options), ...(projection ? { projection: projection as Document } : {}) })),
+  insertOne: async ({ coll, args: a, env }) => written(await coll.insertOne(doc(a[0]), opts(env, a[1]))),
+  insertMany: async ({ coll, args: a, env }) => written(await coll.insertMany(a[0] as Document[], opts(env, a[1]))),
+  updateOne: async ({ coll, args: a, env }) => written(await coll.updateOne(doc(a[0]), a[1] as Document, opts(env, a[2]))),
+  updateMany: async ({ coll, args: a, env }) => written(await coll.updateMany(doc(a[0]), a[1] as Document, opts(env, a[2]))),
+  replaceOne: async ({ coll, args: a, env }) => written(await coll.replaceOne(doc(a[0]), doc(a[1]), opts(env, a[2]))),
+  deleteOne: async ({ coll, args: a, env }) => written(await coll.deleteOne(doc(a[0]), opts(env, a[1]))),
+  deleteMany: async ({ coll, args: a, env }) => written(await coll.deleteMany(doc(a[0]), opts(env, a[1]))),
+  countDocuments: async ({ coll, args: a, env }) => value(await coll.countDocuments(doc(a[0]), opts(env, a[1]))),
+  estimatedDocumentCount: async ({ coll, args: a, env }) => value(await coll.estimatedDocumentCount(opts(env, a[0]))),
+  distinct: async ({ coll, args: a, env }) => value(await coll.distinct(String(a[0]), doc(a[1]), opts(env, a[2]))),
+  createIndex: async ({ coll, args: a, env }) => value(await coll.createIndex(a[0] as Document, opts(env, a[1]))),
+  getIndexes: async ({ coll, args: a, env }) => value(await coll.indexes(opts(env, a[0]))),
   // the server's dropIndexes takes a name or a key pattern; the driver's dropIndex only a name
-  dropIndex: async ({ coll, args: a, env }) => value(await env.db.command({ dropIndexes: coll.collectionName, index: a[0] })),
-  drop: async ({ coll, args: a }) => value(await drop(coll, a)),
-  findOneAndUpdate: async ({ coll, args: a }) => value(await coll.findOneAndUpdate(doc(a[0]), a[1] as Document, doc(a[2]))),
-  findOneAndReplace: async ({ coll, args: a }) => value(await coll.findOneAndReplace(doc(a[0]), doc(a[1]), doc(a[2]))),
-  findOneAndDelete: async ({ coll, args: a }) => value(await coll.findOneAndDelete(doc(a[0]), doc(a[1]))),
+  dropIndex: async ({ coll, args: a, env }) => value(await env.db.command({ dropIndexes: coll.collectionName, index: a[0] }, opts(env, undefined))),
+  drop: async ({ coll, args: a, env }) => value(await drop(coll, opts(env, a[0]))),
+  findOneAndUpdate: async ({ coll, args: a, env }) => value(await coll.findOneAndUpdate(doc(a[0]), a[1] as Document, opts(env, a[2]))),
+  findOneAndReplace: async ({ coll, args: a, env }) => value(await coll.findOneAndReplace(doc(a[0]), doc(a[1]), opts(env, a[2]))),
+  findOneAndDelete: async ({ coll, args: a, env }) => value(await coll.findOneAndDelete(doc(a[0]), opts(env, a[1]))),
   // already shaped as mongosh shows it (counts and ids), not as an update's result
-  bulkWrite: async ({ coll, args: a }) =>
-    value(bulkResult((await coll.bulkWrite(a[0] as never, doc(a[1]))) as unknown as Record<string, unknown>)),
+  bulkWrite: async ({ coll, args: a, env }) =>
+    value(bulkResult((await coll.bulkWrite(a[0] as never, opts(env, a[1]))) as unknown as Record<string, unknown>)),
   // mongosh's db.coll.stats(): the server's collStats, scale as a number or { scale }
   stats: async ({ coll, args: a, env }) => {
     const scale = typeof a[0] === 'number' ? { scale: a[0] } : doc(a[0]);
-    return value(await env.db.command({ collStats: coll.collectionName, ...scale }));
+    return value(await env.db.command({ collStats: coll.collectionName, ...scale }, opts(env, undefined)));
   },
 };
 

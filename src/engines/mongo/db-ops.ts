@@ -2,7 +2,7 @@
  * Statements about the server and the current database: `show …`, `db`, and `db.METHOD(…)`, shaped as
  * CONTRACT.md "Output" says (`show dbs` → [{name, sizeOnDisk, empty}], `db.version()` → string, …).
  */
-import type { Db, Document, MongoClient } from 'mongodb';
+import type { ClientSession, Db, Document, MongoClient } from 'mongodb';
 import type { Result } from '../engine.js';
 import type { DirectDbMethod } from '../../mongo-syntax/doc-methods.js';
 import type { DocCall, ShowWhat } from '../../mongo-syntax/doc-parser.js';
@@ -11,7 +11,12 @@ import { databaseListCodec, documentCodec, nameListCodec, type DatabaseInfo } fr
 export interface DbEnv {
   client: MongoClient;
   db: Db;
+  /** --transaction: the session every command runs in */
+  session?: ClientSession;
 }
+
+/** a command's options, with the transaction's session when there is one */
+const opts = (env: DbEnv, v: unknown): Document => ({ ...((v ?? {}) as Document), ...(env.session ? { session: env.session } : {}) });
 
 function value(v: unknown, codec = documentCodec): Result {
   return { kind: 'value', value: v, codec };
@@ -73,19 +78,20 @@ const DB_RUNNERS: Record<DirectDbMethod, (env: DbEnv, args: unknown[]) => Promis
   getName: async ({ db }) => value(db.databaseName),
   // on its own (not followed by a method): the collection's full name, as mongosh shows it
   getCollection: async ({ db }, args) => value(`${db.databaseName}.${String(args[0])}`),
-  dropDatabase: async ({ db }, args) => {
-    await db.command({ dropDatabase: 1, ...((args[0] as object | undefined) ?? {}) });
+  dropDatabase: async (env, args) => {
+    const { db } = env;
+    await db.command({ dropDatabase: 1, ...((args[0] as object | undefined) ?? {}) }, opts(env, undefined));
     return value({ ok: 1, dropped: db.databaseName });
   },
-  createCollection: async ({ db }, args) => {
-    await db.createCollection(String(args[0]), (args[1] ?? {}) as object);
+  createCollection: async (env, args) => {
+    await env.db.createCollection(String(args[0]), opts(env, args[1]));
     return value({ ok: 1 });
   },
   getCollectionNames: async ({ db }) => value(await collectionNames(db), documentCodec),
-  stats: async ({ db }, args) => value(await db.command(statsCommand(args[0]))),
+  stats: async (env, args) => value(await env.db.command(statsCommand(args[0]), opts(env, undefined))),
   // the command document goes to the server as written: its first key names the command
-  runCommand: async ({ db }, args) => value(await db.command(args[0] as Document, (args[1] ?? {}) as object)),
-  adminCommand: async ({ client }, args) => value(await client.db('admin').command(args[0] as Document, (args[1] ?? {}) as object)),
+  runCommand: async (env, args) => value(await env.db.command(args[0] as Document, opts(env, args[1]))),
+  adminCommand: async (env, args) => value(await env.client.db('admin').command(args[0] as Document, opts(env, args[1]))),
   // on its own: the database's name, as mongosh prints it
   getSiblingDB: async (_env, args) => value(String(args[0])),
 };

@@ -3,9 +3,9 @@
  * the mongodb driver (scripts/check-imports.mjs keeps it so). Statements are parsed (src/mongo-syntax/), never
  * evaluated; legacy calls are mapped to modern ones (legacy-map.ts) and run by collection-ops.ts and db-ops.ts.
  */
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type ClientSession, type Db } from 'mongodb';
 import type { Classification, Engine, EngineContext, Result, Statement } from '../engine.js';
-import { DbxError } from '../../errors.js';
+import { DbxError, StatementError, UsageError } from '../../errors.js';
 import { parseDocStatement, type DocCommand } from '../../mongo-syntax/doc-parser.js';
 import { splitDocScript } from '../../mongo-syntax/doc-splitter.js';
 import { checkChain, runCollectionOp } from './collection-ops.js';
@@ -39,6 +39,60 @@ class MongoEngine implements Engine {
   /** statements and streams in flight: cancel() only has something to stop while this is above 0 */
   private busy = 0;
   private readonly parsed = new WeakMap<Statement, Parsed>();
+  /** --transaction: the session the script's statements run in, between begin and commit/rollback */
+  private session?: ClientSession;
+
+  /**
+   * --transaction: a driver session transaction (startTransaction … commitTransaction / abortTransaction), which
+   * MongoDB has on replica sets and sharded clusters only. A standalone server is refused before any statement
+   * is sent: its writes would each stand alone, the first ones staying when a later one fails.
+   */
+  readonly transaction = {
+    begin: async (): Promise<void> => {
+      if (!this.client) await this.connect();
+      const hello = await this.client!.db('admin').command({ hello: 1 }).catch((e: unknown) => {
+        throw statementError(e, 'hello', this.endpoint);
+      });
+      if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') {
+        throw new UsageError(
+          `--transaction needs a replica set or a sharded cluster: ${this.endpoint} is a standalone server, which has no ` +
+            'transactions (each write would stand alone); nothing was run',
+          { code: 'NO_TRANSACTIONS', engine: 'doc', endpoint: this.endpoint, hint: 'run the script without --transaction, or against a replica set (a one-member set will do)' },
+        );
+      }
+      this.session = this.client!.startSession();
+      this.session.startTransaction();
+    },
+    commit: async (): Promise<Result | undefined> => {
+      const session = this.endSession();
+      try {
+        await session?.commitTransaction();
+      } catch (e) {
+        throw statementError(e, 'commitTransaction', this.endpoint);
+      } finally {
+        await session?.endSession().catch(() => undefined);
+      }
+      return undefined;
+    },
+    rollback: async (): Promise<void> => {
+      const session = this.endSession();
+      try {
+        await session?.abortTransaction();
+      } catch (e) {
+        throw new StatementError(`the transaction could not be aborted: ${(e as Error).message}`, {
+          code: 'ABORT_FAILED', engine: 'doc', endpoint: this.endpoint, cause: e,
+        });
+      } finally {
+        await session?.endSession().catch(() => undefined);
+      }
+    },
+  };
+
+  private endSession(): ClientSession | undefined {
+    const session = this.session;
+    this.session = undefined;
+    return session;
+  }
   /** clients cancel() is closing: close() sends killCursors and endSessions, which a hung server never answers */
   private readonly closing = new Set<MongoClient>();
   /** every socket the driver opened for this engine: abandon() destroys them */
@@ -144,11 +198,12 @@ class MongoEngine implements Engine {
     let streaming = false;
     try {
       let result: Result;
+      const session = this.session;
       if (cmd.kind === 'show') result = await runShow({ client, db: this.db() }, cmd.what);
-      else if (cmd.target.type === 'db') result = await runDbMethod({ client, db: this.db(cmd.target.db) }, cmd, modern!.args);
+      else if (cmd.target.type === 'db') result = await runDbMethod({ client, db: this.db(cmd.target.db), session }, cmd, modern!.args);
       else {
         if (modern!.note) this.ctx.verbose(`-- ${maskStatement('doc', modern!.note)}`);
-        result = await runCollectionOp({ db: this.db(cmd.target.db), wrap, done: () => this.busy-- }, cmd.target.name, cmd, modern!);
+        result = await runCollectionOp({ db: this.db(cmd.target.db), session, wrap, done: () => this.busy-- }, cmd.target.name, cmd, modern!);
       }
       streaming = result.kind === 'rows';
       return result;
