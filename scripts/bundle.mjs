@@ -6,7 +6,9 @@
 // reads and pre-parses every byte of an imported chunk. What a driver require()s only in a rare case (iconv-lite's
 // code pages, the AWS RDS certificate bundle) and mongodb's optional native add-ons stay outside, required from
 // node_modules when needed.
-// Then config/default.yaml is precompiled to dist/default-config.json (src/config/config-precompiled.ts).
+// Then config/default.yaml is precompiled to dist/default-config.json (src/config/config-precompiled.ts), and the
+// help text saved to dist/help.txt (bin/dbx).
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +29,15 @@ const packagesPlugin = {
   name: 'dbx-packages',
   setup(b) {
     b.onResolve({ filter: /^(bson|acorn)$/ }, (args) => ({ path: DEDUPE[args.path] }));
+    // commander require()s child_process at load, for executable subcommands dbx does not have: loading it (with
+    // net, dgram and the streams) cost every run, --help included, a few ms. It gets a stand-in that requires the
+    // real module on first use.
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'dbx-lazy' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'dbx-lazy' }, () => ({
+      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
     // iconv-lite loads its encodings on first use of one: leave them in node_modules
     b.onResolve({ filter: /^\.\.\/encodings$/ }, (args) =>
       /iconv-lite[\\/]lib$/.test(args.resolveDir) ? { path: 'iconv-lite/encodings', external: true } : undefined);
@@ -53,6 +64,15 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// `dbx --help` as the program prints it into a pipe (80 columns, no colour), for bin/dbx to print without loading
+// the program
+const help = spawnSync(process.execPath, [new URL('dist/cli.js', root).pathname, '--help'], {
+  env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8' },
+  encoding: 'utf8',
+});
+if (help.status !== 0 || !help.stdout.startsWith('Usage: dbx')) throw new Error(`dist/cli.js --help failed: ${help.stderr}`);
+writeFileSync(new URL('dist/help.txt', root), help.stdout);
 
 const { readConfigYaml } = await import(new URL('dist/config/config-parse.js', root).href);
 const text = readFileSync(new URL('config/default.yaml', root), 'utf8');

@@ -3,7 +3,7 @@
  * declares them and the values seen before the subcommand are merged with those after it.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { FORMATS, type FormatName } from '../output/writers.js';
+import { FORMATS, type FormatName } from '../output/writer-types.js';
 import type { Deps } from '../runner/deps.js';
 import type { GlobalOptions } from '../runner/options.js';
 import { colorEnabled, loadColor } from '../text/color.js';

@@ -70,8 +70,19 @@ function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<s
   return run(args, env).loaded;
 }
 
-test('dbx --help loads no driver, no YAML parser', () => {
-  const loaded = packagesLoaded(['--help']);
+test('dbx --help into a pipe is the text the build saved from the program: nothing of dist/ is loaded', () => {
+  const saved = spawnSync(process.execPath, [DBX_BIN, '--help'], { env: baseEnv(), encoding: 'utf8' });
+  const program = spawnSync(process.execPath, [join(DBX_BIN, '../../dist/cli.js'), '--help'], { env: baseEnv(), encoding: 'utf8' });
+  assert.equal(saved.status, 0);
+  assert.equal(program.status, 0);
+  assert.match(saved.stdout, /^Usage: dbx /);
+  assert.equal(saved.stdout, program.stdout);
+  assert.equal(spawnSync(process.execPath, [DBX_BIN, '-h'], { env: baseEnv(), encoding: 'utf8' }).stdout, program.stdout);
+  assert.deepEqual([...packagesLoaded(['--help'])], []);
+});
+
+test('dbx help (the program\'s own help) loads no driver, no YAML parser', () => {
+  const loaded = packagesLoaded(['help']);
   assert.ok(loaded.has('commander'), 'the hook works');
   for (const pkg of ['mysql2', 'ioredis', 'mongodb', 'yaml', '@mongodb-js/shell-bson-parser', 'chalk', 'dist:color-styles']) {
     assert.ok(!loaded.has(pkg), `${pkg} loaded`);
