@@ -10,9 +10,12 @@ export interface MongoTestServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server with its own empty data on 127.0.0.1; port 0 or omitted picks a free port. */
-export async function startMongoTestServer(opts: { port?: number } = {}): Promise<MongoTestServer> {
-  const server = new MongoWireServer();
+/**
+ * Starts a server with its own empty data on 127.0.0.1; port 0 or omitted picks a free port. `replicaSet`: the
+ * primary of a one-member replica set of that name (hello says so, and it has transactions), else a standalone.
+ */
+export async function startMongoTestServer(opts: { port?: number; replicaSet?: string } = {}): Promise<MongoTestServer> {
+  const server = new MongoWireServer({ replicaSet: opts.replicaSet });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   return { url: `mongodb://127.0.0.1:${port}`, port, stop: () => server.close() };
 }
@@ -29,10 +32,10 @@ export async function mongoTestUrl(): Promise<{ url: string; stop(): Promise<voi
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '27017' } } });
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '27017' }, 'replica-set': { type: 'string' } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
-  const server = await startMongoTestServer({ port });
+  const server = await startMongoTestServer({ port, replicaSet: values['replica-set'] });
   console.log(`mongo test server listening on ${server.url}`);
   const shutdown = (): void => {
     void server.stop();

@@ -8,6 +8,7 @@ import { handshakeCommands } from './handshake-commands.js';
 import { readCommands } from './read-commands.js';
 import { asCommandError, CommandError } from './server-errors.js';
 import { writeCommands } from './write-commands.js';
+import { changesData } from './transactions.js';
 
 const HANDLERS: Record<string, CommandHandler> = {
   ...handshakeCommands,
@@ -33,12 +34,24 @@ function refuseUnsupported(cmd: Document): void {
 export function dispatch(cmd: Document, ctx: CommandContext): Uint8Array {
   const name = Object.keys(cmd)[0] ?? '';
   let reply: Document | Uint8Array;
+  /** the session whose transaction this command is part of */
+  let inTransaction: string | undefined;
   try {
     const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
     if (handler === undefined) throw new CommandError(59, `no such command: '${name}'`);
+    // a standalone has no transactions (nor retryable writes): mongod refuses the transaction number itself
+    if (cmd.txnNumber !== undefined && ctx.transactions === undefined) {
+      throw new CommandError(20, 'Transaction numbers are only allowed on a replica set member or mongos');
+    }
     refuseUnsupported(cmd);
-    reply = handler(cmd, ctx);
+    let run = ctx;
+    if (ctx.transactions) ({ ctx: run, key: inTransaction } = ctx.transactions.contextFor(cmd, name, ctx));
+    reply = handler(cmd, run);
+    // a write error aborts the transaction, as a thrown one does
+    if (inTransaction !== undefined && !(reply instanceof Uint8Array) && reply.writeErrors !== undefined) ctx.transactions!.failed(inTransaction);
+    if (inTransaction === undefined && changesData(name, cmd)) ctx.store.version++;
   } catch (error) {
+    if (inTransaction !== undefined) ctx.transactions!.failed(inTransaction);
     const failure = asCommandError(error);
     if (failure.code === 1) console.error(error);
     reply = failure.toReply();

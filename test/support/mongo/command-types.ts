@@ -2,6 +2,7 @@
 import type { Document } from 'bson';
 import type { CursorRegistry } from './cursor-registry.js';
 import type { MemoryStore } from './memory-store.js';
+import type { Transactions } from './transactions.js';
 import { CommandError } from './server-errors.js';
 
 export interface CommandContext {
@@ -10,6 +11,10 @@ export interface CommandContext {
   /** The `$db` of the command. */
   db: string;
   connectionId: number;
+  /** a one-member replica set: its name and the member's host:port (a standalone has none) */
+  replicaSet?: { name: string; me: string };
+  /** the replica set's transactions */
+  transactions?: Transactions;
 }
 
 /** A reply document, or an already-encoded BSON reply (cursor batches). */

@@ -1,6 +1,6 @@
 // Connection-level commands: the handshake and the server's identity. maxWireVersion 21 is MongoDB 7.0.
 // hello carries no topologyVersion on purpose: with it, drivers switch to streaming (awaitable) hello.
-import type { Document } from 'bson';
+import { ObjectId, type Document } from 'bson';
 import type { CommandContext, CommandHandler } from './command-types.js';
 import { CommandError } from './server-errors.js';
 
@@ -19,8 +19,23 @@ function hello(legacy: boolean): CommandHandler {
     minWireVersion: 0,
     maxWireVersion: 21,
     readOnly: false,
+    ...(ctx.replicaSet ? replicaSetFields(ctx.replicaSet) : {}),
     ok: 1,
   });
+}
+
+/** What the primary of a one-member set adds to hello, as mongod 7 does. */
+function replicaSetFields(set: { name: string; me: string }): Document {
+  return {
+    hosts: [set.me], setName: set.name, setVersion: 1, secondary: false, primary: set.me, me: set.me,
+    electionId: ELECTION_ID, lastWrite: { lastWriteDate: new Date() },
+  };
+}
+
+const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
+
+function noTransactions(): never {
+  throw new CommandError(20, 'Transaction numbers are only allowed on a replica set member or mongos');
 }
 
 const PARAMETERS: Document = {
@@ -59,5 +74,7 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   buildinfo: buildInfo,
   getParameter,
   endSessions: () => ({ ok: 1 }),
+  commitTransaction: (cmd, ctx) => (ctx.transactions ? ctx.transactions.commit(cmd, ctx) : noTransactions()),
+  abortTransaction: (cmd, ctx) => (ctx.transactions ? ctx.transactions.abort(cmd) : noTransactions()),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
 };

@@ -19,16 +19,25 @@ export interface IndexSpec {
 export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 export class Collection {
-  readonly uuid = new UUID();
   /** Replaced (never spliced) on delete so that open cursors keep walking the array they started on. */
   docs: Uint8Array[] = [];
   indexes: IndexSpec[] = [ID_INDEX];
   /** `_id_` plus the unique indexes, kept apart because every write consults them. */
   private uniques: IndexSpec[] = [ID_INDEX];
   /** index name → key string → stored document. */
-  private readonly keyMaps = new Map<string, Map<string, Uint8Array>>([['_id_', new Map()]]);
+  private keyMaps = new Map<string, Map<string, Uint8Array>>([['_id_', new Map()]]);
 
-  constructor(readonly db: string, readonly name: string, readonly options: Document = {}) {}
+  constructor(readonly db: string, readonly name: string, readonly options: Document = {}, readonly uuid = new UUID()) {}
+
+  /** A copy that changes on its own (a transaction's snapshot); the stored documents are shared, never mutated. */
+  clone(): Collection {
+    const copy = new Collection(this.db, this.name, this.options, this.uuid);
+    copy.docs = [...this.docs];
+    copy.indexes = [...this.indexes];
+    copy.uniques = [...this.uniques];
+    copy.keyMaps = new Map([...this.keyMaps].map(([name, map]) => [name, new Map(map)]));
+    return copy;
+  }
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -130,8 +139,11 @@ function duplicateKey(ns: string, spec: IndexSpec, doc: Document): CommandError 
 
 export class MemoryStore {
   private readonly dbs = new Map<string, Map<string, Collection>>();
+  /** counts the writes outside transactions: a transaction whose snapshot is older cannot commit */
+  version = 0;
 
-  constructor() {
+  constructor(seed = true) {
+    if (!seed) return;
     this.ensureCollection('admin', 'system.version').insert({ _id: 'featureCompatibilityVersion', version: '7.0' });
     this.ensureCollection('config', 'system.sessions');
     const started = new Date();
@@ -140,6 +152,21 @@ export class MemoryStore {
       startTimeLocal: started.toString(), cmdLine: {}, pid: Long.fromNumber(process.pid),
       buildinfo: { version: '7.0.0' },
     });
+  }
+
+  /** A snapshot for a transaction: its writes stay in it until commit. */
+  snapshot(): MemoryStore {
+    const copy = new MemoryStore(false);
+    for (const [db, collections] of this.dbs) copy.dbs.set(db, new Map([...collections].map(([name, coll]) => [name, coll.clone()])));
+    copy.version = this.version;
+    return copy;
+  }
+
+  /** Commit: the snapshot's data becomes this store's. */
+  adopt(snapshot: MemoryStore): void {
+    this.dbs.clear();
+    for (const [db, collections] of snapshot.dbs) this.dbs.set(db, collections);
+    this.version++;
   }
 
   databaseNames(): string[] {

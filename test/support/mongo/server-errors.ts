@@ -22,7 +22,12 @@ const CODE_NAMES: Record<number, string> = {
   73: 'InvalidNamespace',
   85: 'IndexOptionsConflict',
   86: 'IndexKeySpecsConflict',
+  20: 'IllegalOperation',
+  112: 'WriteConflict',
   115: 'CommandNotSupported',
+  251: 'NoSuchTransaction',
+  256: 'TransactionCommitted',
+  263: 'OperationNotSupportedInTransaction',
   11000: 'DuplicateKey',
   51024: 'Location51024',
 };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dispatch } from './command-dispatcher.js';
 import { CursorRegistry } from './cursor-registry.js';
 import { MemoryStore } from './memory-store.js';
+import { Transactions } from './transactions.js';
 import { decodeRequest, encodeReply, MessageReader } from './wire-protocol.js';
 
 export class MongoWireServer {
@@ -13,9 +14,16 @@ export class MongoWireServer {
   private readonly server: Server;
   private nextConnectionId = 1;
   private nextResponseId = 1;
+  /** a one-member replica set (its name), else a standalone */
+  private readonly replicaSet?: { name: string; me: string };
+  private readonly transactions?: Transactions;
 
-  constructor() {
+  constructor(opts: { replicaSet?: string } = {}) {
     this.server = createServer((socket) => this.serve(socket));
+    if (opts.replicaSet !== undefined) {
+      this.replicaSet = { name: opts.replicaSet, me: '' };
+      this.transactions = new Transactions();
+    }
   }
 
   /** Resolves with the bound port (a free one when `port` is 0). */
@@ -24,7 +32,10 @@ export class MongoWireServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
-        resolve((this.server.address() as AddressInfo).port);
+        const bound = (this.server.address() as AddressInfo).port;
+        // the member names itself as clients reach it: drivers match hosts/me against the seed list
+        if (this.replicaSet) this.replicaSet.me = `${host}:${bound}`;
+        resolve(bound);
       });
     });
   }
@@ -45,7 +56,7 @@ export class MongoWireServer {
       try {
         for (const message of reader.push(chunk)) {
           const request = decodeRequest(message);
-          const ctx = { store: this.store, cursors: this.cursors, db: request.db, connectionId };
+          const ctx = { store: this.store, cursors: this.cursors, db: request.db, connectionId, replicaSet: this.replicaSet, transactions: this.transactions };
           const reply = dispatch(request.command, ctx);
           if (request.moreToCome) continue;
           socket.cork();
