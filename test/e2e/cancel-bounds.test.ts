@@ -425,6 +425,25 @@ describe('doc: a server that hangs mid-stream (defect 4)', () => {
   }, 60_000);
 });
 
+describe('the sql shell and SIGTERM', () => {
+  test('SIGTERM while a statement runs: cancelled on the server, then the shell ends with 143', async () => {
+    const state = scratchDir('dbx-cancel-shell-');
+    const s = new PtySession(['--url', maria.url, 'sql'], { env: { XDG_STATE_HOME: state, PAGER: 'cat' } });
+    try {
+      await s.expect(/local:test> $/);
+      s.send('select sleep(30) as shell_term;\r');
+      await waitFor(() => running('shell_term') === 1, 'the statement on the server');
+      const pid = s.programPid();
+      expect(pid).toBeDefined();
+      process.kill(pid!, 'SIGTERM');
+      expect(await s.exited(GIVE_UP_MS + SLACK_MS)).toBe(143);
+      await waitFor(() => running('shell_term') === 0, 'shell_term gone from the processlist', 3000);
+    } finally {
+      s.close();
+    }
+  }, 60_000);
+});
+
 describe('the sql shell survives a give-up', () => {
   test('a statement the hung server never answers: TIMEOUT, the prompt, and the next statement reconnects', async () => {
     const state = scratchDir('dbx-cancel-shell-');

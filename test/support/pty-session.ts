@@ -3,7 +3,7 @@
  * keys, wait for text to appear, wait for the exit code. What the program prints is matched with the terminal's
  * control sequences removed.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DBX_BIN, baseEnv } from './run-dbx.js';
 
@@ -119,6 +119,13 @@ export class PtySession {
   /** The exit code, once the program has ended. */
   exited(timeoutMs = 10_000): Promise<number> {
     return this.until(() => this.exitCode, timeoutMs, () => `still running after ${timeoutMs} ms`);
+  }
+
+  /** The program's process id (the driver's child), to send it a signal as `kill` would; undefined once it ended. */
+  programPid(): number | undefined {
+    const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(this.child.pid)], { encoding: 'utf8' });
+    const pid = Number(ps.stdout.trim().split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   }
 
   /** Ends the driver (and so the program, if it still runs). */
