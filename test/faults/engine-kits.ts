@@ -18,6 +18,17 @@ function once<T>(start: () => Promise<T>): () => Promise<T> {
   return () => (p ??= start());
 }
 
+/** the servers a kit starts for the whole file: `keep` one, `stopAll` at the end */
+function keeper(): { keep(p: Promise<Server>): Promise<Server>; stopAll(): Promise<void> } {
+  const started: Promise<Server>[] = [];
+  return {
+    keep: (p) => (started.push(p), p),
+    async stopAll() {
+      await Promise.all(started.map((p) => p.then((s) => s.stop(), () => {})));
+    },
+  };
+}
+
 // ---- sql: MariaDB -------------------------------------------------------------------------------------------
 
 /** Runs SQL as root with the mariadb client; returns its tab-separated output without headers. */
@@ -50,8 +61,7 @@ async function mariadbWithUser(args: string[] = [], dir?: string): Promise<Serve
 }
 
 export function sqlKit(): EngineKit {
-  const started: Promise<Server>[] = [];
-  const keep = (p: Promise<Server>): Promise<Server> => (started.push(p), p);
+  const { keep, stopAll } = keeper();
   return {
     engine: 'sql',
     shared: once(() => keep(mariadbWithUser())),
@@ -66,9 +76,7 @@ export function sqlKit(): EngineKit {
       const out = await mariadb(server, `select count(*) from information_schema.processlist where info like '%${marker}%' and id <> connection_id()`);
       return Number(out.trim()) > 0;
     },
-    async stopAll() {
-      await Promise.all(started.map((p) => p.then((s) => s.stop(), () => {})));
-    },
+    stopAll,
   };
 }
 
@@ -88,8 +96,7 @@ async function redisWithPassword(extra: string[] = [], port?: number, readyPort?
 }
 
 export function kvKit(): EngineKit {
-  const started: Promise<Server>[] = [];
-  const keep = (p: Promise<Server>): Promise<Server> => (started.push(p), p);
+  const { keep, stopAll } = keeper();
   return {
     engine: 'kv',
     shared: once(() => keep(redisWithPassword())),
@@ -104,9 +111,7 @@ export function kvKit(): EngineKit {
     async running(server, command) {
       return (await redisCli(server, 'client', 'list')).includes(`cmd=${command}`);
     },
-    async stopAll() {
-      await Promise.all(started.map((p) => p.then((s) => s.stop(), () => {})));
-    },
+    stopAll,
   };
 }
 
@@ -118,17 +123,11 @@ async function mongoProcess(): Promise<Server> {
 }
 
 export function docKit(): EngineKit {
-  const started: Promise<Server>[] = [];
+  const { keep, stopAll } = keeper();
   return {
     engine: 'doc',
-    shared: once(() => {
-      const p = mongoProcess();
-      started.push(p);
-      return p;
-    }),
+    shared: once(() => keep(mongoProcess())),
     own: mongoProcess,
-    async stopAll() {
-      await Promise.all(started.map((p) => p.then((s) => s.stop(), () => {})));
-    },
+    stopAll,
   };
 }

@@ -9,7 +9,8 @@
  *
  * Faults (offsets count the bytes of one direction of one connection; `down` is server→client, `up` client→server):
  * - `stall`: forward `after` bytes, then forward nothing more in that direction (the sockets stay open, the
- *   source is paused so TCP backpressure builds up as on a dead link). `release()` resumes forwarding.
+ *   source is paused so TCP backpressure builds up as on a dead link). `release()` resumes forwarding (and the
+ *   connections open then that have not reached the offset yet will not stall).
  * - `cut`: forward `after` bytes, then destroy both sockets (`reset: true` sends a TCP RST instead of a FIN).
  * - `delay`: from `after` on, every chunk is held `ms` before it is forwarded (order kept).
  * - `corrupt`: the `length` bytes (default 16) starting at offset `after` are XORed with 0xff.
@@ -166,6 +167,8 @@ export async function startFaultProxy(opts: FaultProxyOptions = {}): Promise<Fau
         after(() => (how === 'end' ? to.end() : to.destroy()));
       };
       const release = (): void => {
+        // a stall that has not struck yet on this connection never will: release() may come first on a slow machine
+        released = true;
         if (!stalled) return;
         stalled = false;
         released = true;

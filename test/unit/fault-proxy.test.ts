@@ -8,8 +8,11 @@ import net from 'node:net';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 
 const SIZE = 1024 * 1024;
-/** byte i of the server's stream is i % 251 */
-const pattern = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => i % 251));
+/** byte i of the server's stream is i % 251 (made once: building it on every request took longer than a quiet
+ * period on a loaded machine) */
+const STREAM = Buffer.alloc(SIZE);
+for (let i = 0; i < SIZE; i++) STREAM[i] = i % 251;
+const pattern = (n: number): Buffer => STREAM.subarray(0, n);
 
 let target: net.Server;
 let targetPort: number;
@@ -37,8 +40,12 @@ interface Outcome {
   ms: number;
 }
 
-/** Connect through the proxy, say `send`, collect what comes back until the stream ends, closes or goes quiet. */
-function fetchThrough(proxy: FaultProxy, quietMs = 700, hello = 'send'): Promise<Outcome> {
+/**
+ * Connect through the proxy, say `send`, collect what comes back until the stream ends, closes or goes quiet for
+ * `quietMs` (short where silence is the expected outcome; long where an end is, so a loaded machine's pause is no
+ * false 'timeout').
+ */
+function fetchThrough(proxy: FaultProxy, quietMs = 10_000, hello = 'send'): Promise<Outcome> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const chunks: Buffer[] = [];
@@ -91,7 +98,7 @@ describe('fault proxy', () => {
       assert.ok(out.data.equals(pattern(256 * 1024)));
       await p.faulted;
       // a second connection stalls too; this time release it
-      const second = fetchThrough(p, 1500);
+      const second = fetchThrough(p);
       await new Promise((r) => setTimeout(r, 300));
       p.release();
       const out2 = await second;
@@ -129,7 +136,7 @@ describe('fault proxy', () => {
   });
 
   test('delay: bytes after the offset arrive late but complete', async () => {
-    const out = await withProxy({ kind: 'delay', after: 0, ms: 400, direction: 'down' }, (p) => fetchThrough(p, 2000));
+    const out = await withProxy({ kind: 'delay', after: 0, ms: 400, direction: 'down' }, (p) => fetchThrough(p));
     assert.equal(out.how, 'end');
     assert.ok(out.data.equals(pattern(SIZE)));
     assert.ok(out.ms >= 380, `took ${out.ms} ms`);
@@ -163,7 +170,7 @@ describe('fault proxy', () => {
     try {
       const a = await fetchThrough(ssh, 400);
       assert.match(a.data.toString(), /^SSH-2\.0-/);
-      const b = await fetchThrough(http, 2000, 'GET / HTTP/1.1\r\n\r\n');
+      const b = await fetchThrough(http, 10_000, 'GET / HTTP/1.1\r\n\r\n');
       assert.equal(b.how === 'end' || b.how === 'close', true);
       assert.match(b.data.toString(), /^HTTP\/1\.1 400/);
     } finally {
