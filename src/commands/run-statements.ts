@@ -13,7 +13,7 @@ import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { startProgress, type Progress } from '../runner/progress.js';
 import { checkSafety, type SafetyIO } from '../runner/safety.js';
 import { writeWarning, type Session } from '../runner/session.js';
-import { errorLabel, reportFailure, runStatement, statementLabel, stopRunning, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
+import { bounded, errorLabel, reportFailure, runStatement, statementLabel, stopRunning, writeResult, type RunState, type WordsAdvice } from '../runner/statement-runner.js';
 
 /** Runs one statement; returns false when the script must stop. */
 async function runOne(state: RunState, stmt: Statement): Promise<boolean> {
@@ -140,10 +140,14 @@ async function eachStatement(
 async function runAll(state: RunState, statements: Statement[], recheck: (rest: Statement[]) => Promise<void>): Promise<void> {
   const { engine, opts } = state;
   if (opts.transaction && engine.transaction) {
-    await engine.transaction.begin();
+    const { transaction } = engine;
+    // BEGIN, COMMIT and ROLLBACK are statements too: --timeout and the signals hold for them as for the script's
+    const control = (text: string, work: () => Promise<Result | undefined>) =>
+      bounded(state, { text, line: 0 }, (bound) => bound.race(work()));
+    await control('BEGIN', async () => void (await transaction.begin()));
     if (!(await eachStatement(state, statements, recheck, (stmt) => runOne(state, stmt)))) {
       try {
-        await engine.transaction.rollback();
+        await control('ROLLBACK', async () => void (await transaction.rollback()));
       } catch (e) {
         // the rollback failed, or could not undo everything (MySQL commits DDL implicitly): say so, never "nothing"
         await reportFailure(state, e);
@@ -154,7 +158,7 @@ async function runAll(state: RunState, statements: Statement[], recheck: (rest: 
       return;
     }
     const started = performance.now();
-    const result = await engine.transaction.commit();
+    const result = await control('COMMIT', () => transaction.commit());
     if (!result) return;
     await writeResult(state, { text: 'COMMIT', line: 0 }, result, started);
     const failure = failureOf(result);

@@ -116,7 +116,7 @@ export function stopRunning(state: Pick<RunState, 'bound'> & Partial<Pick<RunSta
  * Runs a statement's work under its cancel bound: --timeout decides a TIMEOUT (exit 1) when it passes, a signal
  * decides through stopRunning(); either way the outcome stands whatever the server answers afterwards.
  */
-async function bounded<T>(state: RunState, stmt: Statement, work: (bound: CancelBound) => Promise<T>): Promise<T> {
+export async function bounded<T>(state: RunState, stmt: Statement, work: (bound: CancelBound) => Promise<T>): Promise<T> {
   const bound = new CancelBound(state.engine);
   state.bound = bound;
   const ms = state.opts.timeout;
