@@ -52,8 +52,10 @@ function literalsAfter(text: string, re: RegExp): SecretRange[] {
 
 const SQL_RULES = [
   new RegExp(String.raw`\bidentified\s+(?:(?:with|via)\s+\S+\s+)?(?:by|as|using)\s+(?:password\s+)?(?!password\s*\()(${STRING}|${BARE})`, 'gi'),
-  new RegExp(String.raw`password\s*(?:\(\s*|=\s*|\s)(${STRING})`, 'gi'),
-  new RegExp(String.raw`\bset\s+password\s+for\s+\S+\s*=\s*(${STRING})`, 'gi'),
+  // PASSWORD('…'), OLD_PASSWORD('…'); PASSWORD '…' (OPTIONS of CREATE SERVER, IDENTIFIED BY PASSWORD); not @password
+  new RegExp(String.raw`(?<![@\w])(?:old_)?password\s*(?:\(\s*|\s)(${STRING})`, 'gi'),
+  new RegExp(String.raw`\b(?:master|source)_password\s*=\s*(${STRING})`, 'gi'),
+  new RegExp(String.raw`\bset\s+password\s*(?:for\s+\S+\s*)?=\s*(${STRING})`, 'gi'),
   new RegExp(String.raw`\bidentified\b[\s\S]*?\breplace\s+(${STRING})`, 'gi'),
 ];
 
