@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { MongoClient } from 'mongodb';
-import { mongoTestUrl, startMongoTestServer, type MongoTestServer } from '../support/mongo-test-server.js';
+import { mongoDatabaseUrl, mongoTestUrl, startMongoTestServer, type MongoTestServer } from '../support/mongo-test-server.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
 
@@ -24,10 +24,7 @@ let standalone: Target | undefined;
 let withTransactions: Target | undefined;
 const dbName = uniqueName('dbx_txn');
 
-function urlFor(target: Target): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(target.url)!;
-  return `${m[1]}/${dbName}${m[2] ?? ''}`;
-}
+const urlFor = (target: Target): string => mongoDatabaseUrl(target.url, dbName);
 
 async function target(url: string): Promise<Target> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });

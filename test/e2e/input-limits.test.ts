@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoDatabaseUrl, mongoTestUrl } from '../support/mongo-test-server.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { testSqlUrl, uniqueName } from '../support/servers.js';
 import { scratchDir } from '../support/temp-dir.js';
@@ -19,8 +19,7 @@ let dir: string;
 
 beforeAll(async () => {
   mongo = await mongoTestUrl();
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(mongo.url)!;
-  docUrl = `${m[1]}/${uniqueName('dbx_limits')}${m[2] ?? ''}`;
+  docUrl = mongoDatabaseUrl(mongo.url, uniqueName('dbx_limits'));
   dir = scratchDir('dbx-limits-');
 });
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoDatabaseUrl, mongoTestUrl } from '../support/mongo-test-server.js';
 import { startRedis, type PrivateServer } from '../support/private-servers.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
@@ -23,11 +23,7 @@ let mongo: Awaited<ReturnType<typeof mongoTestUrl>>;
 const mongoDb = uniqueName('dbx_safety');
 let config: string;
 
-function mongoUrl(): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(mongo.url);
-  assert.ok(m, mongo.url);
-  return `${m[1]}/${mongoDb}${m[2] ?? ''}`;
-}
+const mongoUrl = (): string => mongoDatabaseUrl(mongo.url, mongoDb);
 
 beforeAll(async () => {
   [redis, sql, mongo] = await Promise.all([startRedis(), createTestDatabase('dbx_safety'), mongoTestUrl()]);

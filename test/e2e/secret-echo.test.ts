@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoDatabaseUrl, mongoTestUrl } from '../support/mongo-test-server.js';
 import { startRedis, type PrivateServer } from '../support/private-servers.js';
 import { runDbx } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
@@ -26,8 +26,7 @@ beforeAll(async () => {
   [redis, sql, mongo] = await Promise.all([startRedis(), createTestDatabase('dbx_secret'), mongoTestUrl()]);
   dir = scratchDir('dbx-secret-');
   config = join(dir, 'dbx.yaml');
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(mongo.url)!;
-  const doc = `${m[1]}/${uniqueName('dbx_secret')}${m[2] ?? ''}`;
+  const doc = mongoDatabaseUrl(mongo.url, uniqueName('dbx_secret'));
   const engines = `    sql: "${sql.url}"\n    kv: "${redis.url}/0"\n    doc: "${doc}"\n`;
   writeFileSync(config, `profiles:\n  rw:\n${engines}  ro:\n    safety: readonly\n${engines}`, { mode: 0o600 });
 });

@@ -20,6 +20,13 @@ export async function startMongoTestServer(opts: { port?: number; replicaSet?: s
   return { url: `mongodb://127.0.0.1:${port}`, port, stop: () => server.close() };
 }
 
+/** The test server's URL with `db` as its database, its options kept (`?replicaSet=…` of a DBX_TEST_MONGO_URL). */
+export function mongoDatabaseUrl(url: string, db: string): string {
+  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(url);
+  if (!m) throw new Error(`cannot read the MongoDB test URL ${url}`);
+  return `${m[1]}/${db}${m[2] ?? ''}`;
+}
+
 /**
  * The MongoDB a test should use: DBX_TEST_MONGO_URL when set (a real mongod, left running), otherwise a
  * fresh test server that `stop()` shuts down.
