@@ -49,7 +49,7 @@ const rows: FaultRow[] = [
     place: 'shared',
     url: (u) => `${u}&tls=true`,
     args: () => ['--connect-timeout', '1500', 'doc', 'db.x.findOne()'],
-    expect: { code: 3, stderr: /cannot connect/ },
+    expect: { code: 3, stderr: /cannot connect[^]*hint: tls=true needs a server that speaks TLS/ },
   },
   {
     fault: 'credentials the server does not take (the test server has no authentication)',

@@ -162,7 +162,12 @@ class MongoEngine implements Engine {
       await this.sockets.run(() => connectClient(client, seedCount(this.target.url), this.endpoint));
     } catch (e) {
       await this.closeWithin(client);
-      throw connectError(e, this.endpoint, this.ctx.connectTimeoutMs);
+      const err = connectError(e, this.endpoint, this.ctx.connectTimeoutMs);
+      // a plain server never answers a TLS handshake (or drops it): the driver only sees no server
+      if (usesTls(this.target) && ['SERVER_SELECTION_TIMEOUT', 'ECONNRESET', 'EPIPE'].includes(err.code)) {
+        err.hint = 'tls=true needs a server that speaks TLS on this port; for a plain one leave tls out';
+      }
+      throw err;
     }
     this.client = client;
     this.ctx.verbose(`-- connected (${(performance.now() - started).toFixed(0)} ms), db ${this.dbName}`);
@@ -286,4 +291,8 @@ function forceClose(client: MongoClient): void {
 
 export function createEngine(ctx: EngineContext): Engine {
   return new MongoEngine(ctx);
+}
+
+function usesTls(target: MongoTarget): boolean {
+  return target.options.tls === true || target.options.ssl === true || /[?&](tls|ssl)=true\b/i.test(target.url);
 }
