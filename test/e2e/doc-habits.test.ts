@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoTestUrl, mongoDatabaseUrl } from '../support/mongo-test-server.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
 
@@ -18,9 +18,7 @@ let tmp: string;
 const databases: string[] = [];
 
 function urlFor(db: string): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(server.url);
-  assert.ok(m);
-  return `${m[1]}/${db}${m[2] ?? ''}`;
+  return mongoDatabaseUrl(server.url, db);
 }
 
 function freshDb(): string {

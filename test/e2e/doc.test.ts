@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoTestUrl, mongoDatabaseUrl } from '../support/mongo-test-server.js';
 import { freePort } from '../support/private-servers.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
@@ -19,9 +19,7 @@ let tmp: string;
 const databases: string[] = [];
 
 function urlFor(db: string): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(server.url);
-  assert.ok(m, `cannot read the test URL ${server.url}`);
-  return `${m[1]}/${db}${m[2] ?? ''}`;
+  return mongoDatabaseUrl(server.url, db);
 }
 
 /** A fresh database for one test, dropped at the end when the server is a real one. */

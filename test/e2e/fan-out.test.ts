@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import mysql from 'mysql2/promise';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoTestUrl, mongoDatabaseUrl } from '../support/mongo-test-server.js';
 import { freePort } from '../support/private-servers.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
@@ -37,8 +37,7 @@ beforeAll(async () => {
   const refused = await freePort();
   const sqlBase = `mysql://${u.username}${u.password ? `:${u.password}` : ''}@${u.host}`;
   // the test server, or DBX_TEST_MONGO_URL with its options (a replica set's) kept
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(mongo.url)!;
-  const mongoFor = (db: string) => `${m[1]}/${db}${m[2] ?? ''}`;
+  const mongoFor = (db: string) => mongoDatabaseUrl(mongo.url, db);
   dir = await mkdtemp(join(tmpdir(), 'dbx-fanout-'));
   config = join(dir, 'dbx.yaml');
   const profile = (name: string, i: number, extra = '') =>

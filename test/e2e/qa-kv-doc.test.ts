@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { BSONRegExp, MongoClient } from 'mongodb';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoTestUrl, mongoDatabaseUrl } from '../support/mongo-test-server.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { testKvAddress, testKvUrl, uniqueName } from '../support/servers.js';
@@ -32,9 +32,7 @@ function noStack(r: DbxRun): void {
 
 /** the test MongoDB's URL with the path set to `db` (its query string kept) */
 function mongoUrl(db = docDb): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(mongo.url);
-  assert.ok(m, mongo.url);
-  return `${m[1]}/${db}${m[2] ?? ''}`;
+  return mongoDatabaseUrl(mongo.url, db);
 }
 
 function doc(script: string, extra: string[] = []): Promise<DbxRun> {

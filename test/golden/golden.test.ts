@@ -22,7 +22,7 @@ import { FORMATS, createWriter, type FormatName } from '../../src/output/writers
 import type { Deps } from '../../src/runner/deps.js';
 import type { GlobalOptions } from '../../src/runner/options.js';
 import { reportFailure, runStatement, type RunState } from '../../src/runner/statement-runner.js';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoTestUrl, mongoDatabaseUrl } from '../support/mongo-test-server.js';
 import { testKvUrl, testSqlUrl, uniqueName } from '../support/servers.js';
 
 process.env.TZ = 'UTC';
@@ -207,7 +207,7 @@ describe('doc', () => {
   const db = uniqueName('golden');
   beforeAll(async () => {
     server = await mongoTestUrl();
-    const url = server.url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?/, `$1/${db}`);
+    const url = mongoDatabaseUrl(server.url, db);
     doc = await connect('doc', url);
     await setup(doc, `db.people.insertMany([
       {_id: 1, name: 'Sam', age: 16, tags: ['a', 'b'], address: {city: '北京', zip: null, geo: [1.5, -2]},

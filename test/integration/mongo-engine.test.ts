@@ -7,7 +7,7 @@ import { createEngine } from '../../src/engines/mongo/mongo-engine.js';
 import { maskStatement } from '../../src/text/statement-secrets.js';
 import { mongoTarget } from '../../src/engines/mongo/mongo-target.js';
 import { ConnectError, DbxError, ParseError, StatementError, UsageError } from '../../src/errors.js';
-import { mongoTestUrl } from '../support/mongo-test-server.js';
+import { mongoTestUrl, mongoDatabaseUrl } from '../support/mongo-test-server.js';
 import { freePort } from '../support/private-servers.js';
 import { uniqueName } from '../support/servers.js';
 
@@ -32,12 +32,7 @@ function engineFor(dbName: string, extra: Partial<EngineContext> = {}): Engine {
   return engine;
 }
 
-/** The test server's URL with `db` as its path (any query string kept). */
-function withDatabase(url: string, db: string): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?.*)?$/.exec(url);
-  assert.ok(m, `cannot read the test URL ${url}`);
-  return `${m[1]}/${db}${m[2] ?? ''}`;
-}
+const withDatabase = mongoDatabaseUrl;
 
 interface Shown {
   result: Result;
