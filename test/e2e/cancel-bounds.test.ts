@@ -399,6 +399,23 @@ describe('doc: a server that hangs mid-stream (defect 4)', () => {
     await mongo?.stop();
   });
 
+  test('a reply that stalls before its first document (--json --timeout): nothing on stdout, exit 1 within the bound', async () => {
+    const port = Number(new URL(mongo.url).port);
+    // every connection's replies stop after 4 KB: the handshakes pass, the find's first batch (200 KB) never ends
+    const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port }, fault: { kind: 'stall', after: 4096, direction: 'down' } });
+    try {
+      const dbx = startDbx(['--url', `mongodb://127.0.0.1:${proxy.port}/dbx_cancel`, '--json', '--timeout', '1000', 'doc', 'db.big.find()']);
+      const r = await dbx.ended(1000 + GIVE_UP_MS + SLACK_MS);
+      expect(r.overran).toBe(false);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'TIMEOUT' } });
+      expect(r.stderr).not.toMatch(/partial/);
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
+
   test.each([
     ['--timeout 2500', 'ndjson', ['--timeout', '2500'], 1, /"code":"TIMEOUT"/, 2500],
     ['Ctrl-C', 'json', [], 130, /"code":"INTERRUPTED"/, 0],
