@@ -9,6 +9,7 @@ import { runDbx, type DbxRun } from '../support/run-dbx.js';
 import { uniqueName } from '../support/servers.js';
 import { createTestDatabase, type TestDatabase } from '../support/sql-database.js';
 import { NOTE_SCHEMA } from '../support/note-schema.js';
+import { scratchDir } from '../support/temp-dir.js';
 
 let db: string;
 const user = uniqueName('t28').slice(0, 30);
@@ -73,8 +74,8 @@ describe('MySQL basics of the note', () => {
   });
 
   test('the password of create user is not in -v output or the audit log', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const dir = mkdtempSync('/tmp/dbx-audit-');
+    const { readFileSync } = await import('node:fs');
+    const dir = scratchDir('dbx-audit-');
     const r = await sql(`alter user '${user}'@'%' identified by 'TopSecret9'`, ['-v', '--log-file', `${dir}/audit.log`]);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /TopSecret9/);
