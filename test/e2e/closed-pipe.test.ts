@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, test } from '@jest/globals';
 import { DBX_BIN, baseEnv, runDbx } from '../support/run-dbx.js';
-import { testKvUrl } from '../support/servers.js';
+import { SHARED_KV_DB, testKvUrl } from '../support/servers.js';
 
 /** Runs dbx with the reading end of stdout and/or stderr closed before it writes anything. */
 function runClosed(args: string[], close: { stdout?: boolean; stderr?: boolean }): Promise<{ code: number | null; stderr: string }> {
@@ -39,7 +39,7 @@ let kvUrl: string;
 let refusedUrl: string;
 
 beforeAll(async () => {
-  kvUrl = await testKvUrl(11);
+  kvUrl = await testKvUrl(SHARED_KV_DB);
   // a port that refuses connections: bound, then closed
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx } from '../support/run-dbx.js';
-import { testKvUrl, uniqueName } from '../support/servers.js';
+import { SHARED_KV_DB, testKvUrl, uniqueName } from '../support/servers.js';
 
 const BOLD_HEADER = '\x1b[1mfield';
 const RED_ERROR = '\x1b[31m\x1b[1mERROR';
@@ -28,7 +28,7 @@ const args = (...extra: string[]) => ['--config', config, ...extra, '--force', '
 beforeAll(() => {
   writeFileSync(script, `hset ${key} a 1\nhgetall ${key}\nnosuchcommand\ndel ${key}\n`);
   // a literal password in a file others can read: the warning on stderr
-  writeFileSync(config, `default: t\nprofiles:\n  t:\n    kv: ${testKvUrl(12)}\n    sql: mysql://u:secret@127.0.0.1:1/x\n`);
+  writeFileSync(config, `default: t\nprofiles:\n  t:\n    kv: ${testKvUrl(SHARED_KV_DB)}\n    sql: mysql://u:secret@127.0.0.1:1/x\n`);
   chmodSync(config, 0o644);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -14,7 +14,7 @@ import { mongoTestUrl, mongoDatabaseUrl } from '../support/mongo-test-server.js'
 import { freePort } from '../support/private-servers.js';
 import { PtySession } from '../support/pty-session.js';
 import { runDbx, type DbxRun } from '../support/run-dbx.js';
-import { testKvUrl, testSqlUrl, uniqueName } from '../support/servers.js';
+import { SHARED_KV_DB, testKvUrl, testSqlUrl, uniqueName } from '../support/servers.js';
 
 let dir: string;
 let config: string;
@@ -41,7 +41,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dbx-fanout-'));
   config = join(dir, 'dbx.yaml');
   const profile = (name: string, i: number, extra = '') =>
-    `  ${name}:\n${extra}    sql: ${sqlBase}/${dbs[i]}\n    kv: ${testKvUrl(11 + i)}\n    doc: "${mongoFor(dbs[i]!)}"\n`;
+    `  ${name}:\n${extra}    sql: ${sqlBase}/${dbs[i]}\n    kv: ${testKvUrl(i < 2 ? SHARED_KV_DB : 0)}\n    doc: "${mongoFor(dbs[i]!)}"\n`;
   await writeFile(
     config,
     'profiles:\n' +

@@ -15,6 +15,13 @@ export async function testSqlUrl(): Promise<string> {
 }
 
 /** redis://host:port/DB — the test server with the database number a test picks. */
+/**
+ * Redis databases of the suite's test server: 11–14 each belong to one test file, which empties it and lists its
+ * keys (kv.test 11, redis-engine 12, qa-kv-doc 13, golden 14); every other test uses SHARED_KV_DB or 0, and only
+ * keys of names of its own (uniqueName), which it removes.
+ */
+export const SHARED_KV_DB = 15;
+
 export function testKvUrl(db = 0): string {
   const base = required('DBX_TEST_KV_URL').replace(/\/\d*$/, '');
   return `${base}/${db}`;
