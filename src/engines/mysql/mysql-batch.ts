@@ -115,3 +115,41 @@ export class SqlBatch {
     while (!this.done) await this.take().catch(() => undefined);
   }
 }
+
+/**
+ * The script's statements in the order execute() will be given them (Engine.plan), where it has got to, and the
+ * batch whose results execute() hands out, one statement at a time.
+ */
+export class BatchPlan {
+  private planned: readonly Statement[] = [];
+  private cursor = 0;
+  private batch?: SqlBatch;
+
+  plan(statements: readonly Statement[]): void {
+    this.planned = statements;
+    this.cursor = 0;
+  }
+
+  /**
+   * The batch that holds `stmt`: the one under way, or a new one when `stmt` starts a run of statements that can
+   * go together; undefined when it is sent alone.
+   */
+  async batchFor(stmt: Statement, conn: Connection, status: (header: ResultSetHeader, stmt: Statement) => void): Promise<SqlBatch | undefined> {
+    if (this.batch?.expects(stmt)) return this.batch;
+    // a batch left half-read (never expected: the runner takes its statements in order) is read to its end first
+    if (this.batch && !this.batch.done) await this.batch.drain();
+    this.batch = undefined;
+    const at = this.planned[this.cursor] === stmt ? this.cursor : this.planned.indexOf(stmt);
+    if (at === -1) return undefined;
+    const n = batchLength(this.planned, at);
+    this.cursor = at + Math.max(n, 1);
+    if (n === 0) return undefined;
+    this.batch = new SqlBatch(conn, this.planned.slice(at, at + n), status);
+    return this.batch;
+  }
+
+  /** the connection was given up on: the batch's results will never come */
+  forget(): void {
+    this.batch = undefined;
+  }
+}

@@ -5,7 +5,7 @@
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2';
 import type { BoundValues, Classification, Engine, EngineContext, Result, SessionStatus, Statement } from '../engine.js';
 import { ConnectError, DbxError, ExitCode, ParseError, StatementError } from '../../errors.js';
-import { batchLength, PARSE_ERRNOS, SqlBatch } from './mysql-batch.js';
+import { BatchPlan, PARSE_ERRNOS } from './mysql-batch.js';
 import { sqlCodec } from './mysql-codec.js';
 import { enrichHint } from './mysql-hint-lookup.js';
 import { connectError, statementError } from './mysql-errors.js';
@@ -72,11 +72,8 @@ class MysqlEngine implements Engine {
    * whether a new one must be started before the next statement, so that what follows stays all or nothing
    */
   private txn?: { committedBy?: string; reopen: boolean; last?: string };
-  /** the script's statements in the order execute() will be given them (plan), and where it has got to */
-  private planned: readonly Statement[] = [];
-  private cursor = 0;
-  /** the multi-statement query whose results execute() hands out, one statement at a time */
-  private batch?: SqlBatch;
+  /** the script's statements as plan() gave them, sent in batches where they can go together (mysql-batch.ts) */
+  private readonly batches = new BatchPlan();
   /** every connection opened (the user's, the side one, KILL QUERY's), for abandon() to destroy */
   private readonly opened = new Set<Connection>();
 
@@ -199,26 +196,7 @@ class MysqlEngine implements Engine {
   }
 
   plan(statements: Statement[]): void {
-    this.planned = statements;
-    this.cursor = 0;
-  }
-
-  /**
-   * The batch that holds `stmt`: the one under way, or a new one when `stmt` starts a run of statements that can
-   * go together (mysql-batch.ts); undefined when it is sent alone.
-   */
-  private async batchFor(stmt: Statement, conn: Connection, status: (header: ResultSetHeader, stmt: Statement) => void): Promise<SqlBatch | undefined> {
-    if (this.batch?.expects(stmt)) return this.batch;
-    // a batch left half-read (never expected: the runner takes its statements in order) is read to its end first
-    if (this.batch && !this.batch.done) await this.batch.drain();
-    this.batch = undefined;
-    const at = this.planned[this.cursor] === stmt ? this.cursor : this.planned.indexOf(stmt);
-    if (at === -1) return undefined;
-    const n = batchLength(this.planned, at);
-    this.cursor = at + Math.max(n, 1);
-    if (n === 0) return undefined;
-    this.batch = new SqlBatch(conn, this.planned.slice(at, at + n), status);
-    return this.batch;
+    this.batches.plan(statements);
   }
 
   async execute(stmt: Statement): Promise<Result> {
@@ -239,7 +217,7 @@ class MysqlEngine implements Engine {
       this.trackTransaction(header.serverStatus, of);
     };
     try {
-      const batch = bound ? undefined : await this.batchFor(stmt, conn, (header, s) => onStatus(header, this.txn ? maskStatement('sql', s.text) : ''));
+      const batch = bound ? undefined : await this.batches.batchFor(stmt, conn, (header, s) => onStatus(header, this.txn ? maskStatement('sql', s.text) : ''));
       if (batch) {
         try {
           return await batch.take();
@@ -331,7 +309,7 @@ class MysqlEngine implements Engine {
   abandon(): void {
     // the user's connection stays known, as lost: the next statement is refused unsent, and the shell reconnects
     this.lost = true;
-    this.batch = undefined; // its statements' results will never come
+    this.batches.forget(); // its statements' results will never come
     this.side.forget();
     for (const conn of this.opened) {
       const raw = conn as unknown as { connectTimeout?: NodeJS.Timeout | null; stream?: { destroy(): void } };
