@@ -54,10 +54,16 @@ export function createWriter(settings: OutputSettings, out: NodeJS.WritableStrea
         throw error;
       }
   };
+  // the last value rendered: a script of SETs hands over the one shared OK result 100,000 times
+  let last: { result: Result; text: string | Uint8Array | undefined } | undefined;
   return {
     write(result, ctx) {
       // a value in a pipelined batch: render and buffer it without an async round of its own
-      const text = ctx.deferFlush && result.kind === 'value' && tag === undefined ? writer.valueText?.(result) : undefined;
+      let text: string | Uint8Array | undefined;
+      if (ctx.deferFlush && result.kind === 'value' && tag === undefined) {
+        if (last?.result !== result) last = { result, text: writer.valueText?.(result) };
+        text = last.text;
+      }
       if (text === undefined) return writeAsync(result, ctx);
       const full = stream.push(text);
       return full ? full.then(() => 1) : 1;

@@ -8,38 +8,24 @@ import type { BatchOptions, Classification, Engine, EngineContext, Outcome, Resu
 import type { CommandCatalog } from './redis-command-docs.js';
 import { commandSafety, unknownCommandSafety } from './redis-command-safety.js';
 import { ClusterRouter } from './redis-cluster.js';
-import { CLUSTER_WIDE, clusterFlushReason, clusterWide } from './redis-cluster-wide.js';
+import { clusterFlushReason, clusterWide } from './redis-cluster-wide.js';
 import { parseRedisEndpoint } from './redis-endpoint.js';
 import { plainStatementError, toStatementError } from './redis-errors.js';
 import { splitRedisArgs, splitRedisScript } from './redis-line-splitter.js';
+import { commandName, pipelined, type PipelineHost } from './redis-pipeline.js';
 import { messageStream, STREAMING_COMMANDS } from './redis-pubsub.js';
 import { joinArgs, redactArgs, redactText } from './redis-redact.js';
-import { replyToResult, TEXT_REPORT_COMMANDS } from './redis-reply-mapper.js';
+import { replyToResult } from './redis-reply-mapper.js';
 import { SentinelRouter } from './redis-sentinel.js';
 import { SessionState } from './redis-session-state.js';
 import { StandaloneRouter, type Router } from './redis-router.js';
 import { keysByScan, streamIfLarge } from './redis-streaming.js';
-import { repliesBefore } from './resp-connection.js';
-import { encodeCommand } from './resp-encoder.js';
-import { argText, OK, ReplyError, type Arg, type Reply } from './resp-types.js';
+import { argText, ReplyError, type Arg, type Reply } from './resp-types.js';
 
-/** statements per write within a batch */
-const PIPELINE_PART = 250;
-/** pipelines sent ahead of the one being printed */
-const PARTS_AHEAD = 16;
-/**
- * statements in flight at most: the part being read and the parts ahead. When a reply in it fails, at most
- * PIPELINE_WINDOW - 1 statements after the failing one (4,249) have already been sent and run (README states it)
- */
-export const PIPELINE_WINDOW = PIPELINE_PART * (PARTS_AHEAD + 1);
-/** a cluster pipeline, sent only after the previous one is answered */
-const CLUSTER_PART = 1000;
 /** commands whose words may hold a password (see redis-redact.ts) */
 const SECRET_BEARING = new Set(['auth', 'hello', 'config', 'migrate', 'acl']);
-/** bytes: the server may refuse an inline command longer than 64 KB */
-const INLINE_MAX = 60_000;
-/** these need the whole reply shaped by the engine, so a script runs them on their own, not in a pipeline */
-const ALONE = new Set(['keys', 'lrange', 'zrange', 'zrevrange', 'smembers', 'hgetall', ...STREAMING_COMMANDS]);
+
+export { PIPELINE_WINDOW } from './redis-pipeline.js';
 
 export function createEngine(ctx: EngineContext): Engine {
   return new RedisEngine(ctx);
@@ -65,6 +51,10 @@ class RedisEngine implements Engine {
   private readonly cluster: boolean;
   private readonly note: (line: string) => void;
   private readonly catalog: CommandCatalog;
+  /** what the pipeline (redis-pipeline.ts) uses of the engine */
+  private readonly pipelineHost: PipelineHost;
+  /** classify()'s answers by command name, for the commands that have no subcommands (see there) */
+  private readonly classified = new Map<string, Classification>();
   private db: number;
   private readonly session = new SessionState({
     database: (db) => {
@@ -91,6 +81,16 @@ class RedisEngine implements Engine {
     }
     // docs and flags come over dbx's own connection, never the user's (it may be inside a MULTI)
     this.catalog = this.router.catalog;
+    this.pipelineHost = {
+      router: this.router,
+      session: this.session,
+      cluster: this.cluster,
+      execute: (stmt) => this.execute(stmt),
+      argsOf: (stmt) => this.argsOf(stmt),
+      resultOf: (reply, args) => this.resultOf(reply, args),
+      fail: (err, args) => this.fail(err, args),
+      plainFail: (err, args) => this.plainFail(err, args),
+    };
   }
 
   get database(): string {
@@ -104,7 +104,7 @@ class RedisEngine implements Engine {
 
   split(script: string): Statement[] {
     const statements = splitRedisScript(script);
-    for (const st of statements) if (commandName(st) === 'client') refuseSilencing(this.argsOf(st));
+    for (const st of statements) if (mayBeClient(st) && commandName(st) === 'client') refuseSilencing(this.argsOf(st));
     return statements;
   }
 
@@ -120,6 +120,10 @@ class RedisEngine implements Engine {
   }
 
   async classify(stmt: Statement): Promise<Classification> {
+    // a script line whose command has no subcommands is classified by its name alone: 100,000 SETs are not split
+    const name = stmt.args ? undefined : commandName(stmt);
+    const known = name === undefined ? undefined : this.classified.get(name);
+    if (known) return known;
     const args = this.argsOf(stmt);
     let info;
     try {
@@ -128,7 +132,9 @@ class RedisEngine implements Engine {
       // COMMAND is renamed or forbidden here: without flags, assume the worst
       return unknownCommandSafety(args);
     }
-    return commandSafety(info, args);
+    const classification = commandSafety(info, args);
+    if (name !== undefined && (info === null || (info.name === name && info.subcommands.length === 0))) this.classified.set(name, classification);
+    return classification;
   }
 
   async execute(stmt: Statement): Promise<Result> {
@@ -154,105 +160,9 @@ class RedisEngine implements Engine {
     return withFailure(this.resultOf(reply, args), failure);
   }
 
-  /**
-   * Pipelines the statements; KEYS, the possibly huge collection reads and SUBSCRIBE/MONITOR run on their own.
-   * On a standalone server a script line goes out as it is, as an inline command: the server splits it with the
-   * very splitter redis-cli uses (and split() already refused bad quoting), which spares us re-splitting and
-   * encoding 100,000 lines.
-   */
-  async *executeBatch(stmts: Statement[], options: BatchOptions = {}): AsyncIterable<Outcome[]> {
-    const raw = this.router.pipelineRaw !== undefined;
-    let i = 0;
-    while (i < stmts.length) {
-      const chunk: Statement[] = [];
-      const names: string[] = [];
-      for (; i < stmts.length; i++) {
-        const statement = stmts[i]!;
-        const name = commandName(statement);
-        if (ALONE.has(name) || (raw && !inlineable(statement)) || (this.cluster && CLUSTER_WIDE.has(name))) break;
-        chunk.push(statement);
-        names.push(name);
-      }
-      // Sent as back-to-back pipelines of PIPELINE_PART commands, at most PARTS_AHEAD parts beyond the one being
-      // printed: the server works on the later ones while the runner prints. With stopAtError nothing more is sent
-      // once a part's replies hold a failure, so at most PIPELINE_WINDOW - 1 commands after the failing one have
-      // already been sent (they run, and are yielded afterFailure). A cluster keeps one pipeline of CLUSTER_PART
-      // at a time: its parts could reach the nodes out of order.
-      const step = raw ? PIPELINE_PART : CLUSTER_PART;
-      const ahead = raw ? PARTS_AHEAD : 0;
-      const parts: { from: number; replies: Promise<Reply[]> }[] = [];
-      const send = (from: number) => {
-        const replies = raw
-          ? this.router.pipelineRaw!(chunk.slice(from, from + step).map(encodedRequest).join(''), Math.min(step, chunk.length - from))
-          : this.router.pipeline(chunk.slice(from, from + step).map((st) => this.argsOf(st)));
-        replies.catch(() => undefined); // an earlier part's failure is the one reported
-        parts.push({ from, replies });
-      };
-      let stopped = false;
-      let next = 0;
-      for (let p = 0; p * step < chunk.length; p++) {
-        while (!stopped && next < chunk.length && parts.length <= p + ahead) {
-          send(next);
-          next += step;
-        }
-        const part = parts[p];
-        if (!part) break; // stopped: this part was never sent
-        let replies: Reply[];
-        try {
-          replies = await part.replies;
-        } catch (e) {
-          // the connection broke mid-pipeline (QUIT, a killed client, a server gone): print what was answered, so
-          // that the output says which commands ran, then report the loss (a cluster's replies come from several
-          // nodes and cannot be lined up with the statements this way)
-          const answered = raw ? repliesBefore(e) : [];
-          if (answered.length > 0) yield await this.outcomesOf(chunk, names, part.from, answered, stopped);
-          throw e;
-        }
-        const outcomes = await this.outcomesOf(chunk, names, part.from, replies, stopped);
-        if (options.stopAtError && !stopped) {
-          const failing = outcomes.findIndex(failed);
-          if (failing >= 0) {
-            stopped = true;
-            for (const o of outcomes.slice(failing + 1)) o.afterFailure = true;
-          }
-        }
-        yield outcomes;
-      }
-      if (stopped) return;
-      // the inner loop stopped at a statement that runs on its own
-      if (i < stmts.length) {
-        const statement = stmts[i++]!;
-        let outcome: Outcome;
-        try {
-          outcome = { statement, result: await this.execute(statement) };
-        } catch (error) {
-          if (!(error instanceof StatementError)) throw error;
-          outcome = { statement, error };
-        }
-        yield [outcome];
-        if (options.stopAtError && failed(outcome)) return;
-      }
-    }
-  }
-
-  /**
-   * The outcomes of chunk[from…] given their replies, in order. `afterFailure`: they follow a failure the runner
-   * stops at, so they are only counted: no hint is looked up for their errors.
-   */
-  private async outcomesOf(chunk: Statement[], names: string[], from: number, replies: Reply[], afterFailure = false): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
-    for (let k = 0; k < replies.length; k++) {
-      const statement = chunk[from + k]!;
-      const reply = replies[k]!;
-      const name = names[from + k]!;
-      const failure = this.session.watches(name) ? this.session.track(name, reply, this.argsOf(statement)) : undefined;
-      const outcome: Outcome = reply instanceof ReplyError
-        ? { statement, error: afterFailure ? this.plainFail(reply, this.argsOf(statement)) : await this.fail(reply, this.argsOf(statement)) }
-        : { statement, result: withFailure(this.resultOf(reply, reply !== OK && this.needsArgs(name) ? this.argsOf(statement) : []), failure) };
-      if (afterFailure) outcome.afterFailure = true;
-      outcomes.push(outcome);
-    }
-    return outcomes;
+  /** Pipelines the statements: redis-pipeline.ts. */
+  executeBatch(stmts: Statement[], options: BatchOptions = {}): AsyncIterable<Outcome[]> {
+    return pipelined(this.pipelineHost, stmts, options);
   }
 
   redact(stmt: Statement): string {
@@ -299,14 +209,6 @@ class RedisEngine implements Engine {
     return replyToResult(reply, args, this.router.protocol);
   }
 
-  /**
-   * whether a pipelined reply needs its command's words to be shaped (re-splitting every line is not free; an OK
-   * never does: a script of SETs is not split again)
-   */
-  private needsArgs(name: string): boolean {
-    return this.router.protocol === 2 || TEXT_REPORT_COMMANDS.has(name);
-  }
-
   private fail(err: ReplyError, args: readonly Arg[]): Promise<StatementError> {
     return toStatementError(err, args, {
       catalog: this.catalog, endpoint: this.endpoint, statement: joinArgs(redactArgs(args)),
@@ -318,9 +220,11 @@ class RedisEngine implements Engine {
   }
 }
 
-/** an error reply, or a value that says the statement failed (EXEC) */
-function failed(o: Outcome): boolean {
-  return o.error !== undefined || (o.result?.kind === 'value' && o.result.failure !== undefined);
+
+/** whether the statement may be a CLIENT command (a quoted first word is looked at by commandName) */
+function mayBeClient(st: Statement): boolean {
+  const c = st.args ? 0x63 : st.text.charCodeAt(0) | 0x20;
+  return c === 0x63 || c === 0x22 || c === 0x27 || c === 0x7c; // c or C, a quote, a backslash (0x5c | 0x20)
 }
 
 /** EXEC's result carries the failure its reply holds: printed first, then reported (exit 1) */
@@ -344,33 +248,6 @@ function refuseSilencing(args: readonly Arg[]): void {
   });
 }
 
-/** the command's name, lower-case, without splitting the whole line when the first word is plain */
-function commandName(stmt: Statement): string {
-  if (stmt.args) return (stmt.args[0] ?? '').toLowerCase();
-  const t = stmt.text;
-  let end = 0;
-  for (; end < t.length; end++) {
-    const c = t.charCodeAt(end);
-    if (c === 32 || (c >= 9 && c <= 13)) break;
-    // a quoted or escaped first word needs the real splitter
-    if (c === 0x22 || c === 0x27 || c === 0x5c) return argText(splitRedisArgs(t, stmt.line)[0]).toLowerCase();
-  }
-  return t.slice(0, end).toLowerCase();
-}
 
-/**
- * Whether a statement can go into a raw pipeline: given args (RESP-encoded), or a line the server takes inline.
- * Not inline: a line starting with `*` (the server would read RESP), one too long for an inline command, and one
- * holding a NUL byte, where the server's splitter stops reading and never answers (the script would hang).
- */
-function inlineable(stmt: Statement): boolean {
-  if (stmt.args) return true;
-  const t = stmt.text;
-  return !(t.charCodeAt(0) === 0x2a || (t.length > INLINE_MAX / 3 && Buffer.byteLength(t) >= INLINE_MAX) || t.includes('\0'));
-}
 
-/** An inlineable statement as it goes on the wire. */
-function encodedRequest(stmt: Statement): string {
-  return stmt.args ? (encodeCommand(stmt.args) as string) : `${stmt.text}\r\n`;
-}
 

@@ -11,6 +11,8 @@ import { ownTable } from '../../text/own-keys.js';
 
 const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r'
   || c === '\v' || c === '\f';
+/** the same blanks by code: space, \t \n \v \f \r */
+const isBlankCode = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 /** a line without these splits on blanks alone */
 const QUOTING = /["'\\]/;
@@ -104,6 +106,8 @@ export function splitRedisLine(line: string): string[] {
 export function splitRedisScript(script: string): Statement[] {
   const out: Statement[] = [];
   let line = 0;
+  // a script without a quote or backslash anywhere (a bulk load) has no line to check
+  const quoting = QUOTING.test(script);
   // a byte-order mark is the file's, not the first command's
   for (let pos = script.charCodeAt(0) === 0xfeff ? 1 : 0; pos <= script.length;) {
     let end = script.indexOf('\n', pos);
@@ -114,7 +118,7 @@ export function splitRedisScript(script: string): Statement[] {
     const text = trimBlanks(raw);
     if (text === '' || text.charCodeAt(0) === 0x23 /* # */) continue;
     // columns in errors count from the raw line
-    if (QUOTING.test(text)) splitRedisArgs(raw.replace(/\r$/, ''), line);
+    if (quoting && QUOTING.test(text)) splitRedisArgs(raw.replace(/\r$/, ''), line);
     out.push({ text, line });
   }
   return out;
@@ -127,8 +131,8 @@ export function splitRedisScript(script: string): Statement[] {
 function trimBlanks(text: string): string {
   let start = 0;
   let end = text.length;
-  while (start < end && isBlank(text[start])) start++;
-  while (end > start && isBlank(text[end - 1])) end--;
+  while (start < end && isBlankCode(text.charCodeAt(start))) start++;
+  while (end > start && isBlankCode(text.charCodeAt(end - 1))) end--;
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
