@@ -81,6 +81,11 @@ export interface RowsResult {
    * consumer reads one of rows, chunks and arrays.
    */
   arrays?: AsyncIterable<unknown[][]>;
+  /**
+   * Optional, with `columns`: the same rows as the bytes of their cells' text (sql: the text protocol's row packets
+   * as they came, no string made per value), for csv and tsv. A consumer reads one of rows, chunks, arrays and cells.
+   */
+  cells?: TextCells;
   /** what the rows are, for the writers that print them as data rather than as a table; default 'objects' */
   shape?: RowShape;
   /**
@@ -113,6 +118,28 @@ export interface RowsResult {
    * after this one's rows, as the mysql client prints each result set in turn.
    */
   following?: () => Promise<Result | undefined>;
+}
+
+/**
+ * Rows whose cells are text as bytes (RowsResult.cells), in the groups they arrive in. Each row is a run of cells in
+ * column order, each a length-coded string as MySQL's text protocol writes it: a first byte under 251 is the length;
+ * 252, 253 and 254 are followed by the length in 2, 3 or 8 bytes (little-endian); then that many bytes. The byte 251
+ * alone is NULL. A cell of ASCII bytes (and in a `utf8` column one of valid UTF-8) is exactly the UTF-8 of its text
+ * (codec.text of the value `arrays` would give); NULL is null's text; any other cell's text is `text()` of it.
+ */
+export interface TextCells {
+  chunks: AsyncIterable<CellRows>;
+  /** per column: whether a cell of valid UTF-8 is its own text */
+  utf8: readonly boolean[];
+  text(column: number, bytes: Uint8Array, start: number, end: number): string;
+}
+
+/** Row i of a group: its cells are bytes `buffers[i]` from `starts[i]` to `ends[i]`. */
+export interface CellRows {
+  readonly count: number;
+  readonly buffers: readonly Uint8Array[];
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
 }
 
 /** A single value: a kv reply, a doc findOne / write result, `db.version()`. Printed on stdout. */

@@ -8,7 +8,8 @@
  * Documents without declared columns get the union of the first window's keys as header (`_id` first); fields
  * first seen after that window cannot join the header and are reported once on stderr.
  */
-import type { Result, RowsResult, ValueCodec } from '../engines/engine.js';
+import type { Result, RowsResult, TextCells, ValueCodec } from '../engines/engine.js';
+import { CellLines, csvCell, tsvCell, type CellEncoder } from './delimited-bytes.js';
 import { cellText, eachRow, peekColumns, WINDOW_ROWS, type Row } from './row-columns.js';
 import type { FormatWriter, WriteContext, WriterIo } from './writer-types.js';
 import { writeTextResult } from './text-result.js';
@@ -18,6 +19,8 @@ export interface Dialect {
   escape(cell: string): string;
   /** how NULL / a missing field is written; absent: the engine's text for it (tsv: the mysql client's `NULL`) */
   nullCell?: string;
+  /** escape() on a cell's bytes (delimited-bytes.ts), for rows whose cells come as bytes */
+  cellBytes: CellEncoder;
 }
 
 const CSV_SPECIAL = /[",\r\n]/;
@@ -26,6 +29,7 @@ export const CSV: Dialect = {
   separator: ',',
   escape: (cell) => (cell === '' ? '""' : CSV_SPECIAL.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell),
   nullCell: '',
+  cellBytes: csvCell,
 };
 
 const TSV_SPECIAL = /[\t\n\r\0\\]/;
@@ -35,6 +39,7 @@ const TSV_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\
 export const TSV: Dialect = {
   separator: '\t',
   escape: (cell) => (TSV_SPECIAL.test(cell) ? cell.replace(TSV_SPECIALS, (c) => TSV_ESCAPES[c]!) : cell),
+  cellBytes: tsvCell,
 };
 
 export class DelimitedWriter implements FormatWriter {
@@ -58,6 +63,7 @@ export class DelimitedWriter implements FormatWriter {
   }
 
   private async rows(result: RowsResult): Promise<number> {
+    if (result.cells && result.columns) return this.cellRows(result, result.cells, result.columns);
     if (result.arrays && result.columns) return this.arrays(result, result.arrays, result.columns);
     const { out } = this.io;
     let columns = result.columns;
@@ -117,6 +123,28 @@ export class DelimitedWriter implements FormatWriter {
       count += chunk.length;
       const wait = out.push(text);
       if (wait) await wait;
+    }
+    if (count === 0) await out.pushHeader(headerLine);
+    return count;
+  }
+
+  /** Rows as bytes (sql): the lines of each group that arrives written as bytes, as arrays() writes them as text. */
+  private async cellRows(result: RowsResult, cells: TextCells, columns: string[]): Promise<number> {
+    const { out } = this.io;
+    const { escape, nullCell, separator, cellBytes } = this.dialect;
+    const nullText = nullCell ?? escape(cellText(result.codec, null));
+    const lines = new CellLines(columns.length, cells, { separator, cell: cellBytes, escape, nullText });
+    const headerLine = this.line(result.headers ?? columns);
+    let count = 0;
+    for await (const group of cells.chunks) {
+      if (group.count === 0) continue;
+      const pieces = lines.lines(group);
+      if (count === 0) await out.pushHeader(headerLine);
+      count += group.count;
+      for (const piece of pieces) {
+        const wait = out.push(piece);
+        if (wait) await wait;
+      }
     }
     if (count === 0) await out.pushHeader(headerLine);
     return count;

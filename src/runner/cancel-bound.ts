@@ -112,11 +112,14 @@ export class CancelBound {
     if (result.kind === 'status') return next ? { ...result, following: next } : result;
     const chunks = result.chunks && this.guardIterable(result.chunks);
     const arrays = result.arrays && this.guardIterable(result.arrays);
+    const cells = result.cells && { ...result.cells, chunks: this.guardIterable(result.cells.chunks) };
     const guarded: RowsResult = { ...result, rows: chunks ? flatten(chunks) : this.guardIterable(result.rows), following: next };
     if (chunks) guarded.chunks = chunks;
     else delete guarded.chunks;
     if (arrays) guarded.arrays = arrays;
     else delete guarded.arrays;
+    if (cells) guarded.cells = cells;
+    else delete guarded.cells;
     if (!next) delete guarded.following;
     return guarded;
   }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, test } from '@jest/globals';
 import { DBX_BIN, baseEnv, runDbx } from '../support/run-dbx.js';
-import { SHARED_KV_DB, testKvUrl } from '../support/servers.js';
+import { SHARED_KV_DB, testKvUrl, testSqlUrl } from '../support/servers.js';
 
 /** Runs dbx with the reading end of stdout and/or stderr closed before it writes anything. */
 function runClosed(args: string[], close: { stdout?: boolean; stderr?: boolean }): Promise<{ code: number | null; stderr: string }> {
@@ -72,6 +72,13 @@ describe('closed pipes', () => {
     assert.equal((await runClosed(['--url', refusedUrl, 'kv', 'ping'], { stdout: true, stderr: true })).code, 3);
     assert.equal((await runClosed(['--url', refusedUrl, 'kv', 'ping'], { stderr: true })).code, 3);
     assert.equal((await runClosed(['--url', kvUrl, 'kv', 'ping'], { stdout: true, stderr: true })).code, 0);
+  });
+
+  test.each(['tsv', 'csv'])('sql --format %s, rows read as bytes: stdout closed, every statement still runs, quietly', async (format) => {
+    const big = "select seq, repeat('x\\t', 100) as r, if(seq % 3 = 0, null, seq) as n from seq_1_to_100000";
+    const r = await runClosed(['--url', await testSqlUrl(), '--format', format, 'sql', `${big}; select 'after' as a`], { stdout: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^100000 rows in set \(\d+\.\d\d sec\)\n1 row in set \(\d+\.\d\d sec\)\n$/);
   });
 
   test('usage errors and --help keep their codes with closed pipes', async () => {

@@ -3,10 +3,11 @@
  * stays flat however many rows come back.
  */
 import type { Connection, FieldPacket, ResultSetHeader } from 'mysql2';
-import type { Result, RowsResult } from '../engine.js';
+import type { CellRows, Result, RowsResult } from '../engine.js';
 import { sqlCodec } from './mysql-codec.js';
 import { columnSet, type ColumnSet } from './mysql-columns.js';
 import { queryOk, rowsInSet } from './mysql-status.js';
+import { captureRows, cellText, hookRows, RawRows, textCellColumns } from './mysql-text-cells.js';
 
 export { columnKeys } from './mysql-columns.js';
 
@@ -17,23 +18,6 @@ const HIGH_WATER = 2000;
 function withWarnings(line: string, warnings: number | undefined): string {
   if (!warnings) return line;
   return line.replace(/ \(/, `, ${warnings} warning${warnings === 1 ? '' : 's'} (`);
-}
-
-/**
- * The warning count of the EOF packet that ends a result set: mysql2 reads the packet and drops the count. Its
- * row reader is wrapped once, here, to hand the count on as an 'eofWarnings' event of the query.
- */
-let eofHooked = false;
-function hookEofWarnings(query: object): void {
-  if (eofHooked) return;
-  eofHooked = true;
-  const proto = Object.getPrototypeOf(query) as { row?: (packet: { isEOF(): boolean; eofWarningCount(): number }, conn: unknown) => unknown };
-  const row = proto.row;
-  if (typeof row !== 'function') return; // a release that reads rows otherwise: no count, as before
-  proto.row = function (this: { emit(event: string, n: number): void }, packet, conn) {
-    if (packet.isEOF()) this.emit('eofWarnings', packet.eofWarningCount());
-    return row.call(this, packet, conn);
-  };
 }
 
 export function okResult(header: ResultSetHeader, isUse: string | undefined, following?: () => Promise<Result | undefined>): Result {
@@ -68,7 +52,11 @@ export type QueryError = (e: unknown) => Error;
  * one per SELECT) — none when an error came after the set had ended.
  */
 class NextSet {
-  constructor(readonly columns?: ColumnSet) {}
+  constructor(
+    readonly columns?: ColumnSet,
+    /** the set's rows come as bytes (mysql-text-cells.ts): per column, whether its cells are UTF-8 */
+    readonly cells?: boolean[],
+  ) {}
 }
 
 /** In the row queue: the OK packet of a further statement (several in one DELIMITER chunk) or the one ending a CALL. */
@@ -77,6 +65,14 @@ class NextOk {
 }
 
 const isBoundary = (e: unknown): e is NextSet | NextOk => e instanceof NextSet || e instanceof NextOk;
+
+/** A set's rows as the driver's arrays: kept bytes are decoded by its row parser now. */
+function valuesOf(batch: Array<unknown[] | RawRows>): unknown[][] {
+  const first = batch[0];
+  if (!(first instanceof RawRows)) return batch as unknown[][];
+  if (batch.length === 1) return first.decode();
+  return batch.flatMap((group) => (group instanceof RawRows ? group.decode() : [group]));
+}
 
 /**
  * mysql2's count of the result sets that have ended. Private, and read only here: mysql2 has no public signal for
@@ -106,13 +102,15 @@ export function runQuery(
 ): Promise<Result> {
   return new Promise((resolve, reject) => {
     const query = values ? conn.query(sql, values) : conn.query(sql);
-    hookEofWarnings(query);
+    const canCapture = hookRows(query);
     // warnings of each result set, in order; its summary reads them once its rows are read
     const setWarnings: number[] = [];
     let sets = 0;
     query.on('eofWarnings', (n: number) => setWarnings.push(n));
-    const queue: Array<unknown[] | NextSet | NextOk> = [];
+    // rows (arrays, or groups of rows kept as bytes) and the boundaries between results
+    const queue: Array<unknown[] | RawRows | NextSet | NextOk> = [];
     let boundaries = 0; // NextSet and NextOk entries in the queue
+    let queued = 0; // rows in the queue
     let ended = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
@@ -132,6 +130,27 @@ export function runQuery(
         paused = false;
         conn.resume();
       }
+    };
+    const arrived = () => {
+      queued++;
+      if (!paused && queued >= HIGH_WATER) {
+        paused = true;
+        conn.pause();
+      }
+      notify();
+    };
+    /** the first `end` entries of the queue, rows no longer counted as queued (a group of kept rows is sealed) */
+    const dequeue = (end: number): Array<unknown[] | RawRows> => {
+      const items = queue.splice(0, end) as Array<unknown[] | RawRows>;
+      for (const item of items) {
+        if (item instanceof RawRows) {
+          item.sealed = true;
+          queued -= item.count;
+        } else {
+          queued--;
+        }
+      }
+      return items;
     };
 
     const fail = (e: unknown) => {
@@ -168,12 +187,12 @@ export function runQuery(
           queue.shift();
           boundaries--;
           if (head instanceof NextOk) return okResult(head.header, undefined, following);
-          if (head.columns) return rowSet(head.columns);
+          if (head.columns) return rowSet(head.columns, head.cells);
           continue;
         }
         if (head) {
           // rows the consumer left unread (it stopped early): not part of the next set
-          queue.splice(0, boundaries > 0 ? queue.findIndex(isBoundary) : queue.length);
+          dequeue(boundaries > 0 ? queue.findIndex(isBoundary) : queue.length);
           resume();
           continue;
         }
@@ -183,13 +202,13 @@ export function runQuery(
       }
     };
 
-    const rowSet = (set: ColumnSet): Result => {
+    const rowSet = (set: ColumnSet, cells: boolean[] | undefined): Result => {
       const { keys: columns, headers, numeric, toObject, toCells } = set;
       const ordinal = sets++;
       let done = false;
       // every row of this set that has arrived, or undefined at its end; the connection resumes once the consumer
       // caught up
-      const take = async (): Promise<unknown[][] | undefined> => {
+      const take = async (): Promise<Array<unknown[] | RawRows> | undefined> => {
         while (!done && queue.length === 0) {
           if (failure) throw wrap(failure);
           if (ended) done = true;
@@ -199,20 +218,24 @@ export function runQuery(
           done = true;
           return undefined;
         }
-        const end = boundaries > 0 ? queue.findIndex(isBoundary) : queue.length;
-        const batch = queue.splice(0, end) as unknown[][];
+        const batch = dequeue(boundaries > 0 ? queue.findIndex(isBoundary) : queue.length);
         resume();
         return batch;
       };
       async function* chunks(): AsyncGenerator<Record<string, unknown>[]> {
-        for (let batch = await take(); batch; batch = await take()) yield batch.map(toObject);
+        for (let batch = await take(); batch; batch = await take()) yield valuesOf(batch).map(toObject);
       }
       const cellsDiffer = set.zerofill;
       async function* arrays(): AsyncGenerator<unknown[][]> {
         for (let batch = await take(); batch; batch = await take()) {
-          if (cellsDiffer) for (const row of batch) toCells(row);
-          yield batch;
+          const rows = valuesOf(batch);
+          if (cellsDiffer) for (const row of rows) toCells(row);
+          yield rows;
         }
+      }
+      // a set is captured whole or not at all: its groups are all RawRows
+      async function* cellRows(): AsyncGenerator<CellRows> {
+        for (let batch = await take(); batch; batch = await take()) yield* batch as RawRows[];
       }
       async function* rows(): AsyncGenerator<Record<string, unknown>> {
         for await (const batch of chunks()) yield* batch;
@@ -220,6 +243,7 @@ export function runQuery(
       const summary = (count: number, seconds: number) => withWarnings(rowsInSet(count, seconds), setWarnings[ordinal]);
       const result: RowsResult = { kind: 'rows', columns, numeric, rows: rows(), chunks: chunks(), arrays: arrays(), codec: sqlCodec, summary, following };
       if (headers) result.headers = headers;
+      if (cells) result.cells = { chunks: cellRows(), utf8: cells, text: cellText(cells) };
       return result;
     };
 
@@ -230,12 +254,17 @@ export function runQuery(
       setIndex = resultIndex(query);
       // now, before mysql2 compiles its row parser from the fields (columnSet changes how it reads some types)
       const set = columnSet(fields);
+      // the rows that follow are kept as bytes when every column's text is its bytes, and decoded only for a
+      // reader of values
+      const cells = canCapture ? textCellColumns(fields) : undefined;
+      if (cells) captureRows(query, (rows) => queue.push(rows), arrived);
+      else captureRows(query);
       if (!settled) {
         settled = true;
-        resolve(rowSet(set));
+        resolve(rowSet(set, cells));
         return;
       }
-      queue.push(new NextSet(set));
+      queue.push(new NextSet(set, cells));
       boundaries++;
       notify();
     });
@@ -256,11 +285,7 @@ export function runQuery(
       }
       if (!inSet) return;
       queue.push(row);
-      if (!paused && queue.length >= HIGH_WATER) {
-        paused = true;
-        conn.pause();
-      }
-      notify();
+      arrived();
     });
     query.on('end', () => {
       conn.off('error', fail);
