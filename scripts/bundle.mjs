@@ -7,11 +7,12 @@
 // code pages, the AWS RDS certificate bundle) and mongodb's optional native add-ons stay outside, required from
 // node_modules when needed.
 // Then config/default.yaml is precompiled to dist/default-config.json (src/config/config-precompiled.ts), and the
-// help text saved to dist/help.txt (bin/dbx).
+// help text saved to dist/help.txt (bin/dbx), and the start-up snapshot built (scripts/snapshot.mjs).
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { buildSnapshot } from './snapshot.mjs';
 
 const root = new URL('..', import.meta.url);
 const require = createRequire(root);
@@ -25,10 +26,16 @@ const external = [...OPTIONAL, ...RARE].flatMap((name) => [name, `${name}/*`]);
 
 /** one copy of a dual CommonJS/ES package: the drivers require() it, src imports it */
 const DEDUPE = { bson: require.resolve('bson'), acorn: require.resolve('acorn') };
+const dedupePlugin = {
+  name: 'dbx-dedupe',
+  setup(b) {
+    b.onResolve({ filter: /^(bson|acorn)$/ }, (args) => ({ path: DEDUPE[args.path] }));
+  },
+};
+/** what the ES module chunks load on first use (the snapshot holds the code of both already) */
 const packagesPlugin = {
   name: 'dbx-packages',
   setup(b) {
-    b.onResolve({ filter: /^(bson|acorn)$/ }, (args) => ({ path: DEDUPE[args.path] }));
     // commander require()s child_process at load, for executable subcommands dbx does not have: loading it (with
     // net, dgram and the streams) cost every run, --help included, a few ms. It gets a stand-in that requires the
     // real module on first use.
@@ -56,7 +63,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external,
-  plugins: [packagesPlugin],
+  plugins: [dedupePlugin, packagesPlugin],
   // the drivers are CommonJS: their require() of node's modules needs a require in each ES module chunk
   banner: { js: "import { createRequire as __dbxCreateRequire } from 'node:module'; const require = __dbxCreateRequire(import.meta.url);" },
   minifyWhitespace: true,
@@ -78,3 +85,5 @@ const { readConfigYaml } = await import(new URL('dist/config/config-parse.js', r
 const text = readFileSync(new URL('config/default.yaml', root), 'utf8');
 const { value, lines } = readConfigYaml(text, { path: 'config/default.yaml', displayPath: 'config/default.yaml', builtin: true });
 writeFileSync(new URL('dist/default-config.json', root), JSON.stringify({ text, value, lines: [...lines] }));
+
+await buildSnapshot(root, { external, plugins: [dedupePlugin] });

@@ -11,7 +11,7 @@
 import type { EngineName, Statement } from '../engines/engine.js';
 import { DbxError, ExitCode, InterruptedError, UsageError, type StopSignal } from '../errors.js';
 import type { LoadedConfig } from '../config/config-file.js';
-import { askOnTty, type Deps } from '../runner/deps.js';
+import { askOnTty, stdinIsTerminal, type Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { OutputLanes, type Lane } from '../runner/output-lanes.js';
 import { asDbxError } from '../runner/report-error.js';
@@ -58,7 +58,7 @@ function refuseMisfits(engineName: EngineName, opts: GlobalOptions, deps: Deps, 
 
 /** One prompt on the terminal at a time: several engines may ask for a password while they connect at once. */
 function serialPrompt(deps: Deps): ((question: string) => Promise<string>) | undefined {
-  if (!deps.stdin.isTTY) return undefined;
+  if (!stdinIsTerminal(deps)) return undefined;
   let queue: Promise<unknown> = Promise.resolve();
   return (question) => {
     const asked = queue.then(() => askOnTty(deps, question, true));
@@ -76,7 +76,7 @@ function serialPrompt(deps: Deps): ((question: string) => Promise<string>) | und
 async function confirmOnce(jobs: Job[], statements: Statement[], opts: GlobalOptions, deps: Deps): Promise<void> {
   const base = { yes: opts.yes, ask: undefined };
   for (const job of jobs) job.safety = base;
-  if (opts.yes || !deps.stdin.isTTY) return;
+  if (opts.yes || !stdinIsTerminal(deps)) return;
   const asking: Job[] = [];
   const texts = new Set<string>();
   for (const job of jobs) {

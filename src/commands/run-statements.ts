@@ -8,7 +8,7 @@ import { ExitCode, InterruptedError, type DbxError } from '../errors.js';
 import { asDbxError } from '../runner/report-error.js';
 import { createWriter } from '../output/writers.js';
 import { openAuditLog, type AuditEntry, type AuditLog } from '../runner/audit-log.js';
-import { askOnTty, type Deps } from '../runner/deps.js';
+import { askOnTty, stdinIsTerminal, type Deps } from '../runner/deps.js';
 import { wantsJson, type GlobalOptions } from '../runner/options.js';
 import { startProgress, type Progress } from '../runner/progress.js';
 import { checkSafety, type SafetyIO } from '../runner/safety.js';
@@ -224,7 +224,7 @@ export async function runStatements(
       checkSafety(engine, list, safety, {
         yes: opts.yes,
         profile: profileName,
-        ask: deps.stdin.isTTY ? (q) => askOnTty(deps, q) : undefined,
+        ask: stdinIsTerminal(deps) ? (q) => askOnTty(deps, q) : undefined,
         ...extras.safety,
       });
     await check(statements);

@@ -5,7 +5,7 @@
 import type { BoundValues, Engine, Statement } from '../engines/engine.js';
 import { DbxError, ParseError, UsageError } from '../errors.js';
 import { jsonNestingDepth, parseJsonNumbersExact } from '../text/json-exact.js';
-import { readAllBytes, type Deps } from '../runner/deps.js';
+import { readAllBytes, stdinIsTerminal, type Deps } from '../runner/deps.js';
 import { scriptText } from '../text/script-text.js';
 import { readScriptFile } from '../runner/script-file.js';
 import type { GlobalOptions } from '../runner/options.js';
@@ -88,7 +88,7 @@ export async function readStatements(engine: Engine, words: string[], opts: Glob
       // a hint can then say that the words became one script (a ';' missing between "select 1" "select 2")
       if (words.length > 1) statements = statements.map((s) => ({ ...s, joined: true }));
     }
-  } else if (!deps.stdin.isTTY) {
+  } else if (!stdinIsTerminal(deps)) {
     statements = split(engine, scriptText(await readAllBytes(deps.stdin), 'standard input'));
   } else {
     return 'interactive';

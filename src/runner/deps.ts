@@ -8,11 +8,19 @@ export interface Deps {
   argv: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** standard input: src/cli-main.ts makes Node's stream on first use (making it costs a run ms it rarely needs) */
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  /** whether standard input is a terminal, known without making the stream; absent, stdin.isTTY says (stdinIsTerminal) */
+  stdinIsTTY?: boolean;
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** registers a handler for Ctrl-C, SIGTERM and SIGHUP (told which); returns a function that removes it */
   onInterrupt(handler: (signal: StopSignal) => void): () => void;
+}
+
+/** Whether standard input is a terminal (a prompt can be answered there), without making the stream if need not be. */
+export function stdinIsTerminal(deps: Pick<Deps, 'stdin' | 'stdinIsTTY'>): boolean {
+  return deps.stdinIsTTY ?? deps.stdin.isTTY === true;
 }
 
 /** Reads a whole stream as bytes. */

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { LoadedConfig } from '../config/config-file.js';
 import type { ResolvedProfile } from '../config/profile.js';
 import { ConnectBound } from './connect-bound.js';
-import { askOnTty, type Deps } from './deps.js';
+import { askOnTty, stdinIsTerminal, type Deps } from './deps.js';
 import { wantsJson, type GlobalOptions } from './options.js';
 import type { SafetyMode } from './safety.js';
 import { styles } from '../text/color.js';
@@ -105,8 +105,8 @@ export async function openProfile(
   const base = { profile: opts.profile, url: opts.url, engine: engineName };
   const first = resolveProfile(loaded.config, { ...base, env: deps.env, missingPassword: 'report' });
   if (first.missingPasswords.length === 0) return first;
-  if (!deps.stdin.isTTY && reportMissing) return first;
-  if (!deps.stdin.isTTY) throw missingPasswordError(first.missingPasswords);
+  if (!stdinIsTerminal(deps) && reportMissing) return first;
+  if (!stdinIsTerminal(deps)) throw missingPasswordError(first.missingPasswords);
   const env = { ...deps.env };
   for (const missing of first.missingPasswords) {
     if (ownValue(env, missing.variable) !== undefined) continue;
@@ -150,7 +150,7 @@ export async function createSessionEngine(
     },
     askPassword: prompt
       ? (question) => bound.paused(() => prompt(question))
-      : deps.stdin.isTTY
+      : stdinIsTerminal(deps)
         ? (question) => bound.paused(() => askOnTty(deps, question, true))
         : undefined,
   });

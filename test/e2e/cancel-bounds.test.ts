@@ -47,7 +47,7 @@ interface Running {
 }
 
 function startDbx(args: string[]): Running {
-  const child = spawn(process.execPath, [DBX_BIN, ...args], {
+  const child = spawn(DBX_BIN, [...args], {
     env: baseEnv(),
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     stdio: ['ignore', 'pipe', 'pipe'],

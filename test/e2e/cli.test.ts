@@ -187,7 +187,7 @@ describe('interrupt and character set', () => {
   test('Ctrl-C (SIGINT) cancels the running statement on the server and exits 130', async () => {
     const { spawn } = await import('node:child_process');
     const { DBX_BIN, baseEnv } = await import('../support/run-dbx.js');
-    const child = spawn(process.execPath, [DBX_BIN, '--url', url, 'sql', 'select sleep(21)'], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(DBX_BIN, ['--url', url, 'sql', 'select sleep(21)'], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     // interrupt once the statement runs on the server (a fixed wait interrupts start-up on a busy machine)

@@ -16,7 +16,7 @@ import { SHARED_KV_DB, testKvUrl, testSqlUrl } from '../support/servers.js';
 /** Runs dbx with the reading end of stdout and/or stderr closed before it writes anything. */
 function runClosed(args: string[], close: { stdout?: boolean; stderr?: boolean }): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DBX_BIN, ...args], {
+    const child = spawn(DBX_BIN, [...args], {
       env: baseEnv(),
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dbx-completion-'));
 let script: string;
 
 beforeAll(async () => {
-  writeFileSync(join(dir, 'dbx'), `#!/bin/sh\nexec "${process.execPath}" "${DBX_BIN}" "$@"\n`);
+  writeFileSync(join(dir, 'dbx'), `#!/bin/sh\nexec "${DBX_BIN}" "$@"\n`);
   chmodSync(join(dir, 'dbx'), 0o755);
   writeFileSync(join(dir, 'dbx.yaml'), 'default: dev\nprofiles:\n  dev:\n    kv: redis://127.0.0.1:1/0\n  prod:\n    kv: redis://127.0.0.1:1/0\n  prod_eu:\n    kv: redis://127.0.0.1:1/0\ngroups:\n  prods: [prod, prod_eu]\n');
   const r = await runDbx(['completion', 'bash']);

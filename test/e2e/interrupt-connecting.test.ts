@@ -16,7 +16,7 @@ async function interruptWhileConnecting(url: (port: number) => string, args: str
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   try {
-    const child = spawn(process.execPath, [DBX_BIN, '--url', url(port), ...args], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(DBX_BIN, ['--url', url(port), ...args], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const closed = new Promise<{ code: number | null; signal: string | null }>((resolve) =>

@@ -275,7 +275,7 @@ describe('SUBSCRIBE in the table format', () => {
     const { spawn } = await import('node:child_process');
     const { DBX_BIN, baseEnv } = await import('../support/run-dbx.js');
     const channel = `dbx_e2e_ch_${process.pid}`;
-    const child = spawn(process.execPath, [DBX_BIN, '--url', url, '--timeout', '8000', 'kv', 'subscribe', channel], {
+    const child = spawn(DBX_BIN, ['--url', url, '--timeout', '8000', 'kv', 'subscribe', channel], {
       env: baseEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

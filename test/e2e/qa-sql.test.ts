@@ -355,7 +355,7 @@ describe('output', () => {
   test('stdout that cannot take the output (a full disk): exit 1 with a clear error, not INTERNAL', async () => {
     const { spawnSync } = await import('node:child_process');
     const { DBX_BIN, baseEnv } = await import('../support/run-dbx.js');
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${DBX_BIN}" --url "${url}" --json sql "select 1 a" > /dev/full`], { env: baseEnv(), encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `"${DBX_BIN}" --url "${url}" --json sql "select 1 a" > /dev/full`], { env: baseEnv(), encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     const err = JSON.parse(r.stderr).error;
     assert.equal(err.code, 'OUTPUT_ERROR');

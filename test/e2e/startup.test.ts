@@ -1,5 +1,7 @@
 /**
- * Start-up cost: `dbx --help` and `dbx kv …` must not load the drivers of other engines (each costs tens of ms).
+ * Start-up cost of the ES module path (`node bin/dbx`, and bin/dbx where the build's start-up snapshot does not
+ * serve: test/e2e/snapshot.test.ts): `dbx --help` and `dbx kv …` must not load the drivers of other engines (each
+ * costs tens of ms).
  * Module hooks (ESM resolve and CommonJS load) record every package the process resolves from node_modules and
  * every chunk of dist/ it imports; a chunk's source map names the packages bundled into it (scripts/bundle.mjs
  * bundles the drivers, commander and chalk), so a package counts as loaded either way.
@@ -71,13 +73,13 @@ function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<s
 }
 
 test('dbx --help into a pipe is the text the build saved from the program: nothing of dist/ is loaded', () => {
-  const saved = spawnSync(process.execPath, [DBX_BIN, '--help'], { env: baseEnv(), encoding: 'utf8' });
+  const saved = spawnSync(DBX_BIN, ['--help'], { env: baseEnv(), encoding: 'utf8' });
   const program = spawnSync(process.execPath, [join(DBX_BIN, '../../dist/cli.js'), '--help'], { env: baseEnv(), encoding: 'utf8' });
   assert.equal(saved.status, 0);
   assert.equal(program.status, 0);
   assert.match(saved.stdout, /^Usage: dbx /);
   assert.equal(saved.stdout, program.stdout);
-  assert.equal(spawnSync(process.execPath, [DBX_BIN, '-h'], { env: baseEnv(), encoding: 'utf8' }).stdout, program.stdout);
+  assert.equal(spawnSync(DBX_BIN, ['-h'], { env: baseEnv(), encoding: 'utf8' }).stdout, program.stdout);
   assert.deepEqual([...packagesLoaded(['--help'])], []);
 });
 

@@ -179,7 +179,7 @@ async function waitUntil(check: () => Promise<boolean> | boolean, ended: () => b
 
 function runRow(kit: EngineKit, row: FaultRow, ctx: RowContext, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DBX_BIN, ...args], {
+    const child = spawn(DBX_BIN, [...args], {
       env: baseEnv(row.env?.(ctx) ?? {}),
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ export class PtySession {
     const flags = ['--rows', String(opts.rows ?? 24), '--cols', String(opts.cols ?? 100)];
     if (opts.stdoutFile) flags.push('--stdout', opts.stdoutFile);
     if (opts.stderrFile) flags.push('--stderr', opts.stderrFile);
-    this.child = spawn('python3', [DRIVER, ...flags, '--', process.execPath, DBX_BIN, ...args], {
+    this.child = spawn('python3', [DRIVER, ...flags, '--', DBX_BIN, ...args], {
       env: baseEnv({ TERM: 'xterm', ...opts.env }),
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
     });

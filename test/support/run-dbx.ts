@@ -40,7 +40,7 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
 
 export function runDbx(args: string[], opts: DbxRunOptions = {}): Promise<DbxRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DBX_BIN, ...args], {
+    const child = spawn(DBX_BIN, [...args], {
       env: baseEnv(opts.env),
       cwd: opts.cwd ?? fileURLToPath(new URL('../..', import.meta.url)),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -169,7 +169,7 @@ export async function runDbx(server: Server, db: string, script: string): Promis
     const log = join(dir, 'audit.log');
     writeFileSync(file, script);
     const url = `mysql://${encodeURIComponent(server.user)}:${encodeURIComponent(server.password)}@${server.host}:${server.port}/${db}`;
-    const { code, out } = await run(process.execPath, [DBX_BIN, '--url', url, '--format', 'tsv', '--force', '-v', '--log-file', log, 'sql', '-f', file], '');
+    const { code, out } = await run(DBX_BIN, ['--url', url, '--format', 'tsv', '--force', '-v', '--log-file', log, 'sql', '-f', file], '');
     let labels: string[] = [];
     try {
       labels = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { statement: string }).statement);
@@ -222,6 +222,6 @@ export async function runTables(server: Server, db: string, script: string): Pro
   const ref = await run('mariadb', ['--no-defaults', `-h${server.host}`, `-P${server.port}`, `-u${server.user}`, '--table',
     '--default-character-set=utf8mb4', db], script, env);
   const url = `mysql://${encodeURIComponent(server.user)}:${encodeURIComponent(server.password)}@${server.host}:${server.port}/${db}`;
-  const dbx = await run(process.execPath, [DBX_BIN, '--url', url, '--quiet', 'sql'], script);
+  const dbx = await run(DBX_BIN, ['--url', url, '--quiet', 'sql'], script);
   return { ref: ref.out, dbx: dbx.out };
 }
