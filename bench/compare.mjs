@@ -31,7 +31,8 @@ const unique = `dbx_bench_${process.pid}_${Math.random().toString(36).slice(2, 8
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', XDG_CONFIG_HOME: join(tmp, 'no-config') };
 if (process.env.MYSQL_PWD !== undefined) env.MYSQL_PWD = process.env.MYSQL_PWD;
 const node = process.execPath;
-const dbx = (...args) => [node, join(root, 'bin/dbx'), ...args];
+// bin/dbx itself, as a user runs it: the shell script that starts Node from the build's start-up snapshot
+const dbx = (...args) => [join(root, 'bin/dbx'), ...args];
 const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 
 /** one run: wall time (ms), peak RSS (MB), CPU (ms); stdout to /dev/null, stdin from a file if given */

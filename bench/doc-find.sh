@@ -44,7 +44,7 @@ measure() { # label, command...
   printf '%-36s wall %6.2fs  peak RSS %6.1f MB\n' "$1" "$wall" "$(echo "$kb / 1024" | bc -l)"
 }
 for i in 1 2 3; do
-  measure "dbx doc --format ndjson (run $i)" node bin/dbx -q --url "$URL" --format ndjson doc "db.x.find()"
+  measure "dbx doc --format ndjson (run $i)" bin/dbx -q --url "$URL" --format ndjson doc "db.x.find()"
 done
-lines=$(node bin/dbx -q --url "$URL" --format ndjson doc "db.x.find()" | wc -l)
+lines=$(bin/dbx -q --url "$URL" --format ndjson doc "db.x.find()" | wc -l)
 echo "documents written: $lines"

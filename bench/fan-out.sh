@@ -22,8 +22,8 @@ wall() { # command... → seconds
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 one=(); all=()
 for _ in $(seq 1 "$ROUNDS"); do   # interleaved, so that load changes hit both sides alike
-  one+=("$(wall node bin/dbx --config "$DIR/dbx.yaml" -q -p p01 sql 'select sleep(0.5)')")
-  all+=("$(wall node bin/dbx --config "$DIR/dbx.yaml" -q -p 'p*' sql 'select sleep(0.5)')")
+  one+=("$(wall bin/dbx --config "$DIR/dbx.yaml" -q -p p01 sql 'select sleep(0.5)')")
+  all+=("$(wall bin/dbx --config "$DIR/dbx.yaml" -q -p 'p*' sql 'select sleep(0.5)')")
 done
 m1=$(printf '%s\n' "${one[@]}" | median)
 mn=$(printf '%s\n' "${all[@]}" | median)

@@ -15,7 +15,7 @@ const cli = (...args) => {
   return (r.stdout + r.stderr).trimEnd();
 };
 const dbx = (...args) => {
-  const r = spawnSync('node', ['bin/dbx', '--no-color', '--url', server.url, 'kv', ...args], { encoding: 'latin1' });
+  const r = spawnSync('bin/dbx', ['--no-color', '--url', server.url, 'kv', ...args], { encoding: 'latin1' });
   return (r.stdout + r.stderr).trimEnd();
 };
 const clients = {

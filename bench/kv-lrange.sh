@@ -22,11 +22,11 @@ fi
 run() { { /usr/bin/time -f '%e %M' "$@" > /dev/null; } 2>&1 | tail -1; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-lines=$(node bin/dbx -q --format ndjson kv lrange big 0 -1 | wc -l)
+lines=$(bin/dbx -q --format ndjson kv lrange big 0 -1 | wc -l)
 [ "$lines" = "$N" ] || { echo "dbx printed $lines lines, expected $N" >&2; exit 1; }
 dbx_t=(); dbx_m=(); cli_t=()
 for i in $(seq "$RUNS"); do
-  r=$(run node bin/dbx -q --format ndjson kv lrange big 0 -1); dbx_t+=("${r% *}"); dbx_m+=("${r#* }")
+  r=$(run bin/dbx -q --format ndjson kv lrange big 0 -1); dbx_t+=("${r% *}"); dbx_m+=("${r#* }")
   printf 'run %d  dbx --format ndjson  wall %5ss  peak RSS %6.1f MB\n' "$i" "${r% *}" "$(echo "${r#* } / 1024" | bc -l)"
   r=$(run redis-cli -h "$HOST" -p "$PORT" -n $DB lrange big 0 -1); cli_t+=("${r% *}")
   printf 'run %d  redis-cli lrange     wall %5ss  peak RSS %6.1f MB\n' "$i" "${r% *}" "$(echo "${r#* } / 1024" | bc -l)"

@@ -23,7 +23,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 dbx_t=(); cli_t=()
 for i in $(seq "$RUNS"); do
   redis-cli -h "$HOST" -p "$PORT" -n $DB flushdb > /dev/null
-  r=$(run node bin/dbx -q kv -f "$FILE"); dbx_t+=("${r% *}")
+  r=$(run bin/dbx -q kv -f "$FILE"); dbx_t+=("${r% *}")
   printf 'run %d  dbx kv -f        wall %5ss  peak RSS %6.1f MB\n' "$i" "${r% *}" "$(echo "${r#* } / 1024" | bc -l)"
   [ "$(redis-cli -h "$HOST" -p "$PORT" -n $DB dbsize)" = "$N" ] || { echo "dbx did not set $N keys" >&2; exit 1; }
   redis-cli -h "$HOST" -p "$PORT" -n $DB flushdb > /dev/null

@@ -23,7 +23,7 @@ const cases = {
 /** wall time, and CPU time (user + system, by /usr/bin/time: steadier than wall time on a busy machine) */
 function once(dir, c) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, `${dir}/bin/dbx`, ...c.args], { env: c.env, encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', `${dir}/bin/dbx`, ...c.args], { env: c.env, encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== (c.code ?? 0)) throw new Error(`${dir}: dbx ${c.args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const [, user, sys] = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
