@@ -14,8 +14,9 @@ const cli = (...args) => {
   const r = spawnSync('redis-cli', ['-p', String(server.port), '-3', '--no-raw', ...args], { encoding: 'latin1' });
   return (r.stdout + r.stderr).trimEnd();
 };
+const DBX = new URL('../bin/dbx', import.meta.url).pathname;
 const dbx = (...args) => {
-  const r = spawnSync('bin/dbx', ['--no-color', '--url', server.url, 'kv', ...args], { encoding: 'latin1' });
+  const r = spawnSync(DBX, ['--no-color', '--url', server.url, 'kv', ...args], { encoding: 'latin1' });
   return (r.stdout + r.stderr).trimEnd();
 };
 const clients = {
