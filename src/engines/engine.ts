@@ -86,6 +86,13 @@ export interface RowsResult {
    * as they came, no string made per value), for csv and tsv. A consumer reads one of rows, chunks, arrays and cells.
    */
   cells?: TextCells;
+  /**
+   * Optional, for a 'values' result: its ndjson as the engine renders it from the server's bytes, a group of lines
+   * at a time with how many rows they hold — byte for byte what the ndjson writer prints from the rows (each
+   * `JSON.stringify(codec.json(value))` on a line), without a string per value (kv: LRANGE of a million items).
+   * Untagged output only. A consumer reads one of rows, chunks, arrays, cells and jsonLines.
+   */
+  jsonLines?: AsyncIterable<{ text: string | Uint8Array; rows: number }>;
   /** what the rows are, for the writers that print them as data rather than as a table; default 'objects' */
   shape?: RowShape;
   /**

@@ -40,6 +40,13 @@ export class NdjsonWriter implements FormatWriter {
     const values = result.shape === 'values';
     let count = 0;
     const { out, tagger } = this.io;
+    if (values && !tagger && result.jsonLines) {
+      for await (const lines of result.jsonLines) {
+        count += lines.rows;
+        await out.push(lines.text);
+      }
+      return count;
+    }
     await eachRow(result, (row) => {
       count++;
       let line: string;

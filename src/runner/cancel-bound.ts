@@ -113,6 +113,7 @@ export class CancelBound {
     const chunks = result.chunks && this.guardIterable(result.chunks);
     const arrays = result.arrays && this.guardIterable(result.arrays);
     const cells = result.cells && { ...result.cells, chunks: this.guardIterable(result.cells.chunks) };
+    const jsonLines = result.jsonLines && this.guardIterable(result.jsonLines);
     const guarded: RowsResult = { ...result, rows: chunks ? flatten(chunks) : this.guardIterable(result.rows), following: next };
     if (chunks) guarded.chunks = chunks;
     else delete guarded.chunks;
@@ -120,6 +121,8 @@ export class CancelBound {
     else delete guarded.arrays;
     if (cells) guarded.cells = cells;
     else delete guarded.cells;
+    if (jsonLines) guarded.jsonLines = jsonLines;
+    else delete guarded.jsonLines;
     if (!next) delete guarded.following;
     return guarded;
   }

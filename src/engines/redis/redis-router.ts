@@ -7,6 +7,7 @@ import { CommandCatalog } from './redis-command-docs.js';
 import { displayOf, type NodeAddress, type RedisEndpoint } from './redis-endpoint.js';
 import { SideConnection, serverVersionOf } from './redis-side-connection.js';
 import { RespConnection, type ConnectionOptions } from './resp-connection.js';
+import type { BulkArray } from './resp-bulk-array.js';
 import type { Arg, Reply } from './resp-types.js';
 
 export interface Router {
@@ -25,6 +26,8 @@ export interface Router {
   pipeline(cmds: readonly (readonly Arg[])[]): Promise<Reply[]>;
   /** standalone only: already encoded requests (inline command lines), `count` replies */
   pipelineRaw?(payload: string, count: number): Promise<Reply[]>;
+  /** standalone only: send(), with an array of bulk strings coming back as their bytes (resp-bulk-array.ts) */
+  sendBulkArray?(args: readonly Arg[]): Promise<Reply | BulkArray>;
   /** one connection per master, for commands that must visit every node (KEYS as SCAN), in slot order */
   masters(): Promise<RespConnection[]>;
   /** Redis Cluster only: `args` sent to every master (retried as a failover needs), their replies */
@@ -113,6 +116,10 @@ export class StandaloneRouter implements Router {
 
   async pipelineRaw(payload: string, count: number): Promise<Reply[]> {
     return (await this.connection()).pipelineRaw(payload, count);
+  }
+
+  async sendBulkArray(args: readonly Arg[]): Promise<Reply | BulkArray> {
+    return (await this.connection()).sendBulkArray(args);
   }
 
   async masters(): Promise<RespConnection[]> {

@@ -7,12 +7,16 @@
  * SCAN family may repeat an element when the server rehashes meanwhile.
  */
 import type { Result, RowsResult } from '../engine.js';
+import { redisCodec } from './redis-reply-codec.js';
 import { mapRows, scoreRow, scoreRows, valueResult, valuesRows, type RowSource } from './redis-reply-mapper.js';
+import { BulkArray, jsonLinesOf } from './resp-bulk-array.js';
 import type { Router } from './redis-router.js';
 import { ReplyError, ReplyMap, ReplySet, replyItems, replyText, type Arg, type Reply } from './resp-types.js';
 
 type Row = Record<string, unknown>;
-type Source = () => Promise<Row[] | undefined>;
+/** a chunk of the reply: its elements, or (LRANGE on a standalone server) their bytes */
+type Items = Reply[] | BulkArray;
+type Source = () => Promise<Items | undefined>;
 
 /** collections up to this size come back in one reply, as usual */
 export const STREAM_THRESHOLD = 10_000;
@@ -25,8 +29,12 @@ interface Plan {
   sizeCommand: string;
   /** the chunks of the reply */
   source(router: Router, size: number, fail: Fail): Source;
+  /** a chunk's rows */
+  rows(items: Reply[]): Row[];
   /** the Result over them */
   result(rows: RowSource, protocol: 2 | 3): RowsResult;
+  /** one value per row, as the chunks hold them: ndjson can be written from the chunks (jsonLines) */
+  values?: boolean;
   /** what the command answers when there is nothing to show, in the connection's protocol */
   empty(protocol: 2 | 3): Reply;
 }
@@ -44,13 +52,32 @@ export async function streamIfLarge(router: Router, args: readonly Arg[], fail: 
   let first = await source();
   while (first !== undefined && first.length === 0) first = await source();
   if (first === undefined) return valueResult(plan.empty(protocol));
-  let pending: Row[] | undefined = first;
-  return plan.result(async () => {
+  let pending: Items | undefined = first;
+  const take: Source = async () => {
     if (pending === undefined) return source();
     const chunk = pending;
     pending = undefined;
     return chunk;
+  };
+  const result = plan.result(async () => {
+    const items = await take();
+    return items && plan.rows(itemsOf(items));
   }, protocol);
+  if (plan.values) result.jsonLines = jsonLines(take);
+  return result;
+}
+
+function itemsOf(items: Items): Reply[] {
+  return items instanceof BulkArray ? items.items() : items;
+}
+
+/** ndjson of one value per row, a chunk at a time: what NdjsonWriter prints from the rows, byte for byte */
+async function* jsonLines(take: Source): AsyncIterable<{ text: string | Uint8Array; rows: number }> {
+  const json = (v: Reply): unknown => redisCodec.json(v);
+  for (let items = await take(); items !== undefined; items = await take()) {
+    if (items instanceof BulkArray) yield { text: jsonLinesOf(items, json), rows: items.length };
+    else yield { text: items.map((v) => `${JSON.stringify(json(v)) ?? 'null'}\n`).join(''), rows: items.length };
+  }
 }
 
 const asValues = (items: Reply[]): Row[] => items.map((value) => ({ value }));
@@ -61,7 +88,8 @@ function planFor(args: readonly Arg[]): Plan | undefined {
   if (name === 'smembers' && args.length === 2) {
     return {
       sizeCommand: 'SCARD',
-      source: (r, _n, fail) => scan(r, ['SSCAN', args[1]!], fail, asValues),
+      source: (r, _n, fail) => scan(r, ['SSCAN', args[1]!], fail),
+      rows: asValues,
       result: (rows) => valuesRows(rows),
       empty: (p) => (p === 3 ? new ReplySet([]) : []),
     };
@@ -69,11 +97,12 @@ function planFor(args: readonly Arg[]): Plan | undefined {
   if (name === 'hgetall' && args.length === 2) {
     return {
       sizeCommand: 'HLEN',
-      source: (r, _n, fail) => scan(r, ['HSCAN', args[1]!], fail, (items) => {
+      source: (r, _n, fail) => scan(r, ['HSCAN', args[1]!], fail),
+      rows: (items) => {
         const rows: Row[] = [];
         for (let i = 0; i + 1 < items.length; i += 2) rows.push({ field: items[i], value: items[i + 1] });
         return rows;
-      }),
+      },
       result: (rows, p) => mapRows(rows, p),
       empty: (p) => (p === 3 ? new ReplyMap([]) : []),
     };
@@ -86,7 +115,9 @@ function planFor(args: readonly Arg[]): Plan | undefined {
   if (name === 'lrange' && args.length === 4) {
     return {
       sizeCommand: 'LLEN',
-      source: (r, n, fail) => ranges(r, ['LRANGE', args[1]!], start, stop, n, fail, asValues),
+      source: (r, n, fail) => ranges(r, ['LRANGE', args[1]!], start, stop, n, fail),
+      rows: asValues,
+      values: true,
       result: (rows) => valuesRows(rows),
       empty,
     };
@@ -98,19 +129,22 @@ function planFor(args: readonly Arg[]): Plan | undefined {
     if (extra === undefined) {
       return {
         sizeCommand: 'ZCARD',
-        source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail, asValues),
+        source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail),
+        rows: asValues,
+        values: true,
         result: (rows) => valuesRows(rows),
         empty,
       };
     }
     return {
       sizeCommand: 'ZCARD',
-      source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail, (items) => {
+      source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail, ['WITHSCORES']),
+      rows: (items) => {
         if (items.every(Array.isArray)) return items.map(scoreRow); // RESP3: [member, score] pairs
         const rows: Row[] = [];
         for (let i = 0; i + 1 < items.length; i += 2) rows.push(scoreRow([items[i]!, items[i + 1]!]));
         return rows;
-      }, ['WITHSCORES']),
+      },
       result: (rows) => scoreRows(rows),
       empty,
     };
@@ -118,16 +152,16 @@ function planFor(args: readonly Arg[]): Plan | undefined {
   return undefined;
 }
 
-type Rows = (items: Reply[]) => Row[];
-
-/** LRANGE-style index ranges in chunks, the next chunk requested before the current one is handed out. */
-function ranges(
-  router: Router, cmd: Arg[], start: number, stop: number, size: number, fail: Fail, toRows: Rows, extra: Arg[] = [],
-): () => Promise<Row[] | undefined> {
+/**
+ * LRANGE-style index ranges in chunks, the next chunk requested before the current one is handed out. A standalone
+ * server's ranges come as their bytes (BulkArray): no string per element unless a writer asks for the rows.
+ */
+function ranges(router: Router, cmd: Arg[], start: number, stop: number, size: number, fail: Fail, extra: Arg[] = []): Source {
   const from = start < 0 ? Math.max(0, size + start) : start;
   const to = stop < 0 ? size + stop : Math.min(stop, size - 1);
-  const fetch = (i: number): Promise<Reply> => {
-    const p = router.send([...cmd, String(i), String(Math.min(i + RANGE_CHUNK - 1, to)), ...extra]);
+  const fetch = (i: number): Promise<Reply | BulkArray> => {
+    const words = [...cmd, String(i), String(Math.min(i + RANGE_CHUNK - 1, to)), ...extra];
+    const p = router.sendBulkArray ? router.sendBulkArray(words) : router.send(words);
     p.catch(() => undefined); // a consumer that stops early leaves one prefetch behind
     return p;
   };
@@ -139,12 +173,12 @@ function ranges(
     at += RANGE_CHUNK;
     next = at <= to ? fetch(at) : undefined;
     if (reply instanceof ReplyError) throw await fail(reply);
-    return toRows(replyItems(reply));
+    return reply instanceof BulkArray ? reply : replyItems(reply);
   };
 }
 
 /** SSCAN / HSCAN until the cursor comes back to 0. */
-function scan(router: Router, base: Arg[], fail: Fail, toRows: Rows): () => Promise<Row[] | undefined> {
+function scan(router: Router, base: Arg[], fail: Fail): Source {
   let cursor: string | undefined = '0';
   return async () => {
     if (cursor === undefined) return undefined;
@@ -153,7 +187,7 @@ function scan(router: Router, base: Arg[], fail: Fail, toRows: Rows): () => Prom
     if (!Array.isArray(reply)) throw await fail(new ReplyError(`ERR unexpected ${String(base[0])} reply`));
     const [next, items] = replyItems(reply);
     cursor = text(next) === '0' ? undefined : text(next);
-    return toRows(replyItems(items ?? []));
+    return replyItems(items ?? []);
   };
 }
 

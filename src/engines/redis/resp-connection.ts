@@ -7,6 +7,7 @@ import net from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { ConnectError, DbxError, StatementError } from '../../errors.js';
 import { encodeCommands } from './resp-encoder.js';
+import type { BulkArray } from './resp-bulk-array.js';
 import { RespParser } from './resp-parser.js';
 import { Push, ReplyError, replyRecord, replyText, type Arg, type Reply } from './resp-types.js';
 import { certificateHint, networkHint, networkMessage } from '../network-errors.js';
@@ -43,6 +44,8 @@ export function repliesBefore(err: unknown): Reply[] {
 interface Pending {
   need: number;
   replies: Reply[];
+  /** one command whose array reply is wanted as a BulkArray */
+  bulkArray?: boolean;
   resolve(replies: Reply[]): void;
   reject(err: DbxError): void;
 }
@@ -57,7 +60,8 @@ export class RespConnection {
   /** called once when the connection is gone (closed, cancelled, lost) */
   onClose?: (reason: DbxError) => void;
   private readonly pending: Pending[] = [];
-  private readonly parser = new RespParser((r) => this.onReply(r));
+  // a BulkArray comes only for a request that asked for one (sendBulkArray), which is the one it resolves
+  private readonly parser = new RespParser((r) => this.onReply(r as Reply), () => this.pending[0]?.bulkArray === true);
   private closedWith?: DbxError;
   private cancelCode?: string;
 
@@ -182,6 +186,18 @@ export class RespConnection {
       this.pending.push({ need: count, replies: [], resolve, reject });
       this.socket.write(payload);
     });
+  }
+
+  /**
+   * One command whose reply, when it is an array of bulk strings, comes back as a BulkArray (their bytes, no
+   * string each: LRANGE's ranges); any other reply comes back as usual.
+   */
+  sendBulkArray(args: readonly Arg[]): Promise<Reply | BulkArray> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    return new Promise<Reply[]>((resolve, reject) => {
+      this.pending.push({ need: 1, replies: [], resolve, reject, bulkArray: true });
+      this.socket.write(encodeCommands([args]));
+    }).then((r) => r[0]!);
   }
 
   /** Sends without waiting for a reply: the replies of SUBSCRIBE / MONITOR arrive through onUnsolicited. */
