@@ -318,6 +318,18 @@ describe('stdout only holds complete values (defect 7)', () => {
     for (const line of lines.slice(1)) expect(line.split(format === 'csv' ? ',' : '\t')).toHaveLength(3);
     expect(r.stderr).toMatch(/TIMEOUT[\s\S]*note: the output is partial/);
   }, 30_000);
+
+  test.each(['csv', 'tsv'])('sql %s (rows read as bytes): Ctrl-C after rows: exit 130, whole lines, "output is partial"', async (format) => {
+    const dbx = startDbx(['--url', maria.url, '--format', format, 'sql', SLOW_ROWS]);
+    await dbx.output(64 * 1024);
+    dbx.child.kill('SIGINT');
+    const r = await dbx.ended(GIVE_UP_MS + SLACK_MS);
+    expect(r.code).toBe(130);
+    const lines = r.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    for (const line of lines.slice(1)) expect(line.split(format === 'csv' ? ',' : '\t')).toHaveLength(3);
+    expect(r.stderr).toMatch(/INTERRUPTED[\s\S]*note: the output is partial/);
+  }, 30_000);
 });
 
 describe('kv: the same rules on a private redis-server', () => {

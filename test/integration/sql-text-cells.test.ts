@@ -50,9 +50,9 @@ interface Run {
   cells: number;
 }
 
-async function run(script: string, format: 'csv' | 'tsv', bytes: boolean, extra: Partial<GlobalOptions> = {}): Promise<Run> {
+async function run(script: string, format: 'csv' | 'tsv', bytes: boolean, extra: Partial<GlobalOptions> = {}, url = database.url): Promise<Run> {
   const { createEngine } = await loadEngine('sql');
-  const inner = createEngine({ profile: 't', endpoint: database.url, connectTimeoutMs: 10_000, readonly: false, verbose: () => {}, warn: () => {} });
+  const inner = createEngine({ profile: 't', endpoint: url, connectTimeoutMs: 10_000, readonly: false, verbose: () => {}, warn: () => {} });
   const seen = { cells: 0 };
   const engine = new Proxy(inner, {
     get(target, prop) {
@@ -76,11 +76,11 @@ async function run(script: string, format: 'csv' | 'tsv', bytes: boolean, extra:
 }
 
 /** Both ways, in both formats: the same bytes. Returns the byte runs (tsv, csv) for further checks. */
-async function same(script: string, extra: Partial<GlobalOptions> = {}): Promise<{ tsv: Run; csv: Run }> {
+async function same(script: string, extra: Partial<GlobalOptions> = {}, url?: string): Promise<{ tsv: Run; csv: Run }> {
   const runs: Record<string, Run> = {};
   for (const format of ['tsv', 'csv'] as const) {
-    const fast = await run(script, format, true, extra);
-    const general = await run(script, format, false, extra);
+    const fast = await run(script, format, true, extra, url);
+    const general = await run(script, format, false, extra, url);
     assert.equal(fast.stderr, general.stderr, `${format} stderr`);
     assert.equal(fast.exitCode, general.exitCode, `${format} exit code`);
     if (!fast.stdout.equals(general.stdout)) {
@@ -153,6 +153,16 @@ describe('csv and tsv from bytes: the same output as from values', () => {
     const { tsv } = await same('select * from t order by id; select bn, id from t; select iz from t; select null as n, 1 as one');
     assert.equal(tsv.cells, 0);
     await same("select id, vb, bt from t order by id; select g from t; select hex(g) from t");
+  });
+
+  test('other character sets: a latin1 connection, character_set_results NULL (the columns\' own sets)', async () => {
+    const script = `select id, vc, l1, u3, de from t order by id; set character_set_results = NULL; select id, vc, l1, u3 from t order by id`;
+    const latin1 = await same(script, {}, `${database.url}?charset=latin1`);
+    assert.equal(latin1.tsv.cells, 0, 'strings in latin1 are read as values');
+    const utf8 = await same(script);
+    // after character_set_results = NULL the latin1 column comes in latin1 (decoded by the driver): read as values
+    assert.equal(utf8.tsv.cells, 1, 'the first set only');
+    assert.equal(utf8.tsv.stdout.toString('utf8').match(/\tGrüße\t/g)?.length, 2);
   });
 
   test('several result sets: a DELIMITER chunk, a CALL, repeated names, an empty set', async () => {
