@@ -111,6 +111,17 @@ describe('LRANGE as bytes against LRANGE as values', () => {
 });
 
 describe('a script pipeline against the statements one by one', () => {
+  test('a script that is not ASCII goes as text: the same replies', async () => {
+    const engine = makeEngine(false);
+    engines.push(engine);
+    await engine.connect();
+    const lines = engine.split(`SET ${KEY} é\r\nGET ${KEY}\n\nSTRLEN ${KEY}\nGET ${KEY}`);
+    const out: Outcome[] = [];
+    for await (const group of engine.executeBatch!(lines)) out.push(...group);
+    const text = await Promise.all(out.map(async (o) => (await printed('raw', o.result!)).out.toString()));
+    assert.deepEqual(text, ['OK\n', 'é\n', '2\n', 'é\n']);
+  });
+
   const SCRIPT = [
     `SET ${KEY} 1`, `SETEX ${KEY}:x 100 v`, `set ${KEY} 2`, `"set" ${KEY} 3`, `INCR ${KEY}`,
     `INCRBY ${KEY} 5`,
@@ -118,7 +129,11 @@ describe('a script pipeline against the statements one by one', () => {
     `CONFIG GET maxmemory-policy`, `get nosuch_${KEY}`, `SET ${KEY}:bin "\\xff\\x00"`, `GET ${KEY}:bin`, `MULTI`, `INCR ${KEY}`,
     `EXEC`, `setnx ${KEY} 9`, `info server`, `del ${KEY}:x`,
   ];
-  const statements = (): Statement[] => SCRIPT.map((text, i) => ({ text, line: i + 1 }));
+  // split as a file is: the lines of an ASCII script carry their bytes, and runs of them go out as those bytes
+  const FILE = `# a comment\r\n${SCRIPT.slice(0, 6).join('\r\n')}\r\n\n  ${SCRIPT[6]}  \n${SCRIPT.slice(7, 12).join('\n')}\r\r\n`
+    + `${SCRIPT.slice(12).join('\n')}`;
+  let split: (text: string) => Statement[];
+  const statements = (): Statement[] => split(FILE);
 
   async function oneByOne(engine: Engine): Promise<Outcome[]> {
     const out: Outcome[] = [];
@@ -137,6 +152,8 @@ describe('a script pipeline against the statements one by one', () => {
       const engine = makeEngine(typed);
       engines.push(engine);
       await engine.connect();
+      split = (text) => engine.split(text);
+      assert.deepEqual(statements().map((st) => st.text), SCRIPT);
       const clear = (): Promise<Result> => engine.execute({ text: 'del', line: 1, args: ['DEL', `${KEY}:l`, `${KEY}:h`] });
       await clear();
       const batched: Outcome[] = [];

@@ -55,7 +55,7 @@ describe('splitRedisLine (redis-cli sdssplitargs rules)', () => {
 describe('splitRedisScript', () => {
   test('one command per line, comments and blank lines skipped, line numbers kept', () => {
     const stmts = splitRedisScript('# setup\nset a 1\n\n  get a  \r\n#done\nincr a');
-    assert.deepEqual(stmts, [
+    assert.deepEqual(stmts.map(({ text, line }) => ({ text, line })), [
       { text: 'set a 1', line: 2 },
       { text: 'get a', line: 4 },
       { text: 'incr a', line: 6 },

@@ -103,8 +103,9 @@ class RedisEngine implements Engine {
   }
 
   split(script: string): Statement[] {
-    const statements = splitRedisScript(script);
-    for (const st of statements) if (mayBeClient(st) && commandName(st) === 'client') refuseSilencing(this.argsOf(st));
+    const maybeClient: Statement[] = [];
+    const statements = splitRedisScript(script, maybeClient);
+    for (const st of maybeClient) if (commandName(st) === 'client') refuseSilencing(this.argsOf(st));
     return statements;
   }
 
@@ -220,12 +221,6 @@ class RedisEngine implements Engine {
   }
 }
 
-
-/** whether the statement may be a CLIENT command (a quoted first word is looked at by commandName) */
-function mayBeClient(st: Statement): boolean {
-  const c = st.args ? 0x63 : st.text.charCodeAt(0) | 0x20;
-  return c === 0x63 || c === 0x22 || c === 0x27 || c === 0x7c; // c or C, a quote, a backslash (0x5c | 0x20)
-}
 
 /** EXEC's result carries the failure its reply holds: printed first, then reported (exit 1) */
 function withFailure(result: Result, failure: StatementError | undefined): Result {

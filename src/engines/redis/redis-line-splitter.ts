@@ -99,41 +99,52 @@ export function splitRedisLine(line: string): string[] {
 }
 
 /**
+ * A script line, with where its text lies in the script's bytes when the script is ASCII (character and byte
+ * offsets then agree): a pipeline sends runs of such lines as the bytes they are (redis-pipeline.ts).
+ */
+export interface ScriptLine extends Statement {
+  /** the whole script's bytes, shared by its lines */
+  bytes?: Buffer;
+  /** bytes[from, to) is `text` */
+  from?: number;
+  to?: number;
+}
+
+/**
  * One statement per line; blank lines and lines starting with `#` are skipped. Quoting is checked now, before
  * anything is sent; the words themselves are split again when the statement runs (or never: a pipeline may send
- * the line as it is, see redis-engine.ts).
+ * the line as it is, see redis-pipeline.ts). `maybeClient` collects the lines whose command may be CLIENT.
  */
-export function splitRedisScript(script: string): Statement[] {
-  const out: Statement[] = [];
+export function splitRedisScript(script: string, maybeClient?: ScriptLine[]): ScriptLine[] {
+  const out: ScriptLine[] = [];
   let line = 0;
   // a script without a quote or backslash anywhere (a bulk load) has no line to check
   const quoting = QUOTING.test(script);
+  const bytes = Buffer.byteLength(script, 'utf8') === script.length ? Buffer.from(script, 'latin1') : undefined;
   // a byte-order mark is the file's, not the first command's
   for (let pos = script.charCodeAt(0) === 0xfeff ? 1 : 0; pos <= script.length;) {
     let end = script.indexOf('\n', pos);
     if (end < 0) end = script.length;
     line++;
-    const raw = script.slice(pos, end);
+    // the blanks redis-cli splits on (C isspace) are trimmed, and nothing else: String.trim() would also take a
+    // trailing no-break or ideographic space (U+00A0, U+3000) off the last word, changing the value that is stored
+    let from = pos;
+    let to = end;
+    while (from < to && isBlankCode(script.charCodeAt(from))) from++;
+    while (to > from && isBlankCode(script.charCodeAt(to - 1))) to--;
+    const start = pos;
     pos = end + 1;
-    const text = trimBlanks(raw);
-    if (text === '' || text.charCodeAt(0) === 0x23 /* # */) continue;
+    if (from === to || script.charCodeAt(from) === 0x23 /* # */) continue;
+    const text = script.slice(from, to);
     // columns in errors count from the raw line
-    if (quoting && QUOTING.test(text)) splitRedisArgs(raw.replace(/\r$/, ''), line);
-    out.push({ text, line });
+    if (quoting && QUOTING.test(text)) splitRedisArgs(script.slice(start, end).replace(/\r$/, ''), line);
+    const stmt: ScriptLine = bytes ? { text, line, bytes, from, to } : { text, line };
+    out.push(stmt);
+    // a line that may be a CLIENT command: c or C, or a quote or backslash before the first word's letters
+    const c = script.charCodeAt(from) | 0x20;
+    if (maybeClient && (c === 0x63 || c === 0x22 || c === 0x27 || c === 0x7c)) maybeClient.push(stmt);
   }
   return out;
-}
-
-/**
- * Trims the blanks redis-cli splits on (C isspace), and nothing else: String.trim() would also take a trailing
- * no-break or ideographic space (U+00A0, U+3000) off the last word, changing the value that is stored.
- */
-function trimBlanks(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && isBlankCode(text.charCodeAt(start))) start++;
-  while (end > start && isBlankCode(text.charCodeAt(end - 1))) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** words of a line without quotes or backslashes */

@@ -19,7 +19,7 @@ import type { SessionState } from './redis-session-state.js';
 import { repliesBefore } from './resp-connection.js';
 import { encodeCommand } from './resp-encoder.js';
 import { argText, OK, ReplyError, isAggregate, isBulk, Verbatim, type Arg, type Reply } from './resp-types.js';
-import { splitRedisArgs } from './redis-line-splitter.js';
+import { splitRedisArgs, type ScriptLine } from './redis-line-splitter.js';
 
 /** statements per write within a batch */
 const PIPELINE_PART = 250;
@@ -57,7 +57,7 @@ export interface PipelineHost {
  * sent (they run, and are yielded afterFailure). A cluster keeps one pipeline of CLUSTER_PART at a time: its parts
  * could reach the nodes out of order.
  */
-export async function* pipelined(host: PipelineHost, stmts: Statement[], options: BatchOptions = {}): AsyncIterable<Outcome[]> {
+export async function* pipelined(host: PipelineHost, stmts: ScriptLine[], options: BatchOptions = {}): AsyncIterable<Outcome[]> {
   const { router, cluster } = host;
   const raw = router.pipelineRaw !== undefined;
   const names = new Array<string>(stmts.length);
@@ -84,9 +84,7 @@ export async function* pipelined(host: PipelineHost, stmts: Statement[], options
       const end = Math.min(at + step, to);
       let replies: Promise<Reply[]>;
       if (raw) {
-        let payload = '';
-        for (let k = at; k < end; k++) payload += encodedRequest(stmts[k]!);
-        replies = router.pipelineRaw!(payload, end - at);
+        replies = router.pipelineRaw!(payloadOf(stmts, at, end), end - at);
       } else {
         replies = router.pipeline(stmts.slice(at, end).map((st) => host.argsOf(st)));
       }
@@ -235,4 +233,51 @@ function inlineable(stmt: Statement): boolean {
 /** An inlineable statement as it goes on the wire. */
 function encodedRequest(stmt: Statement): string {
   return stmt.args ? (encodeCommand(stmt.args) as string) : `${stmt.text}\r\n`;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * stmts[at, end) as one write. Lines of an ASCII script go as the script's own bytes: consecutive lines that only a
+ * line break separates are one slice of them (the server ends an inline command at \n, a \r before it dropped, as
+ * at \r\n), so a script of SETs costs one slice per part, not a string per line to concatenate and encode.
+ */
+function payloadOf(stmts: ScriptLine[], at: number, end: number): string | Buffer {
+  const bytes = stmts[at]!.bytes;
+  if (bytes === undefined) return textPayload(stmts, at, end);
+  const pieces: Buffer[] = [];
+  let from = -1;
+  let to = -1;
+  for (let k = at; k < end; k++) {
+    const st = stmts[k]!;
+    // a line of another script, or one whose text is not the bytes it came from (or words given as args)
+    if (st.bytes !== bytes || st.args || st.to! - st.from! !== st.text.length) return textPayload(stmts, at, end);
+    if (from >= 0 && lineBreakBetween(bytes, to, st.from!)) {
+      to = st.to!;
+      continue;
+    }
+    if (from >= 0) pieces.push(terminated(bytes, from, to));
+    from = st.from!;
+    to = st.to!;
+  }
+  pieces.push(terminated(bytes, from, to));
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+}
+
+function textPayload(stmts: Statement[], at: number, end: number): string {
+  let payload = '';
+  for (let k = at; k < end; k++) payload += encodedRequest(stmts[k]!);
+  return payload;
+}
+
+/** whether bytes[to, next) is a line break and nothing else */
+function lineBreakBetween(bytes: Buffer, to: number, next: number): boolean {
+  return (next === to + 1 && bytes[to] === 0x0a) || (next === to + 2 && bytes[to] === 0x0d && bytes[to + 1] === 0x0a);
+}
+
+/** bytes[from, to) with the line break that follows it in the script, or \r\n */
+function terminated(bytes: Buffer, from: number, to: number): Buffer {
+  if (bytes[to] === 0x0a) return bytes.subarray(from, to + 1);
+  if (bytes[to] === 0x0d && bytes[to + 1] === 0x0a) return bytes.subarray(from, to + 2);
+  return Buffer.concat([bytes.subarray(from, to), CRLF]);
 }

@@ -48,7 +48,8 @@ export function replyToResult(reply: Reply, args: readonly Arg[], protocol: 2 | 
   return valueResult(reply);
 }
 
-const OK_RESULT: ValueResult = Object.freeze({ kind: 'value', value: OK, codec: redisCodec });
+// `failure` is there, undefined: the runner asks every result for it, and a property an object lacks is a slow look-up
+const OK_RESULT: ValueResult = Object.freeze({ kind: 'value', value: OK, codec: redisCodec, failure: undefined });
 
 export function valueResult(value: Reply): ValueResult {
   return { kind: 'value', value, codec: redisCodec };

@@ -25,7 +25,7 @@ export interface Router {
   /** pipelined; replies in the order of cmds */
   pipeline(cmds: readonly (readonly Arg[])[]): Promise<Reply[]>;
   /** standalone only: already encoded requests (inline command lines), `count` replies */
-  pipelineRaw?(payload: string, count: number): Promise<Reply[]>;
+  pipelineRaw?(payload: string | Buffer, count: number): Promise<Reply[]>;
   /** standalone only: send(), with an array of bulk strings coming back as their bytes (resp-bulk-array.ts) */
   sendBulkArray?(args: readonly Arg[]): Promise<Reply | BulkArray>;
   /** one connection per master, for commands that must visit every node (KEYS as SCAN), in slot order */
@@ -114,7 +114,7 @@ export class StandaloneRouter implements Router {
     return (await this.connection()).pipeline(cmds);
   }
 
-  async pipelineRaw(payload: string, count: number): Promise<Reply[]> {
+  async pipelineRaw(payload: string | Buffer, count: number): Promise<Reply[]> {
     return (await this.connection()).pipelineRaw(payload, count);
   }
 

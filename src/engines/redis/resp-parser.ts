@@ -78,13 +78,30 @@ export class RespParser {
       this.buf = chunk;
     }
     this.pos = 0;
-    while (this.pos < this.buf.length && this.parseOne()) {
+    while (this.pos < this.buf.length && this.parseOkRun() && this.parseOne()) {
       // each successful parseOne consumed one element
     }
     if (this.pos >= this.buf.length) {
       this.buf = EMPTY;
       this.pos = 0;
     }
+  }
+
+  /**
+   * The replies `+OK` at pos, delivered without the general parse: a script of SETs gets 100,000 of them. True when
+   * bytes are left to parse.
+   */
+  private parseOkRun(): boolean {
+    if (this.stack.length > 0) return true;
+    const buf = this.buf;
+    let pos = this.pos;
+    const end = buf.length - 5;
+    while (pos <= end && buf[pos] === 0x2b && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b && buf[pos + 3] === 13 && buf[pos + 4] === 10) {
+      pos += 5;
+      this.pos = pos;
+      this.onReply(OK);
+    }
+    return pos < buf.length;
   }
 
   /** Parses one element at pos; false when more bytes are needed (pos is left at the element's start). */
