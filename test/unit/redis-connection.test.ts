@@ -200,3 +200,40 @@ describe('Sentinel: a master demoted without closing its clients', () => {
     }
   });
 });
+
+describe('the server ends the connection', () => {
+  test('while a command is still being written: it fails at once as connection lost, not when the write gives up', async () => {
+    // the server stops reading after the handshake, then ends its side: dbx's write cannot be flushed, so Node's
+    // close never comes; the end (FIN) alone must fail the command
+    let ended: (() => void) | undefined;
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write('%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n');
+        socket.pause();
+        ended = () => socket.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const kv = engine(`redis://127.0.0.1:${port}/0`);
+      await kv.connect();
+      const big = 'x'.repeat(32 * 1024 * 1024);
+      const running = kv.execute({ text: `set k ${big}`, line: 1, args: ['set', 'k', big] });
+      await new Promise((r) => setTimeout(r, 200));
+      ended!();
+      const outcome = await Promise.race([
+        running.then(() => 'answered', (e: unknown) => e),
+        new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000)),
+      ]);
+      assert.ok(outcome instanceof ConnectError, String(outcome));
+      assert.equal(outcome.code, 'CONNECTION_LOST');
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
+});

@@ -76,9 +76,15 @@ export class RespConnection {
       }
     });
     socket.on('error', (e: NodeJS.ErrnoException) => this.fail(connectError(e, address)));
-    socket.on('close', () => this.fail(new ConnectError(`the connection to ${address} was closed`, {
+    // The server's end of the connection (its FIN) ends it: nothing more will be answered. Node's 'close' follows
+    // only once dbx's own side is shut — not before what dbx was writing is flushed, possibly never — and a
+    // command written in between (a failover, a CLIENT KILL) failed with EPIPE as one that may have run, where the
+    // engine now sees the connection gone before writing and opens another.
+    const lost = () => this.fail(new ConnectError(`the connection to ${address} was closed`, {
       code: 'CONNECTION_LOST', engine: 'kv', endpoint: address,
-    })));
+    }));
+    socket.on('end', lost);
+    socket.on('close', lost);
   }
 
   get closed(): boolean {
