@@ -10,7 +10,6 @@ import { run, wantsJsonErrors } from './program.js';
 import { reportError } from './runner/report-error.js';
 import { colorEnabled, loadColor } from './text/color.js';
 
-
 /** Ctrl-C, `kill` and a closed terminal all stop a run the same way: cancelled on the server, then the signal's exit code. */
 const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -52,6 +51,7 @@ function quietWhenClosed(stream: NodeJS.WriteStream): void {
     return true;
   }) as typeof stream.write;
 }
+
 /** the run's arguments (without node and the script) */
 export async function main(argv: string[]): Promise<void> {
   const settings = { json: wantsJsonErrors(argv), verbose: argv.includes('-v') || argv.includes('--verbose') };
