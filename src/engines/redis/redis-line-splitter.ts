@@ -35,9 +35,6 @@ export function splitRedisArgs(text: string, line = 1): Arg[] {
     let hasEscapedByte = false;
     let quote: '"' | "'" | null = null;
     let quoteStart = 0;
-    const push = (s: string): void => {
-      for (const b of Buffer.from(s, 'utf8')) bytes.push(b);
-    };
     for (;;) {
       const c = text[i];
       if (quote === '"') {
@@ -51,7 +48,7 @@ export function splitRedisArgs(text: string, line = 1): Arg[] {
         if (c === '\\' && text[i + 1] !== undefined) {
           const e = text[i + 1]!;
           if (SIMPLE_ESCAPES[e] !== undefined) bytes.push(SIMPLE_ESCAPES[e]);
-          else push(e);
+          else utf8Into(bytes, e.charCodeAt(0));
           i += 2;
           continue;
         }
@@ -60,8 +57,7 @@ export function splitRedisArgs(text: string, line = 1): Arg[] {
           i++;
           break;
         }
-        push(takeChar(text, i));
-        i += takeChar(text, i).length;
+        i += charInto(bytes, text, i);
       } else if (quote === "'") {
         if (c === undefined) throw unbalanced(line, quoteStart);
         if (c === '\\' && text[i + 1] === "'") {
@@ -74,8 +70,7 @@ export function splitRedisArgs(text: string, line = 1): Arg[] {
           i++;
           break;
         }
-        push(takeChar(text, i));
-        i += takeChar(text, i).length;
+        i += charInto(bytes, text, i);
       } else {
         if (c === undefined || isBlank(c)) break;
         if (c === '"' || c === "'") {
@@ -84,8 +79,7 @@ export function splitRedisArgs(text: string, line = 1): Arg[] {
           i++;
           continue;
         }
-        push(takeChar(text, i));
-        i += takeChar(text, i).length;
+        i += charInto(bytes, text, i);
       }
     }
     const buf = Buffer.from(bytes);
@@ -164,10 +158,20 @@ function plainWords(text: string): string[] {
   return out;
 }
 
-/** one code point (a surrogate pair stays together) */
-function takeChar(text: string, i: number): string {
+/** the UTF-8 bytes of the code point at text[i] (a surrogate pair stays together); returns its length in text */
+function charInto(bytes: number[], text: string, i: number): number {
   const cp = text.codePointAt(i)!;
-  return String.fromCodePoint(cp);
+  utf8Into(bytes, cp);
+  return cp > 0xffff ? 2 : 1;
+}
+
+/** the UTF-8 bytes of a code point, as Buffer.from writes them: a lone surrogate is U+FFFD */
+function utf8Into(bytes: number[], cp: number): void {
+  if (cp < 0x80) bytes.push(cp);
+  else if (cp < 0x800) bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+  else if (cp >= 0xd800 && cp <= 0xdfff) bytes.push(0xef, 0xbf, 0xbd);
+  else if (cp < 0x10000) bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+  else bytes.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
 }
 
 function unbalanced(line: number, index: number): ParseError {
