@@ -65,8 +65,9 @@ export class RespConnection {
   private closedWith?: DbxError;
   private cancelCode?: string;
 
-  private constructor(private readonly socket: net.Socket, readonly address: string) {
-    socket.on('data', (chunk: Buffer) => {
+  /** `reader`: a plain socket's bytes, read into one reused buffer (see open()); a TLS socket's come as 'data' */
+  private constructor(private readonly socket: net.Socket, readonly address: string, reader?: Reader) {
+    const feed = (chunk: Buffer): void => {
       try {
         this.parser.feed(chunk);
       } catch (e) {
@@ -74,7 +75,13 @@ export class RespConnection {
           code: 'PROTOCOL', engine: 'kv', endpoint: address,
         }));
       }
-    });
+    };
+    if (reader) {
+      for (const chunk of reader.early.splice(0)) feed(chunk);
+      reader.feed = feed;
+    } else {
+      socket.on('data', feed);
+    }
     socket.on('error', (e: NodeJS.ErrnoException) => this.fail(connectError(e, address)));
     // The server's end of the connection (its FIN) ends it: nothing more will be answered. Node's 'close' follows
     // only once dbx's own side is shut — not before what dbx was writing is flushed, possibly never — and a
@@ -109,17 +116,18 @@ export class RespConnection {
       opts.verbose(`kv: connecting to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}`);
       // node:tls (and crypto with it) only for rediss://: loading them costs every plain run a few ms
       const tls = opts.tls ? await import('node:tls') : undefined;
+      const reader = tls ? undefined : newReader();
       const connected = new Promise<net.Socket>((resolve, reject) => {
         const s = tls && opts.tls
           ? tls.connect({ host: opts.host, port: opts.port, ...withoutIpServername(opts.tls) }, () => resolve(s))
-          : net.connect({ host: opts.host, port: opts.port }, () => resolve(s));
+          : net.connect({ host: opts.host, port: opts.port, onread: reader!.onread }, () => resolve(s));
         socket = s;
         s.once('error', (e: NodeJS.ErrnoException) => reject(connectError(e, display)));
       });
       const s = await Promise.race([connected, timeout]);
       s.setNoDelay(true);
       s.setKeepAlive(true);
-      const conn = new RespConnection(s, display);
+      const conn = new RespConnection(s, display, reader);
       await Promise.race([conn.handshake(opts), timeout]).catch((e: unknown) => {
         // a TLS-only port drops a plain client's first bytes: the handshake is cut, never answered
         if (!opts.tls && e instanceof DbxError && e.hint === undefined && ['ECONNRESET', 'CONNECTION_LOST', 'EPIPE'].includes(e.code)) {
@@ -264,6 +272,37 @@ export class RespConnection {
   }
 }
 
+
+/** bytes each read of a plain socket can take */
+const READ_BUFFER = 256 * 1024;
+
+/**
+ * A plain socket's reads go into one buffer of READ_BUFFER bytes, reused (net.connect's `onread`): Node then makes
+ * neither a Buffer nor a stream event per read, which a pipeline of 100,000 replies or an LRANGE of a million items
+ * reads hundreds of times. The parser keeps no view of it past a feed (RespParser.feed copies what is left over).
+ * What arrives before the connection is made (nothing, from a Redis server) waits, copied, in `early`.
+ */
+interface Reader {
+  onread: { buffer: Buffer; callback: (bytes: number, buffer: Uint8Array) => boolean };
+  feed: (chunk: Buffer) => void;
+  early: Buffer[];
+}
+
+function newReader(): Reader {
+  const reader: Reader = {
+    early: [],
+    feed: (chunk) => reader.early.push(Buffer.from(chunk)),
+    onread: {
+      buffer: Buffer.allocUnsafe(READ_BUFFER),
+      // the buffer given above, filled with `bytes` bytes; true: go on reading
+      callback: (bytes, buffer) => {
+        reader.feed((buffer as Buffer).subarray(0, bytes));
+        return true;
+      },
+    },
+  };
+  return reader;
+}
 
 function connectError(e: NodeJS.ErrnoException, display: string): ConnectError {
   const code = e.code ?? 'ECONNECT';

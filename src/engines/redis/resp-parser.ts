@@ -84,6 +84,10 @@ export class RespParser {
     if (this.pos >= this.buf.length) {
       this.buf = EMPTY;
       this.pos = 0;
+    } else if (this.buf === chunk) {
+      // the rest of an element still to come: a copy, since the caller may reuse the chunk's memory for its next read
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
     }
   }
 
