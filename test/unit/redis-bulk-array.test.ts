@@ -94,3 +94,21 @@ describe('BulkArray', () => {
     assert.equal(jsonLinesOf(got, json).toString(), items.map((b) => `"${b.toString()}"\n`).join(''));
   });
 });
+
+describe('a reader that reuses its buffer (net.connect onread)', () => {
+  test('the parser keeps no view of a chunk past the feed: the same replies when the buffer is overwritten after each', () => {
+    const bytes = Buffer.concat([resp(TRICKY), Buffer.from('+OK\r\n:42\r\n$5\r\nhello\r\n-ERR x\r\n'), resp([Buffer.from('z')])]);
+    const expected = parse(bytes, bytes.length, false);
+    for (const size of [1, 5, 13, 4096, 70_000]) {
+      const reused = Buffer.alloc(size);
+      const got: (Reply | BulkArray)[] = [];
+      const p = new RespParser((r) => got.push(r), () => false);
+      for (let i = 0; i < bytes.length; i += size) {
+        const n = bytes.copy(reused, 0, i, Math.min(i + size, bytes.length));
+        p.feed(reused.subarray(0, n));
+        reused.fill(0x21); // the next read's bytes would be here
+      }
+      assert.deepEqual(got, expected, `reads of ${size}`);
+    }
+  });
+});
