@@ -24,11 +24,15 @@ const RANGE_CHUNK = 10_000;
 const SCAN_COUNT = 1000;
 
 type Fail = (err: ReplyError) => Promise<Error>;
+/** whether the next ranges are asked for as bytes (BulkArray) */
+interface Reading {
+  bytes: boolean;
+}
 
 interface Plan {
   sizeCommand: string;
   /** the chunks of the reply */
-  source(router: Router, size: number, fail: Fail): Source;
+  source(router: Router, size: number, fail: Fail, reading: Reading): Source;
   /** a chunk's rows */
   rows(items: Reply[]): Row[];
   /** the Result over them */
@@ -47,7 +51,10 @@ export async function streamIfLarge(router: Router, args: readonly Arg[], fail: 
   // WRONGTYPE and friends: let the real command report it
   if (typeof size !== 'number' || size <= STREAM_THRESHOLD) return undefined;
   const protocol = router.protocol;
-  const source = plan.source(router, size, fail);
+  // the ranges come as bytes until a writer asks for rows: then as values (bytes and their values at once would
+  // hold twice the memory; only the ndjson writer reads the bytes themselves)
+  const reading: Reading = { bytes: plan.values === true };
+  const source = plan.source(router, size, fail, reading);
   // a range outside the list, or a set emptied meanwhile, prints as redis-cli prints an empty reply: no empty table
   let first = await source();
   while (first !== undefined && first.length === 0) first = await source();
@@ -60,6 +67,7 @@ export async function streamIfLarge(router: Router, args: readonly Arg[], fail: 
     return chunk;
   };
   const result = plan.result(async () => {
+    reading.bytes = false;
     const items = await take();
     return items && plan.rows(itemsOf(items));
   }, protocol);
@@ -115,7 +123,7 @@ function planFor(args: readonly Arg[]): Plan | undefined {
   if (name === 'lrange' && args.length === 4) {
     return {
       sizeCommand: 'LLEN',
-      source: (r, n, fail) => ranges(r, ['LRANGE', args[1]!], start, stop, n, fail),
+      source: (r, n, fail, reading) => ranges(r, ['LRANGE', args[1]!], start, stop, n, fail, reading),
       rows: asValues,
       values: true,
       result: (rows) => valuesRows(rows),
@@ -129,7 +137,7 @@ function planFor(args: readonly Arg[]): Plan | undefined {
     if (extra === undefined) {
       return {
         sizeCommand: 'ZCARD',
-        source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail),
+        source: (r, n, fail, reading) => ranges(r, cmd, start, stop, n, fail, reading),
         rows: asValues,
         values: true,
         result: (rows) => valuesRows(rows),
@@ -138,7 +146,7 @@ function planFor(args: readonly Arg[]): Plan | undefined {
     }
     return {
       sizeCommand: 'ZCARD',
-      source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail, ['WITHSCORES']),
+      source: (r, n, fail) => ranges(r, cmd, start, stop, n, fail, { bytes: false }, ['WITHSCORES']),
       rows: (items) => {
         if (items.every(Array.isArray)) return items.map(scoreRow); // RESP3: [member, score] pairs
         const rows: Row[] = [];
@@ -154,14 +162,16 @@ function planFor(args: readonly Arg[]): Plan | undefined {
 
 /**
  * LRANGE-style index ranges in chunks, the next chunk requested before the current one is handed out. A standalone
- * server's ranges come as their bytes (BulkArray): no string per element unless a writer asks for the rows.
+ * server's ranges come as their bytes (BulkArray) while `reading.bytes` holds: until a writer asks for rows.
  */
-function ranges(router: Router, cmd: Arg[], start: number, stop: number, size: number, fail: Fail, extra: Arg[] = []): Source {
+function ranges(
+  router: Router, cmd: Arg[], start: number, stop: number, size: number, fail: Fail, reading: Reading, extra: Arg[] = [],
+): Source {
   const from = start < 0 ? Math.max(0, size + start) : start;
   const to = stop < 0 ? size + stop : Math.min(stop, size - 1);
   const fetch = (i: number): Promise<Reply | BulkArray> => {
     const words = [...cmd, String(i), String(Math.min(i + RANGE_CHUNK - 1, to)), ...extra];
-    const p = router.sendBulkArray ? router.sendBulkArray(words) : router.send(words);
+    const p = reading.bytes && router.sendBulkArray ? router.sendBulkArray(words) : router.send(words);
     p.catch(() => undefined); // a consumer that stops early leaves one prefetch behind
     return p;
   };
