@@ -53,7 +53,7 @@ function lineEnd(text: string, i: number): number {
  */
 function positions(text: string): { line(offset: number): number; at(offset: number): { line: number; column: number } } {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
   const index = (offset: number): number => {
     let lo = 0;
     let hi = starts.length - 1;
@@ -71,6 +71,28 @@ function positions(text: string): { line(offset: number): number; at(offset: num
       return { line: lo + 1, column: Array.from(text.slice(starts[lo], offset)).length + 1 };
     },
   };
+}
+
+/** JavaScript's \s: the ASCII ones answered without a regular expression (the splitter asks for every character) */
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(String.fromCharCode(code));
+}
+
+/**
+ * ASCII characters that can start nothing the splitter looks for: not a space, quote, backslash, comment opener
+ * (`#`, `-`, `/`), `*` (of `*\/`) or the delimiter's first character. A run of them is one token: the splitter
+ * takes it at once rather than character by character (a long INSERT script is mostly such runs).
+ */
+function plainRunEnd(text: string, i: number, delimiterCode: number): number {
+  let j = i;
+  for (; j < text.length; j++) {
+    const code = text.charCodeAt(j);
+    if (code <= 32 || code >= 127 || code === delimiterCode) break;
+    // " # ' * - / \ `
+    if (code === 34 || code === 35 || code === 39 || code === 42 || code === 45 || code === 47 || code === 92 || code === 96) break;
+  }
+  return j;
 }
 
 const DELIMITER_COMMAND = /^delimiter(?=[ \t]|\r?\n|$)/i;
@@ -173,7 +195,7 @@ export function splitSqlInto(statements: Statement[], script: string, options: S
     } else if (versionedFrom === -1 && c === '\\' && (text[i + 1] === 'G' || text[i + 1] === 'g')) {
       emit(text[i + 1] === 'G', i + 2);
       i += 2;
-    } else if (c === '\\' && i + 1 < text.length && !/\s/.test(text[i + 1]!)) {
+    } else if (c === '\\' && i + 1 < text.length && !isSpace(text.charCodeAt(i + 1))) {
       // any other backslash pair is sent as written: `\;` ends no statement (the mysql client's rule too)
       token(i, i + 2);
       i += 2;
@@ -203,11 +225,13 @@ export function splitSqlInto(statements: Statement[], script: string, options: S
       versionedFrom = -1;
       token(i, i + 2);
       i += 2;
-    } else if (/\s/.test(c)) {
+    } else if (isSpace(text.charCodeAt(i))) {
       i++;
     } else {
-      token(i, i + 1);
-      i++;
+      // this character, and the plain ones after it
+      const to = Math.max(i + 1, plainRunEnd(text, i + 1, delimiter.charCodeAt(0)));
+      token(i, to);
+      i = to;
     }
   }
   if (versionedFrom !== -1) fail('comment', '/*!', versionedFrom, 'close the comment with */');
