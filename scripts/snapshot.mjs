@@ -1,7 +1,7 @@
-// Build step (scripts/bundle.mjs calls it): the start-up snapshot, dist/dbx.blob. src/snapshot.ts and what it
-// imports, bundled into one CommonJS script (dist/snapshot.cjs), run once by `node --build-snapshot`; V8 saves the
-// heap it leaves — the modules' code and state — and bin/dbx starts Node from it, which spares each run compiling
-// and evaluating the program and its drivers (bench/README.md "start-up").
+// Build step (scripts/bundle.mjs calls it): the start-up snapshots, dist/dbx.blob and dist/kv.blob. src/snapshot.ts
+// and what it imports, bundled into one CommonJS script (dist/snapshot.cjs), run by `node --build-snapshot` once
+// for each; V8 saves the heap it leaves — the modules' code and state — and bin/dbx starts Node from it, which
+// spares each run compiling and evaluating the program and its drivers (bench/README.md).
 // - Node's modules that hold native state a snapshot cannot keep (sockets, TLS, the crypto engine …) are required on
 //   first use, through a stand-in whose properties are getters.
 // - import.meta.url is a global the snapshot's main function sets from the path bin/dbx passes (dist/cli.js).
@@ -70,10 +70,13 @@ const lazyBsonBuffer = {
   },
 };
 
-/** builds dist/dbx.blob and dist/snapshot.key; false (and no snapshot) when this Node cannot */
+/** the snapshots and the engines each holds evaluated (src/snapshot.ts); bin/dbx picks one by the command line */
+const BLOBS = { 'dbx.blob': 'sql,kv', 'kv.blob': 'kv' };
+
+/** builds the BLOBS and dist/snapshot.key; false (and no snapshot) when this Node cannot */
 export async function buildSnapshot(root, { external, plugins }) {
   const dist = new URL('dist/', root);
-  for (const f of ['dbx.blob', 'snapshot.key']) rmSync(new URL(f, dist), { force: true });
+  for (const f of [...Object.keys(BLOBS), 'snapshot.key']) rmSync(new URL(f, dist), { force: true });
   const { metafile } = await build({
     absWorkingDir: root.pathname,
     metafile: true,
@@ -100,11 +103,13 @@ function __dbxPackageRequire(id) { return id.startsWith('node:') || __dbxBuiltin
   });
   const dynamic = Object.values(metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import');
   if (dynamic.length > 0) throw new Error(`import() left in the snapshot's script (it cannot run there): ${dynamic.map((i) => i.path).join(', ')}`);
-  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--no-warnings', '--snapshot-blob', 'dist/dbx.blob', '--build-snapshot', 'dist/snapshot.cjs'],
-    { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) {
-    process.stderr.write(`warning: no start-up snapshot (dbx runs without it, slower to start): ${r.stderr}\n`);
-    return false;
+  for (const [blob, engines] of Object.entries(BLOBS)) {
+    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--no-warnings', '--snapshot-blob', `dist/${blob}`, '--build-snapshot', 'dist/snapshot.cjs'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, DBX_SNAPSHOT_ENGINES: engines } });
+    if (r.status !== 0) {
+      process.stderr.write(`warning: no start-up snapshot (dbx runs without it, slower to start): ${r.stderr}\n`);
+      return false;
+    }
   }
   const node = statSync(process.execPath);
   writeFileSync(new URL('snapshot.key', dist), `${node.ino} ${node.size} ${Math.floor(node.mtimeMs / 1000)} ${dist.pathname.replace(/\/$/, '')}\n`);

@@ -1,7 +1,7 @@
 /**
- * The start-up snapshot (scripts/snapshot.mjs, src/snapshot.ts): bin/dbx starts Node from dist/dbx.blob when the
- * build made it for this `node` and this directory, and otherwise runs dist/cli.js as an ES module — with the same
- * output either way. Every other e2e test runs through bin/dbx, so through the snapshot; test/e2e/startup.test.ts
+ * The start-up snapshots (scripts/snapshot.mjs, src/snapshot.ts): bin/dbx starts Node from dist/dbx.blob (or
+ * dist/kv.blob, for a command line with the word kv) when the build made them for this `node` and this directory,
+ * and otherwise runs dist/cli.js as an ES module — with the same output either way. Every other e2e test runs through bin/dbx, so through the snapshot; test/e2e/startup.test.ts
  * covers the ES module path.
  */
 import assert from 'node:assert/strict';
@@ -16,9 +16,9 @@ import { scratchDir } from '../support/temp-dir.js';
 const DIST = join(dirname(DBX_BIN), '../dist');
 
 /** the command line of a bin/dbx run, once the shell has exec'd Node (the run waits for its standard input meanwhile) */
-function commandLineOf(bin: string): Promise<string[]> {
+function commandLineOf(bin: string, args = ['--url', 'redis://127.0.0.1:1/0', 'kv']): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['--url', 'redis://127.0.0.1:1/0', 'kv'], { env: baseEnv(), stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn(bin, args, { env: baseEnv(), stdio: ['pipe', 'ignore', 'ignore'] });
     child.on('error', reject);
     const poll = (tries: number) => {
       const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
@@ -52,9 +52,11 @@ describe('bin/dbx and the start-up snapshot', () => {
     assert.equal(dir, DIST.replace(/\/bin\/\.\.\/dist$/, '/dist'));
   });
 
-  test('bin/dbx runs from the snapshot', async () => {
-    const argv = await commandLineOf(DBX_BIN);
-    assert.ok(argv.includes('--snapshot-blob'), argv.join(' '));
+  test('bin/dbx runs from the snapshot: kv.blob for a command line with the word kv, dbx.blob for any other', async () => {
+    const kv = await commandLineOf(DBX_BIN);
+    assert.ok(kv.includes('--snapshot-blob') && kv.some((a) => a.endsWith('/dist/kv.blob')), kv.join(' '));
+    const sql = await commandLineOf(DBX_BIN, ['--url', 'mysql://root@127.0.0.1:1/x', 'sql']);
+    assert.ok(sql.includes('--snapshot-blob') && sql.some((a) => a.endsWith('/dist/dbx.blob')), sql.join(' '));
   });
 
   test('a snapshot made for another directory is not used: bin/dbx runs dist/cli.js, with the same output', async () => {
@@ -66,6 +68,8 @@ describe('bin/dbx and the start-up snapshot', () => {
       ['--version'],
       ['--url', sql, '--format', 'tsv', 'sql', "select 1 as a, 'x\ty' as b, null as c"],
       ['--url', sql, 'sql', 'select * from no_such_table_here'],
+      // the word kv: kv.blob runs the sql engine too (evaluated on first use)
+      ['--url', sql, '--format', 'json', 'sql', 'select 1 as kv'],
       ['--url', testKvUrl(), '--json', 'kv', 'ping'],
       ['--url', 'redis://127.0.0.1:1/0', 'kv', 'ping'],
       ['profile', 'list'],
