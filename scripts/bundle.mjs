@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildSnapshot } from './snapshot.mjs';
+import { buildSnapshot, lazyBuiltin } from './snapshot.mjs';
 
 const root = new URL('..', import.meta.url);
 const require = createRequire(root);
@@ -41,10 +41,7 @@ const packagesPlugin = {
     // real module on first use.
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'dbx-lazy' } : undefined);
-    b.onLoad({ filter: /.*/, namespace: 'dbx-lazy' }, () => ({
-      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'dbx-lazy' }, () => ({ contents: lazyBuiltin('child_process'), loader: 'js' }));
     // iconv-lite loads its encodings on first use of one: leave them in node_modules
     b.onResolve({ filter: /^\.\.\/encodings$/ }, (args) =>
       /iconv-lite[\\/]lib$/.test(args.resolveDir) ? { path: 'iconv-lite/encodings', external: true } : undefined);

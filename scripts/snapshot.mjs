@@ -26,6 +26,12 @@ const NATIVE = ['tls', 'crypto', 'zlib', 'dns', 'child_process', 'http', 'https'
 const NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=20'];
 const nativeFilter = new RegExp(`^(node:)?(${NATIVE.join('|')})$`);
 
+/** a stand-in for one of Node's modules that requires it on first use of any of its properties (getters) */
+export function lazyBuiltin(name) {
+  return `let real; const get = () => (real ??= require('node:${name}'));
+for (const key of ${JSON.stringify(Object.keys(require(`node:${name}`)))}) Object.defineProperty(module.exports, key, { get: () => get()[key], enumerable: true });`;
+}
+
 const lazyBuiltins = {
   name: 'dbx-lazy-builtins',
   setup(b) {
@@ -37,11 +43,7 @@ const lazyBuiltins = {
       return { path: name, namespace: 'dbx-lazy-builtin' };
     };
     b.onResolve({ filter: /^[a-z_:/]+$/ }, lazy);
-    b.onLoad({ filter: /.*/, namespace: 'dbx-lazy-builtin' }, (args) => ({
-      contents: `let real; const get = () => (real ??= require('node:${args.path}'));
-for (const key of ${JSON.stringify(Object.keys(require(`node:${args.path}`)))}) Object.defineProperty(module.exports, key, { get: () => get()[key], enumerable: true });`,
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'dbx-lazy-builtin' }, (args) => ({ contents: lazyBuiltin(args.path), loader: 'js' }));
   },
 };
 

@@ -1,6 +1,7 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { splitSql, tokenizeSql } from '../../src/engines/mysql/sql-splitter.js';
+import { splitSql } from '../../src/engines/mysql/sql-splitter.js';
+import { tokenizeSql } from '../../src/engines/mysql/sql-tokenizer.js';
 import { ParseError } from '../../src/errors.js';
 import type { Statement } from '../../src/engines/engine.js';
 import { NOTE_SCHEMA } from '../support/note-schema.js';

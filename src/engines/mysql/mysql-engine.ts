@@ -14,6 +14,7 @@ import { runMany, runQuery } from './mysql-result.js';
 import { classifySql } from './sql-classify.js';
 import { lastWarnings, sessionStatus } from './mysql-session-status.js';
 import { SideConnection } from './mysql-side-connection.js';
+import { PacketLimit } from './mysql-packet-limit.js';
 import { bindValues, placeholders, textParamHint } from './sql-placeholders.js';
 import { splitSqlInto, type SqlResume } from './sql-splitter.js';
 import { maskStatement } from '../../text/statement-secrets.js';
@@ -23,8 +24,6 @@ const SERVER_STATUS_IN_TRANS = 0x0001;
 /** the server status flag of sql_mode NO_BACKSLASH_ESCAPES: the client reads strings without backslash escapes */
 const SERVER_STATUS_NO_BACKSLASH_ESCAPES = 0x0200;
 
-/** statements from this size on are checked against the server's max_allowed_packet before they are sent */
-const PACKET_CHECK_FROM = 1024 * 1024;
 const USE = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i;
 
 /** mysql2's number for utf8mb4_general_ci: its encoding is plain UTF-8 */
@@ -74,8 +73,8 @@ class MysqlEngine implements Engine {
    * whether a new one must be started before the next statement, so that what follows stays all or nothing
    */
   private txn?: { committedBy?: string; reopen: boolean; last?: string };
-  /** the server's max_allowed_packet, asked for the first statement of 1 MB or more on this connection */
-  private maxPacket?: number;
+  private readonly packetLimit = new PacketLimit(async () =>
+    Number(((await this.query('select @@max_allowed_packet')) as unknown[][])[0]![0]));
   /** the script's statements as plan() gave them, sent in batches where they can go together (mysql-batch.ts) */
   private readonly batches = new BatchPlan();
   /** every connection opened (the user's, the side one, KILL QUERY's), for abandon() to destroy */
@@ -165,7 +164,7 @@ class MysqlEngine implements Engine {
         throw connectError(e2, this.endpoint);
       }
     }
-    this.maxPacket = undefined;
+    this.packetLimit.reset();
     const hello = handshake(this.conn);
     this.mariadb = /mariadb/i.test(hello.serverVersion);
     this.noBackslashEscapes = (hello.statusFlags & SERVER_STATUS_NO_BACKSLASH_ESCAPES) !== 0;
@@ -234,7 +233,7 @@ class MysqlEngine implements Engine {
         }
       }
       if (stmt.paramRows) return await runMany(conn, sql, stmt.paramRows, wrap, onStatus);
-      if (!bound) await this.checkPacketSize(sql, wrap);
+      if (!bound) await this.packetLimit.check(sql, wrap);
       const use = USE.exec(sql);
       const db = use ? use[1]!.replace(/^`|`$/g, '').replace(/``/g, '`') : undefined;
       const result = await runQuery(conn, sql, stmt.params, db, wrap, onStatus);
@@ -247,23 +246,6 @@ class MysqlEngine implements Engine {
       }
       throw e;
     }
-  }
-
-  /**
-   * A statement over the server's max_allowed_packet: the server answers ER_NET_PACKET_TOO_LARGE and closes the
-   * connection while dbx is still writing, and whether that answer or the reset reaches dbx first is a race (the
-   * mysql client then says "server has gone away"). From 1 MB on, dbx asks the server its limit (once a connection)
-   * and, over it, reports the server's error without sending the statement.
-   */
-  private async checkPacketSize(sql: string, wrap: (e: unknown) => DbxError): Promise<void> {
-    if (sql.length * 3 < PACKET_CHECK_FROM) return;
-    const bytes = Buffer.byteLength(sql);
-    if (bytes < PACKET_CHECK_FROM) return;
-    this.maxPacket ??= Number(((await this.query('select @@max_allowed_packet')) as unknown[][])[0]![0]);
-    if (bytes + 1 <= this.maxPacket) return;
-    const e = wrap({ errno: 1153, code: 'ER_NET_PACKET_TOO_LARGE', sqlState: '08S01', sqlMessage: "Got a packet bigger than 'max_allowed_packet' bytes" });
-    e.hint = `the statement is ${bytes} bytes and the server's max_allowed_packet is ${this.maxPacket}: dbx did not send it (SET GLOBAL max_allowed_packet raises the limit for new connections)`;
-    throw e;
   }
 
   /** An OK packet's status: a statement that left no transaction open (DDL, COMMIT) committed everything before it. */

@@ -2,7 +2,7 @@
  * Safety classification of one SQL statement, from its tokens (so a WHERE inside a string, a comment or a
  * subquery never counts). Read-only is a short allow-list; anything not on it is a write.
  */
-import { tokenizeSql, type SqlToken } from './sql-splitter.js';
+import { tokenizeSql, type SqlToken } from './sql-tokenizer.js';
 
 export interface SqlClassification {
   /** changes data or schema */

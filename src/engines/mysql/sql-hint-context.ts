@@ -2,7 +2,7 @@
  * What a learner-hint rule is given (sql-hints.ts, sql-note-hints.ts): the failed statement, read as tokens, and
  * where the server says it stopped.
  */
-import type { SqlToken } from './sql-splitter.js';
+import type { SqlToken } from './sql-tokenizer.js';
 
 export interface HintContext {
   statement: string;

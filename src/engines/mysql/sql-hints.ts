@@ -5,7 +5,7 @@
 import { editDistance } from '../../text/closest-name.js';
 import { inCaseOf, replaceToken, upper, type HintContext, type HintRule } from './sql-hint-context.js';
 import { fullWidthPunctuation, placeholderWithoutValue, summaryPlaceholder } from './sql-note-hints.js';
-import { tokenizeSql, type SqlToken } from './sql-splitter.js';
+import { tokenizeSql, type SqlToken } from './sql-tokenizer.js';
 
 const ER_PARSE_ERROR = 1064;
 const ER_WRONG_AUTO_KEY = 1075;

@@ -7,7 +7,7 @@
  */
 import { asciiPunctuation, isFullWidthPunctuation } from '../../text/full-width.js';
 import { upper, type HintRule } from './sql-hint-context.js';
-import type { SqlToken } from './sql-splitter.js';
+import type { SqlToken } from './sql-tokenizer.js';
 
 const ER_PARSE_ERROR = 1064;
 

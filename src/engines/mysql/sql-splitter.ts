@@ -1,7 +1,7 @@
 /**
  * The lexical rules of MySQL scripts, as the mysql client applies them: cutting a script into statements
- * (splitSql) and reading one statement as tokens (tokenizeSql) for the classifier and the hints.
- * Both share one set of rules for quotes and comments, so a `;` or a WHERE inside a string is never seen.
+ * (splitSql). Reading one statement as tokens (sql-tokenizer.ts) shares the rules for quotes and comments kept here,
+ * so a `;` or a WHERE inside a string is never seen.
  */
 import type { Statement } from '../engine.js';
 import { ParseError } from '../../errors.js';
@@ -32,16 +32,16 @@ function isDashComment(text: string, i: number): boolean {
 }
 
 /** Length of the opener of a versioned comment (`/*!50003`, `/*M!100100`) at `i`: its body is SQL. 0 = none. */
-function versionedOpener(text: string, i: number): number {
+export function versionedOpener(text: string, i: number): number {
   const m = /^\/\*M?!\d*/.exec(text.slice(i, i + 12));
   return m ? m[0].length : 0;
 }
 
-function isLineCommentStart(text: string, i: number): boolean {
+export function isLineCommentStart(text: string, i: number): boolean {
   return text[i] === '#' || isDashComment(text, i);
 }
 
-function lineEnd(text: string, i: number): number {
+export function lineEnd(text: string, i: number): number {
   const nl = text.indexOf('\n', i);
   return nl === -1 ? text.length : nl;
 }
@@ -276,85 +276,4 @@ function readDelimiterCommand(
   }
   set(arg);
   return next;
-}
-
-export interface SqlToken {
-  kind: 'word' | 'ident' | 'string' | 'number' | 'variable' | 'punct';
-  /** as written (for `ident` and `string`: with their quotes) */
-  text: string;
-  start: number;
-  end: number;
-  /** parenthesis depth the token sits at: `(` and `)` themselves count as outside */
-  depth: number;
-  /** 1-based line within the text */
-  line: number;
-  /** no other token before it on its line */
-  firstOnLine: boolean;
-}
-
-const WORD = /[\p{L}\p{N}_$]/u;
-
-/**
- * Reads one statement as tokens, skipping comments but reading the body of `/*! … *\/` (the server runs it).
- * An unterminated quote just runs to the end: statements reaching here were already split.
- */
-export function tokenizeSql(text: string): SqlToken[] {
-  const tokens: SqlToken[] = [];
-  let depth = 0;
-  let line = 1;
-  let lineOfLastToken = 0;
-  let inVersioned = false;
-  const push = (kind: SqlToken['kind'], start: number, end: number): void => {
-    const t = text.slice(start, end);
-    if (t === ')') depth = Math.max(0, depth - 1);
-    tokens.push({ kind, text: t, start, end, depth, line, firstOnLine: lineOfLastToken !== line });
-    lineOfLastToken = line;
-    if (t === '(') depth++;
-  };
-  const advance = (from: number, to: number): number => {
-    for (let k = from; k < to; k++) if (text[k] === '\n') line++;
-    return to;
-  };
-
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "'" || c === '"' || c === '`') {
-      const close = skipQuoted(text, i);
-      const stop = close === -1 ? text.length : close;
-      push(c === '`' ? 'ident' : 'string', i, stop);
-      i = advance(i, stop);
-    } else if (isLineCommentStart(text, i)) {
-      i = lineEnd(text, i);
-    } else if (c === '/' && text[i + 1] === '*' && !inVersioned && versionedOpener(text, i) > 0) {
-      inVersioned = true;
-      i += versionedOpener(text, i);
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = advance(i, close === -1 ? text.length : close + 2);
-    } else if (c === '*' && text[i + 1] === '/' && inVersioned) {
-      inVersioned = false;
-      i += 2;
-    } else if (c === '\n') {
-      line++;
-      i++;
-    } else if (/\s/.test(c)) {
-      i++;
-    } else if (c === '@') {
-      let j = i + 1;
-      if (text[j] === '@') j++;
-      while (j < text.length && (WORD.test(text[j]) || text[j] === '.')) j++;
-      push('variable', i, j);
-      i = j;
-    } else if (WORD.test(c)) {
-      let j = i + 1;
-      while (j < text.length && WORD.test(text[j])) j++;
-      push(/^\d+$/.test(text.slice(i, j)) ? 'number' : 'word', i, j);
-      i = j;
-    } else {
-      push('punct', i, i + 1);
-      i++;
-    }
-  }
-  return tokens;
 }
